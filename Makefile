@@ -1,0 +1,23 @@
+# Quickstart: `make run` (service on http://127.0.0.1:8000) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup setup-test run test lint bench
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh test
+
+run: setup
+	$(PY) -m serve_app run --config serve_config.local.yaml
+
+test: setup-test
+	$(PY) -m pytest -v -ra
+
+lint: setup-test
+	$(VENV)/bin/ruff check .
+
+bench: setup-test
+	$(PY) bench/extract_throughput.py

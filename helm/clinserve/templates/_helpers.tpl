@@ -1,0 +1,297 @@
+{{/*
+Names, labels and shared pod-template pieces (Bitnami-style helpers).
+*/}}
+
+{{- define "clinserve.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Full name; the RayService name has the stricter KubeRay limit, see clinserve.rayServiceName. */}}
+{{- define "clinserve.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* KubeRay: RayService names are DNS-1035 labels of at most 47 characters. */}}
+{{- define "clinserve.rayServiceName" -}}
+{{- include "clinserve.fullname" . | trunc 47 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The Service KubeRay creates for Serve traffic. */}}
+{{- define "clinserve.serveServiceName" -}}
+{{- printf "%s-serve-svc" (include "clinserve.rayServiceName" .) -}}
+{{- end -}}
+
+{{- define "clinserve.namespace" -}}
+{{- .Release.Namespace -}}
+{{- end -}}
+
+{{- define "clinserve.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "clinserve.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "clinserve.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/*
+Pod-template labels: no chart or app version on purpose. Any change to rayClusterConfig makes KubeRay
+build a new cluster (zero-downtime upgrade, 2x GPUs), so a chart bump alone must not change it.
+*/}}
+{{- define "clinserve.podLabels" -}}
+{{ include "clinserve.selectorLabels" . }}
+app.kubernetes.io/part-of: clinserve
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "clinserve.labels" -}}
+helm.sh/chart: {{ include "clinserve.chart" . }}
+{{ include "clinserve.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: clinserve
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* metadata.annotations block body for commonAnnotations merged with extra ones (dict). */}}
+{{- define "clinserve.annotations" -}}
+{{- $all := merge (deepCopy (default dict .extra)) (deepCopy (default dict .context.Values.commonAnnotations)) -}}
+{{- if $all -}}
+annotations:
+  {{- toYaml $all | nindent 2 }}
+{{- end -}}
+{{- end -}}
+
+{{- define "clinserve.image" -}}
+{{- $img := .Values.image -}}
+{{- $ref := printf "%s/%s:%s" $img.registry $img.repository (toString $img.tag) -}}
+{{- if $img.digest -}}
+{{- $ref = printf "%s@%s" $ref $img.digest -}}
+{{- end -}}
+{{- $ref -}}
+{{- end -}}
+
+{{- define "clinserve.workerServiceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "clinserve.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "clinserve.hfTokenSecretName" -}}
+{{- default (printf "%s-hf-token" (include "clinserve.fullname" .)) .Values.huggingface.token.existingSecret -}}
+{{- end -}}
+
+{{- define "clinserve.apiKeysSecretName" -}}
+{{- default (printf "%s-api-keys" (include "clinserve.fullname" .)) .Values.auth.existingSecret -}}
+{{- end -}}
+
+{{- define "clinserve.modelCacheClaimName" -}}
+{{- default (printf "%s-model-cache" (include "clinserve.fullname" .)) .Values.modelCache.existingClaim -}}
+{{- end -}}
+
+{{/* Name of the worker group that hosts the LLM replicas: the GPU group, or the CPU group without one. */}}
+{{- define "clinserve.llmGroup" -}}
+{{- if .Values.rayCluster.gpuWorkers.enabled -}}gpu{{- else -}}cpu{{- end -}}
+{{- end -}}
+
+{{/*
+serveConfigV2: the Serve config file embedded verbatim, or, when any override is set, a parsed copy
+with the overrides deep-merged (serve.overrides at the top, model.* and serve.appArgs into each
+application's args, serve.deployments.<name> into that deployment).
+*/}}
+{{- define "clinserve.serveConfig" -}}
+{{- $raw := .Files.Get .Values.serve.configFile -}}
+{{- if not $raw -}}
+{{- fail (printf "serve.configFile %q is not a file of the chart (expected files/serve_config.yaml or files/serve_config.local.yaml)" .Values.serve.configFile) -}}
+{{- end -}}
+{{- $m := .Values.model -}}
+{{- $llm := dict -}}
+{{- if $m.baseModel }}{{- $_ := set $llm "base_model" $m.baseModel -}}{{- end -}}
+{{- if $m.servedModelName }}{{- $_ := set $llm "served_model_name" $m.servedModelName -}}{{- end -}}
+{{- if $m.defaultAdapter }}{{- $_ := set $llm "default_adapter" $m.defaultAdapter -}}{{- end -}}
+{{- $hasOverrides := or .Values.serve.overrides .Values.serve.appArgs .Values.serve.deployments $llm $m.adapters -}}
+{{- $cfg := fromYaml $raw -}}
+{{- if hasKey $cfg "Error" -}}
+{{- fail (printf "%s is not valid YAML: %s" .Values.serve.configFile (get $cfg "Error")) -}}
+{{- end -}}
+{{- if not $cfg.applications -}}
+{{- fail (printf "%s has no applications" .Values.serve.configFile) -}}
+{{- end -}}
+{{- if hasKey .Values.serve.overrides "applications" -}}
+{{- fail "serve.overrides.applications is not allowed: use serve.appArgs, model.* and serve.deployments" -}}
+{{- end -}}
+{{- $cacheRoot := trimSuffix "/" .Values.modelCache.mountPath -}}
+{{- $known := dict -}}
+{{- $apps := list -}}
+{{- range $app := $cfg.applications -}}
+{{- $args := mergeOverwrite (deepCopy (default dict $app.args)) (deepCopy $.Values.serve.appArgs) -}}
+{{- $appLLM := mergeOverwrite (deepCopy (default dict $args.llm)) (deepCopy $llm) -}}
+{{- if $m.adapters -}}
+{{- $_ := set $appLLM "adapters" (deepCopy $m.adapters) -}}
+{{- end -}}
+{{- with $appLLM.download_dir -}}
+{{- if not (hasPrefix (printf "%s/" $cacheRoot) (toString .)) -}}
+{{- fail (printf "llm.download_dir %q is not under modelCache.mountPath %q: the model would not be cached on the volume" (toString .) $cacheRoot) -}}
+{{- end -}}
+{{- end -}}
+{{- if $appLLM -}}
+{{- $_ := set $args "llm" $appLLM -}}
+{{- end -}}
+{{- if $args -}}
+{{- $_ := set $app "args" $args -}}
+{{- end -}}
+{{- $deps := list -}}
+{{- range $d := (default list $app.deployments) -}}
+{{- $_ := set $known $d.name true -}}
+{{- $ov := get $.Values.serve.deployments $d.name -}}
+{{- if $ov -}}
+{{- $d = mergeOverwrite (deepCopy $d) (deepCopy $ov) -}}
+{{- end -}}
+{{- $deps = append $deps $d -}}
+{{- end -}}
+{{- $_ := set $app "deployments" $deps -}}
+{{- $apps = append $apps $app -}}
+{{- end -}}
+{{- range $name, $_ := .Values.serve.deployments -}}
+{{- if not (hasKey $known $name) -}}
+{{- fail (printf "serve.deployments.%s: no deployment of that name in %s (known: %s)" $name $.Values.serve.configFile (keys $known | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- end -}}
+{{- if $hasOverrides -}}
+{{- $cfg = mergeOverwrite $cfg (deepCopy .Values.serve.overrides) -}}
+{{- $_ := set $cfg "applications" $apps -}}
+{{- toYaml $cfg -}}
+{{- else -}}
+{{- $raw -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Env shared by every Ray container. */}}
+{{- define "clinserve.commonEnv" -}}
+- name: HF_HOME
+  value: {{ .Values.modelCache.mountPath | quote }}
+{{- if .Values.auth.enabled }}
+- name: CLINSERVE_AUTH_ENABLED
+  value: "true"
+- name: CLINSERVE_API_KEYS_FILE
+  value: {{ printf "%s/%s" (trimSuffix "/" .Values.auth.mountPath) .Values.auth.secretKey | quote }}
+{{- else }}
+- name: CLINSERVE_AUTH_ENABLED
+  value: "false"
+{{- end }}
+{{- end -}}
+
+{{/* Env of the group that hosts the LLM: the Hugging Face token from its Secret. */}}
+{{- define "clinserve.llmEnv" -}}
+- name: HF_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "clinserve.hfTokenSecretName" . }}
+      key: {{ .Values.huggingface.token.secretKey }}
+      optional: {{ .Values.huggingface.token.optional }}
+{{- end -}}
+
+{{/* Volume mounts: dict with context and llm (bool: this group hosts the LLM replicas). */}}
+{{- define "clinserve.volumeMounts" -}}
+- name: shared-mem
+  mountPath: /dev/shm
+{{- if .context.Values.auth.enabled }}
+- name: api-keys
+  mountPath: {{ .context.Values.auth.mountPath }}
+  readOnly: true
+{{- end }}
+{{- if .llm }}
+- name: model-cache
+  mountPath: {{ .context.Values.modelCache.mountPath }}
+{{- end }}
+{{- end -}}
+
+{{- define "clinserve.volumes" -}}
+- name: shared-mem
+  emptyDir:
+    medium: Memory
+    sizeLimit: {{ .shm }}
+{{- if .context.Values.auth.enabled }}
+- name: api-keys
+  secret:
+    secretName: {{ include "clinserve.apiKeysSecretName" .context }}
+    defaultMode: 0440
+    items:
+      - key: {{ .context.Values.auth.secretKey }}
+        path: {{ .context.Values.auth.secretKey }}
+{{- end }}
+{{- if .llm }}
+- name: model-cache
+{{- if .context.Values.modelCache.enabled }}
+  persistentVolumeClaim:
+    claimName: {{ include "clinserve.modelCacheClaimName" .context }}
+{{- else }}
+  emptyDir:
+    sizeLimit: {{ .context.Values.modelCache.emptyDirSizeLimit }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Startup probe on the dashboard agent (same endpoint KubeRay's injected liveness probe uses). */}}
+{{- define "clinserve.startupProbe" -}}
+{{- if .context.Values.probes.startup.enabled -}}
+startupProbe:
+  httpGet:
+    path: /api/healthz
+    port: {{ int (default "52365" (get .params "dashboard-agent-listen-port")) }}
+  periodSeconds: {{ .context.Values.probes.startup.periodSeconds }}
+  failureThreshold: {{ .context.Values.probes.startup.failureThreshold }}
+  timeoutSeconds: 5
+{{- end -}}
+{{- end -}}
+
+{{- define "clinserve.preStop" -}}
+lifecycle:
+  preStop:
+    exec:
+      command: ["/bin/sh", "-c", "ray stop"]
+{{- end -}}
+
+{{- define "clinserve.imagePullSecrets" -}}
+{{- with .Values.image.pullSecrets -}}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/* Cross-field rules JSON Schema cannot express (serve_app/deploy/values.py checks the same). */}}
+{{- define "clinserve.validate" -}}
+{{- $rc := .Values.rayCluster -}}
+{{- $groups := list $rc.cpuWorkers -}}
+{{- if $rc.gpuWorkers.enabled -}}
+{{- $groups = append $groups $rc.gpuWorkers -}}
+{{- if eq $rc.gpuWorkers.groupName $rc.cpuWorkers.groupName -}}
+{{- fail "rayCluster.cpuWorkers and rayCluster.gpuWorkers need different groupName values" -}}
+{{- end -}}
+{{- end -}}
+{{- range $groups -}}
+{{- if or (gt (int .minReplicas) (int .replicas)) (gt (int .replicas) (int .maxReplicas)) -}}
+{{- fail (printf "worker group %s: need minReplicas <= replicas <= maxReplicas, got %v <= %v <= %v" .groupName .minReplicas .replicas .maxReplicas) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq .Values.rayService.upgradeStrategy.type "NewClusterWithIncrementalUpgrade") (not $rc.enableInTreeAutoscaling) -}}
+{{- fail "rayService.upgradeStrategy.type NewClusterWithIncrementalUpgrade needs rayCluster.enableInTreeAutoscaling" -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,1 @@
+"""Ray Serve deployments: Ingress (HTTP), PHIScrubber (CPU) and LLM (vLLM)."""

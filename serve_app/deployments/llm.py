@@ -1,0 +1,48 @@
+"""LLM deployment: vLLM's async engine with the configured LoRA adapters.
+
+`max_ongoing_requests` is set high (see the serve configs) so concurrent requests reach vLLM
+together and continuous batching works; the engine, not Serve, schedules them.
+"""
+
+from __future__ import annotations
+
+from ray import serve
+
+from serve_app.errors import ApiError, ErrorCode
+from serve_app.llm_engine import ExtractionEngine
+from serve_app.schemas import LLMResult
+from serve_app.settings import LLMSettings
+
+
+@serve.deployment(name="LLM", max_ongoing_requests=64, health_check_period_s=10, health_check_timeout_s=30)
+class LLMDeployment:
+    def __init__(self, settings: LLMSettings) -> None:
+        # Loading happens here, so the replica (and the Serve app) is RUNNING only once the model is.
+        self._engine = ExtractionEngine(settings)
+
+    async def extract(self, scrubbed_text: str, adapter: str | None, request_id: str) -> LLMResult:
+        if self._engine.dead:
+            raise ApiError(503, ErrorCode.LLM_UNAVAILABLE, "The LLM engine is not running.")
+        try:
+            return await self._engine.extract(scrubbed_text, adapter, request_id)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise ApiError(
+                500, ErrorCode.INTERNAL_ERROR, f"The LLM deployment failed ({type(exc).__name__})."
+            ) from None
+
+    async def check_health(self) -> None:
+        """Serve restarts the replica when this raises: the engine process died."""
+        await self._engine.check_health()
+
+    def ready(self) -> bool:
+        return not self._engine.dead
+
+    def captured_prompts(self) -> list[str]:
+        return self._engine.captured_prompts()
+
+    def __del__(self) -> None:
+        engine = getattr(self, "_engine", None)
+        if engine is not None:
+            engine.shutdown()

@@ -1,0 +1,44 @@
+"""Error envelope and stable error codes.
+
+Every error leaves the service as
+`{"error": {"code": <stable string>, "message": <PHI-free text>, "request_id": ...}}`.
+Messages are fixed strings chosen here, never built from request content, so no PHI can reach
+an error body, a log line or a traceback through them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_JSON = "invalid_json"
+    VALIDATION_ERROR = "validation_error"
+    EMPTY_TEXT = "empty_text"
+    TEXT_TOO_LARGE = "text_too_large"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UNKNOWN_ADAPTER = "unknown_adapter"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    SCRUBBER_UNAVAILABLE = "scrubber_unavailable"
+    LLM_UNAVAILABLE = "llm_unavailable"
+    NOT_READY = "not_ready"
+    SCRUBBER_TIMEOUT = "scrubber_timeout"
+    LLM_TIMEOUT = "llm_timeout"
+    MODEL_OUTPUT_INVALID = "model_output_invalid"
+    CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded"
+    INTERNAL_ERROR = "internal_error"
+
+
+class ApiError(Exception):
+    """An error with an HTTP status and a stable code. `message` must never contain request text."""
+
+    def __init__(self, status: int, code: ErrorCode, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def __reduce__(self):  # survive Ray's pickling across deployments
+        return (type(self), (self.status, self.code, self.message))

@@ -1,0 +1,70 @@
+"""The seven oncology fields the `medical-ie` adapter extracts, and the prompt that asks for them.
+
+`CancerFields` is the one source of truth: its JSON schema constrains vLLM's decoding and the
+same model validates what the engine returns.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Upper bound on a single field value. It keeps structured decoding from running away on small
+# models and keeps responses (and the JSON grammar) bounded.
+FIELD_MAX_CHARS = 160
+
+FieldValue = Annotated[str, StringConstraints(max_length=FIELD_MAX_CHARS)] | None
+
+
+class CancerFields(BaseModel):
+    """Structured oncology facts extracted from one (scrubbed) clinical note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cancer_type: FieldValue = Field(description="Primary cancer, e.g. 'non-small cell lung cancer'.")
+    stage: FieldValue = Field(description="Stage or TNM, e.g. 'IIIA' or 'T2N1M0'.")
+    gene_mutation: FieldValue = Field(description="Driver mutation, e.g. 'EGFR exon 19 deletion'.")
+    biomarker: FieldValue = Field(description="Biomarker result, e.g. 'PD-L1 50%'.")
+    treatment: FieldValue = Field(description="Treatment given or planned, e.g. 'osimertinib'.")
+    response: FieldValue = Field(description="Response to treatment, e.g. 'partial response'.")
+    metastasis_site: FieldValue = Field(description="Metastatic sites, e.g. 'brain, liver'.")
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(CancerFields.model_fields)
+
+
+def extraction_json_schema() -> dict[str, Any]:
+    """JSON schema handed to vLLM's structured outputs: every key required, nothing else allowed."""
+    properties = {
+        name: {"anyOf": [{"type": "string", "maxLength": FIELD_MAX_CHARS}, {"type": "null"}]}
+        for name in FIELD_NAMES
+    }
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(FIELD_NAMES),
+        "additionalProperties": False,
+    }
+
+
+# Alpaca-style instruction format (instruction + input, the response is the JSON object), as the
+# medical-ie adapter was trained. Configurable per deployment through `LLMSettings.prompt_template`.
+DEFAULT_INSTRUCTION = (
+    "Extract the following fields from the clinical note and answer with one JSON object: "
+    + ", ".join(FIELD_NAMES)
+    + ". Use null for a field the note does not mention."
+)
+
+DEFAULT_PROMPT_TEMPLATE = (
+    "Below is an instruction that describes a task, paired with an input that provides further context. "
+    "Write a response that appropriately completes the request.\n\n"
+    "### Instruction:\n{instruction}\n\n"
+    "### Input:\n{text}\n\n"
+    "### Response:\n"
+)
+
+
+def render_prompt(template: str, instruction: str, text: str) -> str:
+    """Fill the template. Uses str.replace so braces inside the note cannot break formatting."""
+    return template.replace("{instruction}", instruction).replace("{text}", text)

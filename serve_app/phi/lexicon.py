@@ -1,0 +1,120 @@
+"""Shared regex fragments and word tables (English + Quebec French).
+
+Every repetition is bounded ({m,n}) so patterns built from these fragments stay linear-time on
+adversarial input (1 MB tokens, long digit runs).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+UP = "A-ZÀ-ÖØ-ÞŒ"
+LO = "a-zß-öø-ÿœ"
+SP = r"[ \t\u00a0\u202f]"  # horizontal space only: PHI values never span lines
+
+# A capitalized name piece: Tremblay, O'Brien, D'Amours, McDonald, DeSantis.
+NAME_PART = rf"[{UP}](?:['’][{UP}])?[{LO}]{{1,30}}(?:[{UP}][{LO}]{{1,30}})?"
+# Hyphenated names and places: Jean-François, Saint-Jean-sur-Richelieu, Est-de-l'Île-de-Montréal.
+_HYPHEN_LINK = r"(?:(?:de|du|des|la|le|les|sur|en|aux?|lès|of|upon)-){0,2}(?:l['’]|d['’])?"
+NAME_WORD = rf"{NAME_PART}(?:-{_HYPHEN_LINK}{NAME_PART}){{0,5}}"
+UPPER_WORD = rf"[{UP}]{{2,30}}(?:[-'’][{UP}]{{2,30}}){{0,2}}"
+INITIAL = rf"[{UP}]\.(?:-?[{UP}]\.)?"
+PARTICLE = r"(?:de|du|des|da|di|del|della|van|von|der|den|ten|le|la|St\.?|Ste\.?|Saint|Sainte|bin|ben|al|el)"
+
+MONTHS_EN: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+MONTHS_FR: dict[str, int] = {
+    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2,
+    "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7,
+    "août": 8, "aout": 8, "aoû": 8, "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10,
+    "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
+}  # fmt: skip
+MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")  # fmt: skip
+MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                  "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi",
+        "mercredi", "jeudi", "vendredi", "samedi", "dimanche")  # fmt: skip
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+MONTH_WORDS: dict[str, int] = {**MONTHS_EN, **MONTHS_FR}
+# Month token (case-insensitive); abbreviations may carry a dot. "May"/"mai"/"mars" are handled by the
+# date rules' surrounding context (a day or a year must accompany them).
+MONTH = rf"(?i:{_alt(list(MONTH_WORDS))})\.?"
+DAY_NAME = rf"(?i:{_alt(list(DAYS))}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\.?"
+
+TITLES_EN = ["Dr", "DR", "Drs", "Doctor", "Prof", "Professor", "Mr", "MR", "Mrs", "MRS", "Ms", "MS", "Mx",
+             "Miss", "Mister", "Nurse", "Sister", "Father", "Rev", "Sr"]  # fmt: skip
+TITLES_FR = ["Dre", "DRE", "Docteur", "Docteure", "Dr(e)", "Pr", "Pre", "Professeur", "Professeure", "Mme",
+             "MME", "Mmes", "Mlle", "Mlles", "Madame", "Monsieur", "Mademoiselle", "Me", "Maître", "Sœur",
+             "Soeur", "Frère", "Inf", "Infirmière"]  # fmt: skip
+# "M." (Monsieur) needs its dot; the other titles take an optional dot.
+TITLE = rf"(?:(?:{_alt(TITLES_EN + TITLES_FR)})\.?|M\.|MM\.)"
+
+STREET_TYPES_FR = ["rue", "avenue", "av", "ave", "boulevard", "boul", "bd", "blvd", "chemin", "ch", "route",
+                   "rte", "place", "pl", "rang", "montée", "montee", "côte", "cote", "croissant", "impasse",
+                   "allée", "allee", "promenade", "terrasse", "square", "autoroute", "carré", "cours",
+                   "sentier", "voie", "quai", "ruelle", "parc", "circuit", "esplanade", "passage", "rond-point",
+                   "avenue du", "rue du", "rue de la", "chemin du", "chemin de la"]  # fmt: skip
+STREET_TYPES_EN = ["street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "drive", "dr",
+                   "lane", "ln", "court", "ct", "crescent", "cres", "cr", "way", "place", "pl", "terrace",
+                   "terr", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "trail", "trl", "square", "sq",
+                   "alley", "bend", "bluff", "bypass", "causeway", "centre", "center", "common", "commons",
+                   "corner", "creek", "crossing", "cove", "estates", "expressway", "extension", "falls",
+                   "field", "fields", "forest", "freeway", "gardens", "gate", "glen", "green", "grove",
+                   "harbor", "harbour", "heights", "hill", "hills", "hollow", "island", "junction", "key",
+                   "knoll", "landing", "loop", "mall", "manor", "meadow", "meadows", "mews", "mill", "mount",
+                   "mountain", "orchard", "park", "pass", "path", "pike", "pines", "plaza", "point", "port",
+                   "prairie", "ridge", "river", "row", "run", "shore", "shores", "spring", "springs", "station",
+                   "summit", "trace", "track", "turnpike", "valley", "view", "village", "vista", "walk",
+                   "wells", "line", "concession", "gardens", "close", "rise", "grv", "cres", "cv", "mnr",
+                   "pt", "pky", "expy", "fwy", "tpke", "xing", "jct", "vly", "hts", "ter", "rdg", "mtn",
+                   "pines", "spur", "spurs", "stravenue", "throughway", "tunnel", "underpass", "union",
+                   "unions", "via", "viaduct", "ville", "villages", "vista", "wall", "well", "ways",
+                   "burg", "burgs", "branch", "brook", "brooks", "camp", "canyon", "cape", "cliff", "cliffs",
+                   "club", "corners", "course", "courts", "coves", "crest", "curve", "dale", "dam", "divide",
+                   "drives", "estate", "ferry", "flat", "flats", "ford", "fords", "forge", "forges", "fork",
+                   "forks", "fort", "garden", "gateway", "glens", "greens", "groves", "haven", "inlet",
+                   "islands", "isle", "keys", "knolls", "lake", "lakes", "land", "lights", "lock", "locks",
+                   "lodge", "manors", "mills", "mission", "motorway", "neck", "oval", "overpass", "parks",
+                   "parkways", "passage", "plain", "plains", "ports", "radial", "ramp", "ranch", "rapid",
+                   "rapids", "rest", "ridges", "roads", "route", "shoal", "shoals", "skyway", "squares",
+                   "streets", "summit", "terrace", "trafficway", "trailer", "vias", "views", "ville"]  # fmt: skip
+STREET_TYPE_FR = rf"(?i:{_alt(STREET_TYPES_FR)})\.?"
+STREET_TYPE_EN = rf"(?i:{_alt(sorted(set(STREET_TYPES_EN)))})\.?"
+DIRECTION = r"(?:Est|Ouest|Nord|Sud|East|West|North|South|NE|NW|SE|SW|N\.?|S\.?|E\.?|O\.?|W\.?)"
+UNIT = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte|#)\.?"
+
+PROVINCES = {
+    "qc": "QC", "québec": "QC", "quebec": "QC", "on": "ON", "ontario": "ON", "bc": "BC",
+    "british columbia": "BC", "colombie-britannique": "BC", "ab": "AB", "alberta": "AB", "mb": "MB",
+    "manitoba": "MB", "sk": "SK", "saskatchewan": "SK", "ns": "NS", "nova scotia": "NS",
+    "nouvelle-écosse": "NS", "nb": "NB", "new brunswick": "NB", "nouveau-brunswick": "NB", "nl": "NL",
+    "newfoundland": "NL", "terre-neuve": "NL", "pe": "PE", "pei": "PE", "yt": "YT", "yukon": "YT",
+    "nt": "NT", "nu": "NU", "nunavut": "NU",
+}  # fmt: skip
+US_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+             "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+             "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+             "WI", "WY", "DC", "PR"]  # fmt: skip
+PROVINCE = (
+    r"(?:QC|Qc|ON|Ont\.?|BC|B\.C\.|AB|Alb\.?|MB|Man\.?|SK|Sask\.?|NS|N\.S\.|NB|N\.B\.|NL|PE|PEI|P\.E\.I\.|YT|NT|NU"
+    r"|Qu[ée]bec|Ontario|Alberta|Manitoba|Saskatchewan|Nova Scotia|Nouvelle-[ÉE]cosse|New Brunswick"
+    r"|Nouveau-Brunswick|British Columbia|Colombie-Britannique|Newfoundland(?: and Labrador)?|Yukon|Nunavut"
+    rf"|{'|'.join(US_STATES)})"
+)
+CA_POSTAL = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \u00a0-]?[0-9][ABCEGHJ-NPRSTV-Z][0-9]"
+
+
+def fold(value: str) -> str:
+    """Casefold and strip accents: 'Côté' -> 'cote'."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

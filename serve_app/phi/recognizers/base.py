@@ -1,0 +1,109 @@
+"""A Presidio recognizer driven by a list of compiled regex rules with optional validators.
+
+Rules are case-sensitive unless the pattern says otherwise (`(?i:...)`), every quantifier is
+bounded so that no input can make a rule backtrack catastrophically, and the PHI value is the
+named group `v` when the pattern has one (labels and context stay outside the span).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from serve_app.phi.types import EntityType
+
+Validator = Callable[[str], bool]
+# Given the text and a candidate (start, end), return the refined span or None to drop it.
+Refiner = Callable[[str, int, int], tuple[int, int] | None]
+# Metadata key telling the post-processing how a span was found (see serve_app.phi.spans.Source).
+SOURCE_KEY = "clinserve_source"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    entity: EntityType
+    pattern: re.Pattern[str]
+    score: float
+    source: str = "pattern"
+    validate: Validator | None = None
+    strip: str = " \t.,;:-"  # trimmed from both ends of the value
+    refine: Refiner | None = None
+
+
+def rule(
+    name: str,
+    entity: EntityType,
+    regex: str,
+    score: float,
+    *,
+    source: str = "pattern",
+    validate: Validator | None = None,
+    flags: int = 0,
+    strip: str = " \t.,;:-",
+    refine: Refiner | None = None,
+) -> Rule:
+    return Rule(name, entity, re.compile(regex, flags), score, source, validate, strip, refine)
+
+
+def _value_span(match: re.Match[str]) -> tuple[int, int]:
+    if "v" in match.re.groupindex and match.group("v") is not None:
+        return match.span("v")
+    return match.span()
+
+
+class RuleRecognizer(EntityRecognizer):
+    """Runs its rules over the text; one instance per language."""
+
+    def __init__(self, name: str, rules: Sequence[Rule], language: str) -> None:
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        entities = sorted({r.entity.value for r in self.rules})
+        super().__init__(supported_entities=entities, name=name, supported_language=language)
+
+    def load(self) -> None:  # nothing to load: patterns are compiled at import
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        wanted = set(entities) if entities else None
+        results: list[RecognizerResult] = []
+        for r in self.rules:
+            if wanted is not None and r.entity.value not in wanted:
+                continue
+            results.extend(self._apply(r, text))
+        return results
+
+    def _apply(self, r: Rule, text: str) -> Iterable[RecognizerResult]:
+        for match in r.pattern.finditer(text):
+            start, end = _value_span(match)
+            while start < end and text[start] in r.strip:
+                start += 1
+            while end > start and text[end - 1] in r.strip:
+                end -= 1
+            if end - start < 1:
+                continue
+            if r.refine is not None:
+                refined = r.refine(text, start, end)
+                if refined is None:
+                    continue
+                start, end = refined
+            if r.validate is not None and not r.validate(text[start:end]):
+                continue
+            yield RecognizerResult(
+                entity_type=r.entity.value,
+                start=start,
+                end=end,
+                score=r.score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    SOURCE_KEY: r.source,
+                    "rule": r.name,
+                },
+            )
+

@@ -1,0 +1,76 @@
+"""Contact rules: phone and fax numbers, emails, URLs, IPv4/IPv6 addresses."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from serve_app.phi.recognizers.base import Rule, rule
+from serve_app.phi.types import EntityType as E
+from serve_app.phi.validators import digits_of, ipv4_valid
+
+# North American numbers: optional +1/1/001 prefix, (514) or 514, separators . - or space.
+_NANP = r"(?:(?:\+|00)?1[ .-]{0,2})?(?:\(\d{3}\)|\d{3})[ .-]{0,2}\d{3}[ .-]?\d{4}"
+_EXT = r"(?:[ ]{0,2},?[ ]{0,2}(?i:x|ext\.?|extension|poste|p\.)[ ]{0,2}\d{1,6})?"
+_INTL = r"\+(?:[2-9]\d{0,2})(?:[ .-]{0,2}\(?\d{1,4}\)?){2,6}"
+_FR_DOMESTIC = r"0[1-9](?:[ .-]?\d{2}){4}"
+PHONE = rf"(?:{_NANP}{_EXT}|{_INTL}{_EXT}|{_FR_DOMESTIC})"
+_FAX_LABEL = r"(?i:fax|facsimile|t[ée]l[ée]c(?:opieur|opie)?\.?|t[ée]l[ée]copieur|f)"
+_PHONE_LABEL = (
+    r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|work|travail"
+    r"|bureau|pager|t[ée]l[ée]avertisseur|contact)"
+)
+_LABEL_SEP = r"\s{0,3}(?:\((?i:home|work|cell|dom|bur|trav)\.?\)\s{0,2})?(?:(?i:no|n°|#|number|num[ée]ro)\.?\s{0,2})?[:#]?\s{0,3}"
+
+
+def _phone_digits_ok(value: str) -> bool:
+    digits = digits_of(value.split("x")[0].split("X")[0])
+    return 7 <= len(digits) <= 15 and len(set(digits)) > 1
+
+
+def _ip_valid(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+_HEX4 = r"[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    rf"(?:(?:{_HEX4}:){{7}}{_HEX4}|(?:{_HEX4}:){{1,7}}:|(?:{_HEX4}:){{1,6}}(?::{_HEX4}){{1,6}}"
+    rf"|::(?:{_HEX4}:){{0,6}}{_HEX4}|::)"
+)
+_URL_STRIP = " \t.,;:!?)]}>\"'’"
+_TLDS = r"(?i:com|ca|org|net|edu|gov|info|io|fr|biz|health|care|clinic|hospital|med|us|uk|co|ch|be|quebec|md)"
+
+RULES: tuple[Rule, ...] = (
+    rule(
+        "fax", E.FAX, rf"(?<![\w])(?:{_FAX_LABEL}|{_FAX_LABEL}/[A-Za-zé.]{{1,6}}|[A-Za-zé.]{{1,6}}/{_FAX_LABEL})"
+        rf"{_LABEL_SEP}(?P<v>{PHONE})(?![\w/])", 0.96, source="label", validate=_phone_digits_ok,
+    ),
+    rule("phone", E.PHONE, rf"(?<![\w+/.=-])(?P<v>{PHONE})(?![\w/]|[.-]\d)", 0.75, validate=_phone_digits_ok),
+    rule(
+        "phone_labelled", E.PHONE,
+        rf"(?<![\w])(?:{_PHONE_LABEL}){_LABEL_SEP}(?P<v>{PHONE}|\d{{3}}[ .-]\d{{4}}{_EXT})(?![\w/])", 0.92,
+        source="label", validate=_phone_digits_ok,
+    ),
+    rule(
+        "email", E.EMAIL,
+        r"(?<![\w.%+-])(?P<v>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})"
+        r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24})(?![\w-])", 0.99,
+    ),
+    rule(
+        "url", E.URL, r"(?<![\w@])(?P<v>(?:(?i:https?|ftp|sftp)://|(?i:www)\.)[^\s<>\"'`]{1,2000})", 0.95,
+        strip=_URL_STRIP,
+    ),
+    rule(
+        "domain", E.URL,
+        rf"(?<![\w@.-])(?P<v>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,62}})\.){{1,4}}{_TLDS}(?:/[^\s<>\"'`]{{0,500}})?)"
+        r"(?![\w@-])", 0.7, strip=_URL_STRIP,
+    ),
+    rule(
+        "ipv4", E.IP_ADDRESS, r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)", 0.9,
+        validate=ipv4_valid,
+    ),
+    rule("ipv6", E.IP_ADDRESS, rf"(?<![\w:])(?P<v>{_IPV6})(?![\w:])", 0.9, validate=_ip_valid),
+)

@@ -1,0 +1,148 @@
+"""Geography below state level: street addresses, postal codes, cities, healthcare facilities."""
+
+from __future__ import annotations
+
+import re
+
+from serve_app.phi.gazetteer import city_names
+from serve_app.phi.lexicon import (
+    CA_POSTAL,
+    DIRECTION,
+    NAME_WORD,
+    PROVINCE,
+    SP,
+    STREET_TYPE_EN,
+    STREET_TYPE_FR,
+    UNIT,
+    UPPER_WORD,
+    US_STATES,
+)
+from serve_app.phi.recognizers.base import Rule, rule
+from serve_app.phi.recognizers.names import refine_name
+from serve_app.phi.types import EntityType as E
+
+_NUM = r"\d{1,6}(?:[-‑/]\d{1,5})?[A-Za-z]?"
+_LINK = r"(?:de|du|des|de la|de l'|d'|la|le|l'|the|of|des|aux)"
+_PLACE_WORD = rf"(?:{NAME_WORD}|{UPPER_WORD}|\d{{1,3}}(?:e|er|st|nd|rd|th|ième|ieme)|[A-Z])"
+_UNIT_TAIL = rf"(?:,?{SP}{{1,2}}{UNIT}{SP}{{0,2}}#?{SP}{{0,1}}[A-Za-z0-9-]{{1,8}})?"
+_ADDRESS_FR = (
+    rf"(?<![\w]){_NUM},?{SP}{{1,2}}{STREET_TYPE_FR}{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?{_PLACE_WORD}"
+    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){_PLACE_WORD}){{0,4}}(?:{SP}{{1,2}}{DIRECTION}(?![\w]))?{_UNIT_TAIL}"
+)
+_ADDRESS_EN = (
+    rf"(?<![\w]){_NUM}{SP}{{1,2}}(?:{DIRECTION}{SP}{{1,2}})?{_PLACE_WORD}(?:{SP}{{1,2}}{_PLACE_WORD}){{0,3}}"
+    rf"{SP}{{1,2}}{STREET_TYPE_EN}(?![\w])(?:{SP}{{1,2}}{DIRECTION}(?![\w]))?{_UNIT_TAIL}"
+)
+_PO_BOX = r"(?<![\w])(?:(?i:P\.?O\.? Box|C\.P\.|case postale|bo[îi]te postale)\s{0,2}\d{1,6})"
+_UNIT_FIRST = rf"(?<![\w])(?:{UNIT}{SP}{{0,2}}[A-Za-z0-9-]{{1,8}},?{SP}{{1,2}})(?={_NUM}{SP})"
+_STRIP_ADDR = " \t,;:-"
+
+
+def _not_tnm(value: str) -> bool:
+    """T1N0M0 is a TNM stage, not an Alberta postal code (a spaced 'T2N 1M0' stays a postal code)."""
+    return not re.fullmatch(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]", value)
+
+
+_US_STATE = "|".join(US_STATES)
+_SAFE_PROVINCE = (
+    r"(?:QC|Qc|Qu[ée]bec|Ontario|Ont\.|Alberta|Manitoba|Saskatchewan|Nova Scotia|Nouvelle-[ÉE]cosse"
+    r"|New Brunswick|Nouveau-Brunswick|British Columbia|Colombie-Britannique|B\.C\.)"
+)
+_CITY_NAME = rf"{NAME_WORD}(?:(?:{SP}{{1,2}}|-{{1,2}}){NAME_WORD}){{0,3}}"
+_CITY_AFTER = (
+    r"(?i:lives in|living in|lived in|resides in|residing in|resident of|born in|moved to|native of|grew up in"
+    r"|originaire de|originaire d'|n[ée]e? [àa]|habite [àa]|habitant [àa]|demeure [àa]|r[ée]side [àa]|r[ée]sidant [àa]"
+    r"|r[ée]sidente? de|vit [àa]|d[ée]m[ée]nag[ée]e? [àa]|en provenance de|de retour de|ville de|municipalit[ée] de)"
+)
+_FAC_PREFIX_FR = (
+    r"H[ôo]pital|HÔPITAL|Centre hospitalier(?: universitaire)?(?: de sant[ée])?|Centre universitaire de sant[ée]"
+    r"|Centre de sant[ée](?: et de services sociaux)?|Centre int[ée]gr[ée](?: universitaire)? de sant[ée] et de"
+    r" services sociaux|Centre d'h[ée]bergement(?: et de soins de longue dur[ée]e)?|Centre de r[ée]adaptation"
+    r"|Centre de canc[ée]rologie|Centre d'oncologie|Centre de soins|Maison de soins palliatifs|Cit[ée] de la sant[ée]"
+    r"|H[ôo]tel-Dieu|CHSLD|CIUSSS|CISSS|CLSC|CHU|CHUM|CSSS|GMF-U|GMF|UMF|Clinique|Polyclinique|Institut"
+    r"|Pavillon|R[ée]sidence|Laboratoire|Pharmacie|Centre m[ée]dical|Cabinet"
+)
+_FAC_QUALIFIER = (
+    r"(?:universitaire|r[ée]gional|r[ée]gionale|g[ée]n[ée]ral|g[ée]n[ée]rale|m[ée]dicale?|familiale?|dentaire"
+    r"|sp[ée]cialis[ée]e?|priv[ée]e?|affili[ée]|de sant[ée]|de jour|de cardiologie|de pneumologie"
+    r"|de canc[ée]rologie|de gériatrie|de g[ée]riatrie|de r[ée]adaptation|de psychiatrie|de l'ouest|de l'est)"
+)
+_FAC_NAME = (
+    rf"(?:{_LINK}{SP}{{0,2}})?(?:{NAME_WORD}|{UPPER_WORD})"
+    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){{1}}(?:{NAME_WORD}|{UPPER_WORD})){{0,5}}"
+)
+_FAC_FR = (
+    rf"(?<![\w])(?:{_FAC_PREFIX_FR})(?:{SP}{{1,2}}{_FAC_QUALIFIER}){{0,2}}(?:{SP}{{1,2}}|-){_FAC_NAME}"
+)
+_FAC_SUFFIX_EN = (
+    r"(?:(?:General|Memorial|Regional|University|Children's|Childrens|Community|Rehabilitation|Cancer"
+    r"|Psychiatric|Teaching|Veterans|Medical|Health|Women's|Heart|Eye|Family|Neurological|Rehab|District)"
+    r"[ \t]{1,2}){0,2}(?:Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|Health Sciences Cent(?:er|re)"
+    r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|Health Care Cent(?:er|re)"
+    r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute)"
+)
+_FAC_EN = (
+    rf"(?<![\w])(?:(?:St\.?|Saint|Mount|Mt\.?|The){SP}{{1,2}})?(?:{NAME_WORD}|{UPPER_WORD})(?:['’]s)?"
+    rf"(?:{SP}{{1,2}}(?:{NAME_WORD}|{UPPER_WORD}|St\.?|of|and|&)(?:['’]s)?){{0,4}}{SP}{{1,2}}{_FAC_SUFFIX_EN}"
+    rf"(?:{SP}{{1,2}}(?:of|for|at){SP}{{1,2}}(?:the{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}})?"
+)
+_FAC_EN_OF = (
+    rf"(?<![\w])(?:Hospital|Clinic|Institute|Hôpital){SP}{{1,2}}(?:of|for){SP}{{1,2}}(?:the{SP}{{1,2}})?"
+    rf"{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}}"
+)
+_FAC_ACRONYMS = (
+    r"(?<![\w-])(?:CHUM|CHUQ|CHUS|CHUL|CHU Sainte-Justine|CUSM|MUHC|HMR|HSCM|JGH|HGJ|ICM|IUCPQ|IUSMM|IUGM|CRCHUM"
+    r"|HDQ|HEJ|HSS|CHRTR|CHRDL|CHAUR|CHVO|CHUSJ|IRCM|RI-MUHC|CSSSL|HGM|HRV|MGH|RVH|MNI|SMHC|HSJ|HMT|HPLG)(?![\w-])"
+)
+
+
+def _refine_facility(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop a trailing link word ("Hôpital de la") and leading sentence words ("Transferred St. Mary's")."""
+    s, e = start, end
+    while True:
+        m = re.search(r"(?:\s+(?:de|du|des|la|le|l'|d'|of|the|and|&|for|at))+\s*$", text[s:e])
+        if not m:
+            break
+        e = s + m.start()
+    if e <= s:
+        return None
+    return s, e
+
+
+RULES: tuple[Rule, ...] = (
+    rule("address_fr", E.ADDRESS, rf"(?P<v>{_ADDRESS_FR})", 0.9, strip=_STRIP_ADDR),
+    rule("address_en", E.ADDRESS, rf"(?P<v>{_ADDRESS_EN})", 0.88, strip=_STRIP_ADDR),
+    rule("po_box", E.ADDRESS, rf"(?P<v>{_PO_BOX})", 0.9, strip=_STRIP_ADDR),
+    rule("unit_first", E.ADDRESS, rf"(?P<v>{_UNIT_FIRST})", 0.85, strip=_STRIP_ADDR),
+    rule(
+        "postal_ca", E.POSTAL_CODE, rf"(?<![\w])(?P<v>{CA_POSTAL})(?![\w])", 0.85, validate=_not_tnm,
+    ),
+    rule(
+        "zip", E.POSTAL_CODE,
+        rf"(?<![\w])(?:{_US_STATE}|{PROVINCE})\.?,?{SP}{{1,3}}(?P<v>\d{{5}}(?:-\d{{4}})?)(?![\w-])", 0.85,
+    ),
+    rule(
+        "zip_labelled", E.POSTAL_CODE,
+        rf"(?<![\w])(?i:zip(?: code)?|code postal|postal code|C\.P\.)\s{{0,3}}:?\s{{0,3}}(?P<v>\d{{5}}(?:-\d{{4}})?"
+        rf"|{CA_POSTAL})(?![\w-])", 0.95, source="label",
+    ),
+    # "Laval, QC", "Lake Joshua, SK T8N2V1", "Montréal (Québec) H2X 1Y4", "Springfield, IL 62704"
+    rule(
+        "city_province", E.CITY,
+        rf"(?<![\w'’-])(?P<v>{_CITY_NAME}){SP}{{0,2}},?{SP}{{0,2}}(?:\(?{_SAFE_PROVINCE}\)?(?![\w])"
+        rf"|\(?{PROVINCE}\)?{SP}{{0,3}},?{SP}{{0,3}}(?:{CA_POSTAL}|\d{{5}}))",
+        0.8, refine=refine_name,
+    ),
+    rule(
+        "city_context", E.CITY, rf"(?<![\w]){_CITY_AFTER}{SP}{{1,2}}(?P<v>{_CITY_NAME})", 0.75,
+        refine=refine_name,
+    ),
+    rule(
+        "city_gazetteer", E.CITY,
+        rf"(?<![\w'’-])(?P<v>{'|'.join(re.escape(c) for c in city_names())})(?![\w'’-])", 0.6,
+    ),
+    rule("facility_fr", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_FR})", 0.88, refine=_refine_facility),
+    rule("facility_en", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN})", 0.86, refine=_refine_facility),
+    rule("facility_en_of", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN_OF})", 0.86, refine=_refine_facility),
+    rule("facility_acronym", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_ACRONYMS})", 0.85),
+)

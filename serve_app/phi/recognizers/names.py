@@ -1,0 +1,102 @@
+"""Person-name rules that run before (and outrank) NER: header labels, titles, relatives, signatures."""
+
+from __future__ import annotations
+
+import re
+
+from serve_app.phi.lexicon import INITIAL, NAME_WORD, PARTICLE, SP, TITLE, UPPER_WORD, fold
+from serve_app.phi.recognizers.base import Rule, rule
+from serve_app.phi.types import EntityType as E
+from serve_app.phi.vocab import not_name_words
+
+_WORD = re.compile(r"[^\s,;]+")
+_TITLE_RE = re.compile(rf"^{TITLE}$")
+
+_NAME_TOKEN = rf"(?:{NAME_WORD}|{UPPER_WORD})"
+# "Marie Gagnon", "Marie-Ève de la Fontaine", "J.-F. Côté", "GAGNON Marie", "Gagnon, Marie"
+_NAME_SEQ = (
+    rf"(?:{INITIAL}{SP}{{0,2}}){{0,2}}{_NAME_TOKEN}"
+    rf"(?:(?:{SP}{{1,2}}|{SP}{{0,2}},{SP}{{0,2}}(?={_NAME_TOKEN}{SP}*(?:$|[\n;(]|{SP}{{2}})|{NAME_WORD}))"
+    rf"(?:(?:{PARTICLE}){SP}{{1,2}}){{0,2}}(?:{INITIAL}{SP}{{0,2}})?{_NAME_TOKEN}){{0,3}}"
+)
+_TITLED = rf"(?:{TITLE}{SP}{{1,2}})?{_NAME_SEQ}"
+
+_HEADER_LABELS = (
+    r"patient(?:'s)? name|patient\(e\)|patiente?|name|full name|nom(?: complet| du patient| de la patiente"
+    r"| de famille| et pr[ée]nom)?|pr[ée]nom|surname|given names?|first name|last name|mother|father|spouse"
+    r"|husband|wife|son|daughter|sister|brother|partner|guardian|next of kin|nok|emergency contact|contact"
+    r"|caregiver|family (?:physician|doctor)|gp|primary care (?:physician|provider)|pcp|referring (?:physician"
+    r"|doctor|md)|referred by|attending(?: physician)?|resident|fellow|surgeon|oncologist|radiation oncologist"
+    r"|radiologist|pathologist|physician|nurse|rn|np|pharmacist|social worker|dictated by|transcribed by"
+    r"|signed by|electronically signed by|author|cc|c\.c\.|seen by|reviewed by|approved by|consultant"
+    r"|ordered by|requested by|provider|witness|interpreter|m[èe]re|p[èe]re|conjointe?|[ée]poux|[ée]pouse"
+    r"|fils|fille|fr[èe]re|s(?:œ|oe)ur|tut(?:eur|rice)|personne[- ]contact|personne [àa] contacter"
+    r"|contact d'urgence|r[ée]pondante?|m[ée]decin(?: traitant| de famille| r[ée]f[ée]rente?| r[ée]f[ée]rent"
+    r"| demandeur| consultant)?|r[ée]f[ée]r[ée]e? par|dict[ée]e? par|transcrite? par|sign[ée]e? par|vue? par"
+    r"|revue? par|infirmi[èe]re?|inf\.|pharmacien(?:ne)?|travailleu(?:r|se) social(?:e)?|r[ée]sidente?"
+    r"|oncologue|h[ée]mato-oncologue|chirurgien(?:ne)?|radiologiste|pathologiste|interniste|demand[ée]e? par"
+    r"|prescripteur|prescrit par|auteur|copie conforme|[àa] l'attention de|attn"
+)
+_BY_VERBS = (
+    r"(?:dictated|transcribed|signed|seen|examined|reviewed|referred|followed|accompanied|visited|assessed"
+    r"|dict[ée]e?|sign[ée]e?|vue?|examin[ée]e?|revue?|r[ée]f[ée]r[ée]e?|suivie?|accompagn[ée]e?|[ée]valu[ée]e?)"
+    r"[ \t]{1,3}(?:by|par)"
+)
+_RELATIVES = (
+    r"(?:wife|husband|son|daughter|mother|father|sister|brother|spouse|partner|friend|granddaughter|grandson"
+    r"|niece|nephew|aunt|uncle|cousin|girlfriend|boyfriend|fianc[ée]e?|fille|fils|m[èe]re|p[èe]re|[ée]pouse"
+    r"|[ée]poux|conjointe?|s(?:œ|oe)ur|fr[èe]re|amie?|petite?-fille|petit-fils|ni[èe]ce|neveu|tante|oncle"
+    r"|cousine?|copine?|chum|blonde)"
+)
+
+
+def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim label/function/calendar words off both ends of a name candidate; None if nothing name-like stays."""
+    words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+    stop = not_name_words()
+
+    def bad(span: tuple[int, int]) -> bool:
+        token = text[span[0] : span[1]].strip(".,;:'’()")
+        folded = fold(token)
+        return not token or folded in stop or bool(_TITLE_RE.match(token)) or not token[:1].isalpha()
+
+    while words and bad(words[0]):
+        words.pop(0)
+    while words and bad(words[-1]):
+        words.pop()
+    if not words:
+        return None
+    s, e = words[0][0], words[-1][1]
+    while e > s and text[e - 1] in ".,;:'’(":
+        e -= 1
+    value = text[s:e]
+    # An initial alone ("J.") or a single all-caps short token ("MD", "HTA") is not a name.
+    core = [w for w in re.split(r"[\s,]+", value) if len(w.strip(".")) > 1]
+    if not core:
+        return None
+    if len(core) == 1 and core[0].isupper() and len(core[0]) <= 3:
+        return None
+    return s, e
+
+
+RULES: tuple[Rule, ...] = (
+    rule(
+        "header", E.PERSON,
+        rf"(?<![\w])(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})", 0.96,
+        source="header", refine=refine_name,
+    ),
+    rule(
+        "by", E.PERSON, rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{1,3}}:?[ \t]{{0,2}}(?P<v>{_TITLED})", 0.9,
+        source="header", refine=refine_name,
+    ),
+    rule(
+        "title", E.PERSON, rf"(?<![\w])(?:{TITLE})[ \t]{{0,2}}(?P<v>{_NAME_SEQ})", 0.93, source="title",
+        refine=refine_name,
+    ),
+    rule(
+        "relative", E.PERSON,
+        rf"(?<![\w])(?i:his|her|their|the patient's|sa|son|ses|leur|la|le|the)[ \t]{{1,3}}(?i:{_RELATIVES})"
+        rf"[ \t]{{0,2}},?[ \t]{{0,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD}){{0,2}})",
+        0.85, source="context", refine=refine_name,
+    ),
+)

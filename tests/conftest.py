@@ -1,0 +1,63 @@
+"""Shared fixtures. The e2e fixture starts ONE real Serve app for the whole session: the real
+Ray cluster, the real PHI scrubber and the real vLLM engine on CPU (SmolLM2-135M + LoRA)."""
+
+from __future__ import annotations
+
+import copy
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LOCAL_CONFIG = REPO_ROOT / "serve_config.local.yaml"
+
+# Ports distinct from `make run`'s defaults, so tests can run beside a local service.
+TEST_HTTP_PORT = int(os.environ.get("CLINSERVE_TEST_HTTP_PORT", "8011"))
+TEST_DASHBOARD_PORT = int(os.environ.get("CLINSERVE_TEST_DASHBOARD_PORT", "8275"))
+TEST_METRICS_PORT = int(os.environ.get("CLINSERVE_TEST_METRICS_PORT", "8091"))
+
+
+def e2e_config() -> dict:
+    """serve_config.local.yaml as shipped, plus a test port and prompt capture on the LLM."""
+    from serve_app.local_cluster import load_config
+
+    config = copy.deepcopy(load_config(LOCAL_CONFIG))
+    config["http_options"]["port"] = TEST_HTTP_PORT
+    config["applications"][0]["args"]["llm"]["capture_prompts"] = 256
+    return config
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator:
+    from serve_app.local_cluster import LocalServe
+
+    temp_root = tempfile.mkdtemp(prefix="clinserve-ray-", dir="/tmp")
+    local = LocalServe(
+        e2e_config(),
+        dashboard_port=TEST_DASHBOARD_PORT,
+        metrics_port=TEST_METRICS_PORT,
+        temp_dir=temp_root,
+    )
+    try:
+        local.start()
+        local.wait_ready(timeout_s=900)
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def client(service) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=service.base_url, timeout=300) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def llm_handle(service):
+    from ray import serve
+
+    return serve.get_deployment_handle("LLM", app_name="clinserve")
