@@ -5,7 +5,9 @@ and strict JSON body reading (size limit, JSON syntax, schema) with one stable c
 from __future__ import annotations
 
 import json
+import logging
 import re
+import time
 import uuid
 from typing import Any, TypeVar
 
@@ -17,12 +19,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from serve_app import __version__
 from serve_app.errors import ApiError, ErrorCode
+from serve_app.metrics import IngressMetrics
 from serve_app.schemas import ErrorEnvelope
 
+# Ray Serve's proxy reads this header (or makes an id), uses it in its own logs and echoes it in
+# the response; we reuse that id so our envelope, access log and Serve's logs agree.
 REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 Model = TypeVar("Model", bound=BaseModel)
+access_log = logging.getLogger("clinserve.access")
+ingress_metrics = IngressMetrics()
 
 api = FastAPI(
     title="Clinserve",
@@ -45,10 +52,37 @@ def request_id(request: Request) -> str:
     return value
 
 
+@api.middleware("http")
+async def observe_request(request: Request, call_next):
+    """One metric sample and one structured access-log line per request: route template, status,
+    error code, latency, request id. Never the body, the query string or header values."""
+    start = time.perf_counter()
+    response = await call_next(request)
+    elapsed = time.perf_counter() - start
+    route = request.scope.get("route")
+    endpoint = getattr(route, "path", "unmatched")
+    code = getattr(request.state, "error_code", "ok")
+    ingress_metrics.observe_request(endpoint, response.status_code, code, elapsed)
+    access_log.info(
+        "request",
+        extra={
+            "request_id": request_id(request),
+            "endpoint": endpoint,
+            "method": request.method,
+            "status": response.status_code,
+            "code": code,
+            "latency_ms": round(elapsed * 1000, 2),
+            "entity_counts": getattr(request.state, "entity_counts", None),
+        },
+    )
+    return response
+
+
 def error_response(request: Request, status: int, code: ErrorCode | str, message: str) -> JSONResponse:
     rid = request_id(request)
+    request.state.error_code = str(code)
     body = ErrorEnvelope.model_validate({"error": {"code": str(code), "message": message, "request_id": rid}})
-    headers = {REQUEST_ID_HEADER: rid, "Cache-Control": "no-store"}
+    headers = {"Cache-Control": "no-store"}
     if status == 503:
         headers["Retry-After"] = "5"
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)

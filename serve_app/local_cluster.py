@@ -64,8 +64,8 @@ class LocalServe:
     def start(self) -> None:
         import ray
 
-        # Token auth on, explicitly (Ray 2.60 also defaults to it for local clusters).
-        os.environ.setdefault("RAY_AUTH_MODE", "token")
+        # Ray 2.60 turns token auth on for a new local cluster and writes ~/.ray/auth_token when
+        # RAY_AUTH_MODE is unset; setting RAY_AUTH_MODE=token here would skip making the token.
         os.environ.update(self.env)
         prepare_embedded_assets(self.config)
         ray.init(

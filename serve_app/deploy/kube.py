@@ -63,7 +63,9 @@ def resource_for(obj: dict[str, Any]) -> Resource:
     try:
         return RESOURCES[key]
     except KeyError:
-        raise KubeError(f"unsupported kind {key[1]!r} ({key[0]!r}): add it to serve_app.deploy.kube") from None
+        raise KubeError(
+            f"unsupported kind {key[1]!r} ({key[0]!r}): add it to serve_app.deploy.kube"
+        ) from None
 
 
 def ref(obj: dict[str, Any]) -> str:

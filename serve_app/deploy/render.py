@@ -249,7 +249,9 @@ def load_dir(directory: Path) -> list[dict[str, Any]]:
     for name in spec.get("resources", []):
         path = directory / name
         if not path.is_file():
-            raise RenderError(f"{kustomization} lists {name}, which is not a file (only plain files are supported)")
+            raise RenderError(
+                f"{kustomization} lists {name}, which is not a file (only plain files are supported)"
+            )
         out.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
     out.sort(key=lambda o: _kind_rank(str(o.get("kind", ""))))
     return out

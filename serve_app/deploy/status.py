@@ -114,13 +114,21 @@ def evaluate(view: RayServiceView) -> Verdict:
     for label, svc in (("pending", st.pending), ("active", st.active)):
         for app, app_status in svc.applications.items():
             if app_status.status == DEPLOY_FAILED:
-                return Verdict("failed", [f"app {app} DEPLOY_FAILED on the {label} cluster: {app_status.message}"])
+                return Verdict(
+                    "failed", [f"app {app} DEPLOY_FAILED on the {label} cluster: {app_status.message}"]
+                )
     reasons: list[str] = []
     if ready is None or ready.status != "True":
         reasons.append(f"Ready={ready.status if ready else 'missing'} ({ready.reason if ready else '-'})")
     upgrading = st.condition("UpgradeInProgress")
     if upgrading is not None and upgrading.status == "True":
-        reasons.append(f"upgrade in progress ({upgrading.reason})")
+        pending = [
+            f"{app} {app_status.status}{_deployments_not_healthy(app_status)}"
+            for app, app_status in sorted(st.pending.applications.items())
+        ]
+        reasons.append(
+            f"upgrade in progress ({upgrading.reason}); new cluster: {', '.join(pending) or 'starting'}"
+        )
     for app in view.app_names:
         app_status = st.active.applications.get(app)
         if app_status is None or app_status.status != RUNNING:
@@ -171,7 +179,10 @@ def describe(view: RayServiceView) -> list[str]:
             continue
         lines.append(f"  {label} cluster: {svc.ray_cluster_name or '-'}")
         for app, app_status in sorted(svc.applications.items()):
-            lines.append(f"    app {app}: {app_status.status}" + (f" - {app_status.message}" if app_status.message else ""))
+            lines.append(
+                f"    app {app}: {app_status.status}"
+                + (f" - {app_status.message}" if app_status.message else "")
+            )
             for name, dep in sorted(app_status.deployments.items()):
                 lines.append(f"      {name}: {dep.status}" + (f" - {dep.message}" if dep.message else ""))
     return lines

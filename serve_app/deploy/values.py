@@ -118,7 +118,9 @@ class UpgradeStrategy(_Model):
             "if": {"properties": {"type": {"const": INCREMENTAL}}},
             "then": {
                 "properties": {
-                    "clusterUpgradeOptions": {"required": ["gatewayClassName", "stepSizePercent", "intervalSeconds"]}
+                    "clusterUpgradeOptions": {
+                        "required": ["gatewayClassName", "stepSizePercent", "intervalSeconds"]
+                    }
                 }
             },
         }
@@ -129,8 +131,14 @@ class UpgradeStrategy(_Model):
     @model_validator(mode="after")
     def _incremental_needs_options(self) -> UpgradeStrategy:
         opts = self.cluster_upgrade_options
-        if self.type == INCREMENTAL and None in (opts.gateway_class_name, opts.step_size_percent, opts.interval_seconds):
-            raise ValueError(f"{INCREMENTAL} needs gatewayClassName, stepSizePercent and intervalSeconds")
+        if self.type == INCREMENTAL and None in (
+            opts.gateway_class_name,
+            opts.step_size_percent,
+            opts.interval_seconds,
+        ):
+            raise ValueError(
+                f"{INCREMENTAL} needs clusterUpgradeOptions gatewayClassName, stepSizePercent, intervalSeconds"
+            )
         return self
 
 
@@ -315,6 +323,15 @@ class Values(_Model):
     network_policy: NetworkPolicy
     pod_disruption_budget: PodDisruptionBudget
     monitoring: Monitoring
+
+    @model_validator(mode="after")
+    def _incremental_needs_autoscaling(self) -> Values:
+        if (
+            self.ray_service.upgrade_strategy.type == INCREMENTAL
+            and not self.ray_cluster.enable_in_tree_autoscaling
+        ):
+            raise ValueError(f"{INCREMENTAL} needs rayCluster.enableInTreeAutoscaling")
+        return self
 
 
 class _NoTitles(GenerateJsonSchema):

@@ -18,10 +18,10 @@ from ray.serve.handle import DeploymentHandle
 
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.http_api import (
-    REQUEST_ID_HEADER,
     api,
     check_text,
     error_responses,
+    ingress_metrics,
     json_body_openapi,
     read_json_body,
     request_id,
@@ -100,11 +100,22 @@ class Ingress:
             logger.error("%s call failed: %s", component, type(exc).__name__)
             raise ApiError(500, ErrorCode.INTERNAL_ERROR, f"The {component} failed.") from None
 
-    async def _scrub(self, text: str, strategy: str | None) -> tuple[ScrubResult, float]:
+    async def _scrub(self, request: Request, text: str, strategy: str | None) -> tuple[ScrubResult, float]:
         start = time.perf_counter()
-        result = await self._call(
-            self._scrubber.scrub.remote(text, strategy), self._settings.ingress.scrub_timeout_s, "scrubber"
-        )
+        try:
+            result = await self._call(
+                self._scrubber.scrub.remote(text, strategy),
+                self._settings.ingress.scrub_timeout_s,
+                "scrubber",
+            )
+        except ApiError as exc:
+            ingress_metrics.scrubber_errors.inc(1, tags={"code": str(exc.code)})
+            raise
+        endpoint = request.url.path
+        ingress_metrics.observe_stage(endpoint, "scrub", time.perf_counter() - start)
+        counts = {str(k): int(v) for k, v in result.counts.items()}
+        ingress_metrics.observe_entities(counts)
+        request.state.entity_counts = counts
         return result, _elapsed_ms(start)
 
     def _check_adapter(self, adapter: str | None) -> None:
@@ -125,12 +136,22 @@ class Ingress:
         body = await read_json_body(request, ExtractRequest, self._settings.ingress.max_body_bytes)
         check_text(body.text, self._settings.ingress.max_text_chars)
         self._check_adapter(body.adapter)
-        scrubbed, scrub_ms = await self._scrub(body.text, body.strategy)
+        scrubbed, scrub_ms = await self._scrub(request, body.text, body.strategy)
         llm_start = time.perf_counter()
-        llm: LLMResult = await self._call(
-            self._llm.extract.remote(scrubbed.text, body.adapter, rid),
-            self._settings.ingress.llm_timeout_s,
-            "llm",
+        adapter_label = body.adapter or self._settings.llm.default_adapter or BASE_MODEL_SELECTOR
+        try:
+            llm: LLMResult = await self._call(
+                self._llm.extract.remote(scrubbed.text, body.adapter, rid),
+                self._settings.ingress.llm_timeout_s,
+                "llm",
+            )
+        except ApiError as exc:
+            if exc.code == ErrorCode.MODEL_OUTPUT_INVALID:
+                ingress_metrics.schema_failures.inc(1, tags={"adapter": adapter_label})
+            raise
+        ingress_metrics.observe_stage("/v1/extract", "llm", time.perf_counter() - llm_start)
+        ingress_metrics.observe_extraction(
+            adapter_label, llm.result.model_dump(), llm.usage.prompt_tokens, llm.usage.completion_tokens
         )
         response = ExtractResponse(
             request_id=rid,
@@ -140,7 +161,7 @@ class Ingress:
             usage=llm.usage,
             timings_ms=Timings(scrub=scrub_ms, llm=_elapsed_ms(llm_start), total=_elapsed_ms(start)),
         )
-        return JSONResponse(response.model_dump(mode="json"), headers={REQUEST_ID_HEADER: rid, **NO_STORE})
+        return JSONResponse(response.model_dump(mode="json"), headers=NO_STORE)
 
     @api.post(
         "/v1/deidentify",
@@ -153,9 +174,9 @@ class Ingress:
         rid = request_id(request)
         body = await read_json_body(request, DeidentifyRequest, self._settings.ingress.max_body_bytes)
         check_text(body.text, self._settings.ingress.max_text_chars)
-        scrubbed, _ = await self._scrub(body.text, body.strategy)
+        scrubbed, _ = await self._scrub(request, body.text, body.strategy)
         response = DeidentifyResponse(request_id=rid, text=scrubbed.text, entities=_spans(scrubbed))
-        return JSONResponse(response.model_dump(mode="json"), headers={REQUEST_ID_HEADER: rid, **NO_STORE})
+        return JSONResponse(response.model_dump(mode="json"), headers=NO_STORE)
 
     @api.get("/health/live", response_model=LivenessResponse, summary="200 while the ingress serves.")
     async def live(self) -> LivenessResponse:

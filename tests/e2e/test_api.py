@@ -82,6 +82,7 @@ def test_request_id_is_echoed_when_safe_and_replaced_when_not(client) -> None:
         "/v1/deidentify", json={"text": "nothing here"}, headers={"X-Request-ID": "abc-123"}
     )
     assert response.json()["request_id"] == "abc-123"
+    assert response.headers["x-request-id"] == "abc-123"
     response = client.post(
         "/v1/deidentify", json={"text": "nothing here"}, headers={"X-Request-ID": "bad id\twith spaces"}
     )

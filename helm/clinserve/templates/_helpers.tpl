@@ -93,15 +93,15 @@ annotations:
 {{- end -}}
 
 {{- define "clinserve.hfTokenSecretName" -}}
-{{- default (printf "%s-hf-token" (include "clinserve.fullname" .)) .Values.huggingface.token.existingSecret -}}
+{{- default (printf "%s-hf-token" (include "clinserve.fullname" .) | trunc 63 | trimSuffix "-") .Values.huggingface.token.existingSecret -}}
 {{- end -}}
 
 {{- define "clinserve.apiKeysSecretName" -}}
-{{- default (printf "%s-api-keys" (include "clinserve.fullname" .)) .Values.auth.existingSecret -}}
+{{- default (printf "%s-api-keys" (include "clinserve.fullname" .) | trunc 63 | trimSuffix "-") .Values.auth.existingSecret -}}
 {{- end -}}
 
 {{- define "clinserve.modelCacheClaimName" -}}
-{{- default (printf "%s-model-cache" (include "clinserve.fullname" .)) .Values.modelCache.existingClaim -}}
+{{- default (printf "%s-model-cache" (include "clinserve.fullname" .) | trunc 63 | trimSuffix "-") .Values.modelCache.existingClaim -}}
 {{- end -}}
 
 {{/* Name of the worker group that hosts the LLM replicas: the GPU group, or the CPU group without one. */}}

@@ -77,7 +77,7 @@ _FAC_FR = (
 _FAC_SUFFIX_EN = (
     r"(?:(?:General|Memorial|Regional|University|Children's|Childrens|Community|Rehabilitation|Cancer"
     r"|Psychiatric|Teaching|Veterans|Medical|Health|Women's|Heart|Eye|Family|Neurological|Rehab|District)"
-    r"[ \t]{1,2}){0,2}(?:Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|Health Sciences Cent(?:er|re)"
+    r"[ \t]{1,2}){0,2}(?:Hospital Cent(?:er|re)|Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|Health Sciences Cent(?:er|re)"
     r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|Health Care Cent(?:er|re)"
     r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute)"
 )

@@ -1,0 +1,182 @@
+"""PHI scrubber benchmark: OUR scrubber vs VANILLA Presidio on labeled corpora, in one run.
+
+Corpora (all generated here, exact gold spans):
+  synthetic  clinical note templates (EN + Quebec FR) x Faker en_CA/fr_CA identities, NAMs with OCR noise
+  hard       hand-written hard cases (eponyms vs names, drugs, genes, OCR, French dates, ...)
+  external   presidio-evaluator's sentence generator (Microsoft's templates), if installed
+
+Metrics: per gold type, recall = share of spans whose every alphanumeric char is scrubbed (a partial hit
+is a leak); per predicted type, precision = share of predicted spans overlapping a gold PHI span; F2; clinical
+term survival; throughput in chars/s (single thread, after warm-up; OUR = full scrub incl. replacement).
+
+    .venv/bin/python bench/phi_eval.py --docs 300 --external 500 --markdown docs/benchmarks-phi.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.phi_corpus import Doc, generate_corpus, hard_cases  # noqa: E402
+from bench.phi_corpus.external import external_corpus  # noqa: E402
+from bench.phi_corpus.scoring import Pred, Tally, score  # noqa: E402
+
+VANILLA_MAP = {
+    "PERSON": "PERSON", "DATE_TIME": "DATE", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "URL": "URL",
+    "IP_ADDRESS": "IP_ADDRESS", "US_SSN": "SSN", "US_ITIN": "SSN", "LOCATION": "CITY", "ORGANIZATION": "ORG",
+    "NRP": "NRP", "CREDIT_CARD": "ACCOUNT", "US_BANK_NUMBER": "ACCOUNT", "IBAN_CODE": "ACCOUNT",
+    "US_DRIVER_LICENSE": "LICENSE", "US_PASSPORT": "LICENSE", "MEDICAL_LICENSE": "LICENSE", "CRYPTO": "ACCOUNT",
+    "UUID": "DEVICE_ID", "MAC_ADDRESS": "DEVICE_ID",
+}  # fmt: skip
+TYPES = ["PERSON", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "URL", "IP_ADDRESS", "SSN", "SIN", "NAM", "HEALTH_PLAN",
+         "MRN", "ACCOUNT", "LICENSE", "DEVICE_ID", "ADDRESS", "POSTAL_CODE", "CITY", "HEALTHCARE_FACILITY"]  # fmt: skip
+TARGETS = {"NAM": 0.99, "SIN": 0.99, "SSN": 0.99, "MRN": 0.99, "PHONE": 0.99, "EMAIL": 0.99, "DATE": 0.99,
+           "PERSON": 0.97}  # fmt: skip
+
+Detector = Callable[[Doc], list[Pred]]
+
+
+def ours() -> tuple[Detector, Callable[[Doc], object]]:
+    from serve_app.phi import PhiScrubber, ScrubberSettings
+
+    scrubber = PhiScrubber(ScrubberSettings())
+
+    def detect(doc: Doc) -> list[Pred]:
+        result = scrubber.scrub(doc.text)
+        return [Pred(s.type.value, s.start, s.end) for s in result.entities]
+
+    return detect, detect
+
+
+def vanilla() -> tuple[Detector, Callable[[Doc], object]]:
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    from serve_app.phi.nlp import resolve_model
+
+    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": resolve_model("en")}]}
+    engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
+
+    def detect(doc: Doc) -> list[Pred]:
+        results = engine.analyze(text=doc.text, language="en")
+        return [Pred(VANILLA_MAP.get(r.entity_type, r.entity_type), r.start, r.end) for r in results]
+
+    return detect, detect
+
+
+def run(detect: Detector, docs: list[Doc]) -> tuple[list[list[Pred]], float]:
+    for doc in docs[:5]:  # warm-up
+        detect(doc)
+    start = time.perf_counter()
+    preds = [detect(doc) for doc in docs]
+    elapsed = time.perf_counter() - start
+    return preds, sum(len(d.text) for d in docs) / elapsed
+
+
+def fmt(x: float) -> str:
+    return "–" if x != x else f"{x:.3f}"
+
+
+def table(name: str, tallies: dict[str, Tally], speed: dict[str, float]) -> list[str]:
+    systems = list(tallies)
+    head = "| entity | gold | " + " | ".join(f"{s} R | {s} P | {s} F2" for s in systems) + " |"
+    lines = [f"#### {name}", "", head, "|" + "---|" * (2 + 3 * len(systems))]
+    first = tallies[systems[0]]
+    for kind in TYPES:
+        if not first.gold.get(kind) and not any(t.pred.get(kind) for t in tallies.values()):
+            continue
+        cells = [kind, str(first.gold.get(kind, 0))]
+        for s in systems:
+            t = tallies[s]
+            cells += [fmt(t.recall(kind)), fmt(t.precision(kind)), fmt(t.f2(kind))]
+        lines.append("| " + " | ".join(cells) + " |")
+    cells = ["**all**", str(sum(first.gold.values()))]
+    for s in systems:
+        t = tallies[s]
+        cells += [f"**{fmt(t.recall())}**", f"**{fmt(t.precision())}**", f"**{fmt(t.f2())}**"]
+    lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    for s in systems:
+        t = tallies[s]
+        surv = f"{t.survival():.1%} ({t.keep_kept}/{t.keep_total})" if t.keep_total else "n/a"
+        lines.append(f"- {s}: clinical terms kept {surv}; throughput {speed[s]:,.0f} chars/s")
+    lines.append("")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=300, help="synthetic clinical notes (EN/FR alternating)")
+    ap.add_argument("--seed", type=int, default=20240312)
+    ap.add_argument("--external", type=int, default=500, help="presidio-evaluator sentences (0 = skip)")
+    ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Presidio baseline")
+    ap.add_argument("--markdown", type=Path, help="write the report section to this file")
+    ap.add_argument("--json", type=Path, help="write raw figures as JSON")
+    ap.add_argument("--show-errors", type=int, default=0, help="print up to N misses/false positives per system")
+    args = ap.parse_args(argv)
+
+    corpora: dict[str, list[Doc]] = {
+        "synthetic clinical notes (EN + FR)": generate_corpus(args.docs, seed=args.seed),
+        "hand-written hard cases": hard_cases(),
+    }
+    if args.external:
+        ext = external_corpus(args.external, seed=args.seed % 1000)
+        if ext:
+            corpora["external: presidio-evaluator generator (EN, generic text)"] = ext
+    systems: dict[str, Callable[[], tuple[Detector, Callable[[Doc], object]]]] = {"ours": ours}
+    if not args.no_vanilla:
+        systems["vanilla"] = vanilla
+    load_s: dict[str, float] = {}
+    detectors: dict[str, Detector] = {}
+    for name, factory in systems.items():
+        t0 = time.perf_counter()
+        detectors[name] = factory()[0]
+        load_s[name] = time.perf_counter() - t0
+
+    report: list[str] = []
+    raw: dict[str, dict[str, object]] = {}
+    for cname, docs in corpora.items():
+        tallies: dict[str, Tally] = {}
+        speed: dict[str, float] = {}
+        for sname, detect in detectors.items():
+            preds, cps = run(detect, docs)
+            tallies[sname] = score(docs, preds, keep_examples=args.show_errors)
+            speed[sname] = cps
+        n_chars = sum(len(d.text) for d in docs)
+        report += table(f"{cname} — {len(docs)} docs, {n_chars:,} chars", tallies, speed)
+        raw[cname] = {
+            s: {"recall": t.recall(), "precision": t.precision(), "f2": t.f2(), "survival": t.survival(),
+                "chars_per_s": speed[s], "per_type": {k: {"gold": t.gold.get(k, 0), "recall": t.recall(k),
+                                                          "precision": t.precision(k)} for k in TYPES}}
+            for s, t in tallies.items()
+        }  # fmt: skip
+        if args.show_errors:
+            for s, t in tallies.items():
+                print(f"== {cname} / {s}: misses", file=sys.stderr)
+                for m in t.misses:
+                    print("   MISS", m, file=sys.stderr)
+                for m in t.false_pos:
+                    print("   FP  ", m, file=sys.stderr)
+    env = f"Python {platform.python_version()}, {platform.machine()}, model load: " + ", ".join(
+        f"{s} {v:.1f}s" for s, v in load_s.items()
+    )
+    text = "\n".join(report + [f"_{env}_", ""])
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(raw, indent=2))
+    if args.markdown:
+        args.markdown.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

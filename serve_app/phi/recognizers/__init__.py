@@ -1,0 +1,52 @@
+"""Presidio recognizers of the scrubber: rule sets (one job per module) and the spaCy NER adapter."""
+
+from __future__ import annotations
+
+import logging
+
+from presidio_analyzer import EntityRecognizer
+
+from serve_app.phi.recognizers.base import SOURCE_KEY, Rule, RuleRecognizer
+from serve_app.phi.recognizers.contact import RULES as CONTACT_RULES
+from serve_app.phi.recognizers.dates import AGE_RULES, RULES as DATE_RULES
+from serve_app.phi.recognizers.ids import RULES as ID_RULES
+from serve_app.phi.recognizers.locations import RULES as LOCATION_RULES
+from serve_app.phi.recognizers.names import RULES as NAME_RULES
+from serve_app.phi.recognizers.ner import SpacyNerRecognizer
+from serve_app.phi.types import EntityType
+
+logger = logging.getLogger(__name__)
+
+RULE_SETS: dict[str, tuple[Rule, ...]] = {
+    "names": NAME_RULES,
+    "identifiers": ID_RULES,
+    "contact": CONTACT_RULES,
+    "dates": DATE_RULES,
+    "ages": AGE_RULES,
+    "locations": LOCATION_RULES,
+}
+
+
+def _presidio_canada(language: str) -> list[EntityRecognizer]:
+    """Presidio's own Canadian recognizers (off by default in Presidio), mapped onto our entity names."""
+    out: list[EntityRecognizer] = []
+    try:
+        from presidio_analyzer.predefined_recognizers import CaPostalCodeRecognizer, CaSinRecognizer
+    except ImportError:  # older Presidio: our own SIN/postal rules cover these
+        return out
+    out.append(CaSinRecognizer(supported_language=language, supported_entity=EntityType.SIN.value))
+    out.append(CaPostalCodeRecognizer(supported_language=language, supported_entity=EntityType.POSTAL_CODE.value))
+    return out
+
+
+def build_recognizers(language: str, *, use_ner: bool = True) -> list[EntityRecognizer]:
+    recognizers: list[EntityRecognizer] = [
+        RuleRecognizer(f"{name}_{language}", rules, language) for name, rules in RULE_SETS.items()
+    ]
+    recognizers.extend(_presidio_canada(language))
+    if use_ner:
+        recognizers.append(SpacyNerRecognizer(language))
+    return recognizers
+
+
+__all__ = ["RULE_SETS", "SOURCE_KEY", "build_recognizers"]

@@ -1,0 +1,106 @@
+"""spaCy NER (through Presidio's NlpArtifacts) turned into PERSON / CITY / HEALTHCARE_FACILITY candidates.
+
+NER is the least precise source: its spans score below the header/title/pattern rules, places need a
+locative context or the gazetteer, and the engine drops NER spans made only of clinical vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from serve_app.phi.gazetteer import city_keys, not_phi_place_keys
+from serve_app.phi.lexicon import fold
+from serve_app.phi.recognizers.base import SOURCE_KEY
+from serve_app.phi.recognizers.names import refine_name
+from serve_app.phi.types import EntityType as E
+
+# spaCy labels -> the coarse labels Presidio's NLP engine hands over (see serve_app.phi.nlp).
+NER_LABEL_MAPPING: dict[str, str] = {
+    "PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "FACILITY",
+    "ORG": "ORGANIZATION",
+}  # fmt: skip
+NER_LABELS_TO_IGNORE: list[str] = [
+    "CARDINAL", "DATE", "EVENT", "LANGUAGE", "LAW", "MISC", "MONEY", "NORP", "ORDINAL", "PERCENT", "PRODUCT",
+    "QUANTITY", "TIME", "WORK_OF_ART",
+]  # fmt: skip
+_FACILITY_WORD = re.compile(
+    r"(?i)\b(?:h[ôo]pital|hospital|clinique|clinic|polyclinique|CHU\w*|CLSC|CIUSSS|CISSS|CHSLD|GMF|CSSS|"
+    r"centre hospitalier|medical cent(?:er|re)|health cent(?:er|re)|infirmary|hospice|institut(?:e)? (?:de|of)"
+    r" (?:cardiologie|cancer|oncolog\w*)|cancer cent(?:er|re)|sant[ée])\b"
+)
+_LOCATIVE = re.compile(
+    r"(?i)(?:\b(?:in|at|near|to|from|of|à|a|au|aux|en|de|du|dans|vers|près de|pres de|habite|vit|réside|born|lives)"
+    r"[ \t]{1,2}(?:la |le |l'|the )?)$"
+)
+_HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+
+
+class SpacyNerRecognizer(EntityRecognizer):
+    """Reads the entities of the spaCy doc Presidio already computed; one instance per language."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            supported_entities=[E.PERSON.value, E.CITY.value, E.HEALTHCARE_FACILITY.value],
+            name=f"SpacyNer_{language}",
+            supported_language=language,
+        )
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if nlp_artifacts is None or not nlp_artifacts.entities:
+            return []
+        wanted = set(entities) if entities else None
+        results: list[RecognizerResult] = []
+        for ent in nlp_artifacts.entities:
+            found = self._classify(text, ent.start_char, ent.end_char, ent.label_)
+            if found is None:
+                continue
+            entity, start, end, score = found
+            if wanted is not None and entity.value not in wanted:
+                continue
+            results.append(
+                RecognizerResult(
+                    entity_type=entity.value,
+                    start=start,
+                    end=end,
+                    score=score,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        SOURCE_KEY: "ner",
+                        "rule": f"ner_{ent.label_.lower()}",
+                    },
+                )
+            )
+        return results
+
+    @staticmethod
+    def _classify(text: str, start: int, end: int, label: str) -> tuple[E, int, int, float] | None:
+        value = text[start:end]
+        if not _HAS_UPPER.search(value) or "\n" in value.strip():
+            return None
+        if label == "PERSON":
+            if any(ch.isdigit() for ch in value):
+                return None
+            refined = refine_name(text, start, end)
+            if refined is None:
+                return None
+            return E.PERSON, refined[0], refined[1], 0.8
+        if _FACILITY_WORD.search(value):
+            return E.HEALTHCARE_FACILITY, start, end, 0.7
+        if label in ("LOCATION", "FACILITY"):
+            key = fold(value.strip())
+            if key in not_phi_place_keys() or any(ch.isdigit() for ch in value):
+                return None
+            if key in city_keys():
+                return E.CITY, start, end, 0.7
+            if _LOCATIVE.search(text[max(0, start - 24) : start]) and refine_name(text, start, end) == (start, end):
+                return E.CITY, start, end, 0.5
+        return None

