@@ -79,8 +79,7 @@ RUN if [ "${VARIANT}" = "cpu" ]; then python -m serve_app.embedded; fi
 FROM deps AS runtime
 ARG VARIANT
 LABEL org.opencontainers.image.title="clinserve" \
-      org.opencontainers.image.description="Clinserve: Ray Serve + vLLM clinical-note extraction (${VARIANT})" \
-      org.opencontainers.image.source="https://github.com/clinserve/clinserve"
+      org.opencontainers.image.description="Clinserve: Ray Serve + vLLM clinical-note extraction (${VARIANT})"
 COPY --from=embedded --chown=1000:100 /opt/clinserve/cache /opt/clinserve/cache
 COPY --chown=1000:100 pyproject.toml serve_config.yaml serve_config.local.yaml ./
 COPY --chown=1000:100 serve_app ./serve_app

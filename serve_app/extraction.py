@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 # Upper bound on a single field value. It keeps structured decoding from running away on small
 # models and keeps responses (and the JSON grammar) bounded.
-FIELD_MAX_CHARS = 160
+FIELD_MAX_CHARS = 120
 
 FieldValue = Annotated[str, StringConstraints(max_length=FIELD_MAX_CHARS)] | None
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +21,14 @@ from serve_app import __version__
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.metrics import IngressMetrics
 from serve_app.schemas import ErrorEnvelope
+from serve_app.security import (
+    CREDENTIAL_QUERY_PARAMS,
+    SECURITY_HEADERS,
+    KeyRing,
+    SecuritySettings,
+    bearer_token,
+    is_open_path,
+)
 
 # Ray Serve's proxy reads this header (or makes an id), uses it in its own logs and echoes it in
 # the response; we reuse that id so our envelope, access log and Serve's logs agree.
@@ -28,8 +36,29 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 Model = TypeVar("Model", bound=BaseModel)
-access_log = logging.getLogger("clinserve.access")
+# A child of "ray.serve" so it lands, JSON-encoded, in the replica log with Serve's own fields.
+audit_log = logging.getLogger("ray.serve.clinserve.audit")
 ingress_metrics = IngressMetrics()
+
+
+class SecurityState:
+    """Per-replica security configuration, set by the Ingress deployment at start."""
+
+    def __init__(self) -> None:
+        self.settings = SecuritySettings()
+        self.keys: KeyRing | None = None
+
+    def configure(self, settings: SecuritySettings) -> None:
+        self.settings = settings
+        self.keys = KeyRing(settings) if settings.auth_enabled else None
+        if not settings.auth_enabled:
+            audit_log.warning(
+                "AUTHENTICATION IS DISABLED: any client that reaches this port can submit clinical "
+                "notes. Only acceptable on a developer machine bound to 127.0.0.1."
+            )
+
+
+security = SecurityState()
 
 api = FastAPI(
     title="Clinserve",
@@ -53,20 +82,24 @@ def request_id(request: Request) -> str:
 
 
 @api.middleware("http")
-async def observe_request(request: Request, call_next):
-    """One metric sample and one structured access-log line per request: route template, status,
-    error code, latency, request id. Never the body, the query string or header values."""
+async def guard_and_observe(request: Request, call_next):
+    """Authenticate, apply CORS and security headers, then record one metric sample and one
+    structured audit event per request: key id, route template, status, error code, entity
+    counts, latency, request id. Never the body, the query string or header values."""
     start = time.perf_counter()
-    response = await call_next(request)
+    response = _preflight(request) or _authenticate(request) or await call_next(request)
     elapsed = time.perf_counter() - start
+    response.headers.update(SECURITY_HEADERS)
+    _add_cors_headers(request, response)
     route = request.scope.get("route")
     endpoint = getattr(route, "path", "unmatched")
     code = getattr(request.state, "error_code", "ok")
     ingress_metrics.observe_request(endpoint, response.status_code, code, elapsed)
-    access_log.info(
-        "request",
+    audit_log.info(
+        "audit",
         extra={
             "request_id": request_id(request),
+            "key_id": getattr(request.state, "key_id", None),
             "endpoint": endpoint,
             "method": request.method,
             "status": response.status_code,
@@ -78,6 +111,53 @@ async def observe_request(request: Request, call_next):
     return response
 
 
+def _authenticate(request: Request) -> Response | None:
+    """None when the request may proceed; else the 401 response."""
+    if is_open_path(request.url.path) or request.method == "OPTIONS":
+        return None
+    if any(name.lower() in CREDENTIAL_QUERY_PARAMS for name in request.query_params):
+        return error_response(
+            request,
+            401,
+            ErrorCode.API_KEY_IN_QUERY,
+            "Credentials in the query string are refused; send 'Authorization: Bearer <key>'.",
+        )
+    if security.keys is None:
+        request.state.key_id = "anonymous"
+        return None
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return error_response(request, 401, ErrorCode.UNAUTHORIZED, "Send 'Authorization: Bearer <key>'.")
+    key_id = security.keys.authenticate(token)
+    if key_id is None:
+        return error_response(request, 401, ErrorCode.INVALID_API_KEY, "The API key is not valid.")
+    request.state.key_id = key_id
+    return None
+
+
+def _allowed_origin(request: Request) -> str | None:
+    origin = request.headers.get("origin")
+    return origin if origin and origin in security.settings.cors_allow_origins else None
+
+
+def _preflight(request: Request) -> Response | None:
+    if request.method != "OPTIONS" or "access-control-request-method" not in request.headers:
+        return None
+    return Response(status_code=204 if _allowed_origin(request) else 403)
+
+
+def _add_cors_headers(request: Request, response: Response) -> None:
+    origin = _allowed_origin(request)
+    if origin is None:
+        return
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Vary"] = "Origin"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, X-Request-ID"
+        response.headers["Access-Control-Max-Age"] = "600"
+
+
 def error_response(request: Request, status: int, code: ErrorCode | str, message: str) -> JSONResponse:
     rid = request_id(request)
     request.state.error_code = str(code)
@@ -85,6 +165,8 @@ def error_response(request: Request, status: int, code: ErrorCode | str, message
     headers = {"Cache-Control": "no-store"}
     if status == 503:
         headers["Retry-After"] = "5"
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="clinserve"'
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from serve_app.extraction import DEFAULT_INSTRUCTION, DEFAULT_PROMPT_TEMPLATE
+from serve_app.security import SecuritySettings
 
 
 class StrictModel(BaseModel):
@@ -39,7 +40,7 @@ class LLMSettings(StrictModel):
         default=None, description="Adapter used when a request names none. Must be one of adapters."
     )
     max_model_len: int = Field(default=4096, ge=256)
-    max_tokens: int = Field(default=384, ge=16, le=4096, description="Completion budget per request.")
+    max_tokens: int = Field(default=512, ge=16, le=4096, description="Completion budget per request.")
     max_lora_rank: int = Field(default=16, ge=1)
     max_loras: int = Field(default=2, ge=1, description="Adapters resident in one batch.")
     max_num_seqs: int = Field(default=64, ge=1, description="Sequences vLLM batches at once.")
@@ -95,3 +96,4 @@ class AppArgs(StrictModel):
 
     llm: LLMSettings
     ingress: IngressSettings = Field(default_factory=IngressSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)

@@ -4,6 +4,7 @@ Ray cluster, the real PHI scrubber and the real vLLM engine on CPU (SmolLM2-135M
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,13 +22,43 @@ TEST_DASHBOARD_PORT = int(os.environ.get("CLINSERVE_TEST_DASHBOARD_PORT", "8275"
 TEST_METRICS_PORT = int(os.environ.get("CLINSERVE_TEST_METRICS_PORT", "8091"))
 
 
-def e2e_config() -> dict:
-    """serve_config.local.yaml as shipped, plus a test port and prompt capture on the LLM."""
+# API keys for the e2e app (auth is on in tests, as in production). The revoked one must fail.
+TEST_API_KEY = "test-key-" + "a1b2c3d4e5f6a7b8"
+REVOKED_API_KEY = "revoked-key-" + "0f9e8d7c6b5a4321"
+TEST_CORS_ORIGIN = "https://ehr.example.org"
+
+
+def write_key_file(directory: str) -> str:
+    import yaml
+
+    path = Path(directory) / "api-keys.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "keys": [
+                    {"id": "test-client", "sha256": hashlib.sha256(TEST_API_KEY.encode()).hexdigest()},
+                    {"id": "old-client", "key": REVOKED_API_KEY, "revoked": True},
+                ]
+            }
+        )
+    )
+    return str(path)
+
+
+def e2e_config(key_file: str) -> dict:
+    """serve_config.local.yaml as shipped, plus: a test port, prompt capture on the LLM, and
+    API-key auth and CORS switched on as in production."""
     from serve_app.local_cluster import load_config
 
     config = copy.deepcopy(load_config(LOCAL_CONFIG))
     config["http_options"]["port"] = TEST_HTTP_PORT
-    config["applications"][0]["args"]["llm"]["capture_prompts"] = 256
+    args = config["applications"][0]["args"]
+    args["llm"]["capture_prompts"] = 256
+    args["security"] = {
+        "auth_enabled": True,
+        "api_keys_file": key_file,
+        "cors_allow_origins": [TEST_CORS_ORIGIN],
+    }
     return config
 
 
@@ -37,7 +68,7 @@ def service() -> Iterator:
 
     temp_root = tempfile.mkdtemp(prefix="clinserve-ray-", dir="/tmp")
     local = LocalServe(
-        e2e_config(),
+        e2e_config(write_key_file(temp_root)),
         dashboard_port=TEST_DASHBOARD_PORT,
         metrics_port=TEST_METRICS_PORT,
         temp_dir=temp_root,
@@ -52,7 +83,14 @@ def service() -> Iterator:
 
 @pytest.fixture(scope="session")
 def client(service) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=service.base_url, timeout=300) as http:
+    headers = {"Authorization": f"Bearer {TEST_API_KEY}"}
+    with httpx.Client(base_url=service.base_url, timeout=300, headers=headers) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def anonymous_client(service) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=service.base_url, timeout=60) as http:
         yield http
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.phi_corpus.values import Values
+from bench.phi_corpus.values import Values, m
 
 
 def en_consult(v: Values) -> str:
@@ -131,7 +131,7 @@ On envisage {v.drug()} pour une maladie {v.gene()} de stade {v.stage()}. ECOG 2.
 def fr_lettre(v: Values) -> str:
     p = v.patient
     return f"""{v.facility()}
-Montréal, le {v.date()}
+{m("CITY", "Montréal")}, le {v.date()}
 
 Cher collègue {v.doctor(1)},
 

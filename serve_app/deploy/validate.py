@@ -157,7 +157,8 @@ def tighten(schema: dict[str, Any], *, root: bool = True) -> dict[str, Any]:
 @functools.cache
 def crd_schema(crds_dir: Path, group: str, kind: str, version: str) -> dict[str, Any]:
     filename = CRD_FILES[(group, kind)]
-    crd = yaml.safe_load((crds_dir / filename).read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on 1 MB CRDs
+    crd = yaml.load((crds_dir / filename).read_text(), Loader=loader)  # a safe loader
     for served in crd["spec"]["versions"]:
         if served["name"] == version:
             if not served.get("served", False):

@@ -136,9 +136,8 @@ class UpgradeStrategy(_Model):
             opts.step_size_percent,
             opts.interval_seconds,
         ):
-            raise ValueError(
-                f"{INCREMENTAL} needs clusterUpgradeOptions gatewayClassName, stepSizePercent, intervalSeconds"
-            )
+            needed = "gatewayClassName, stepSizePercent, intervalSeconds"
+            raise ValueError(f"{INCREMENTAL} needs clusterUpgradeOptions: {needed}")
         return self
 
 

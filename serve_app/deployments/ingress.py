@@ -16,6 +16,7 @@ from ray.exceptions import RayActorError, RayTaskError
 from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from ray.serve.handle import DeploymentHandle
 
+from serve_app.availability import ReplicaAvailability
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.http_api import (
     api,
@@ -25,6 +26,7 @@ from serve_app.http_api import (
     json_body_openapi,
     read_json_body,
     request_id,
+    security,
 )
 from serve_app.llm_engine import BASE_MODEL_SELECTOR
 from serve_app.phi import ScrubResult
@@ -47,6 +49,8 @@ logger = logging.getLogger("ray.serve")
 T = TypeVar("T")
 
 NO_STORE = {"Cache-Control": "no-store"}
+SCRUBBER_DEPLOYMENT = "PHIScrubber"
+LLM_DEPLOYMENT = "LLM"
 
 
 def _elapsed_ms(start: float) -> float:
@@ -73,8 +77,14 @@ class Ingress:
         self._llm = llm
         self._settings = settings
         self._adapters = set(settings.llm.adapters) | {BASE_MODEL_SELECTOR}
+        security.configure(settings.security)
+        self._availability = ReplicaAvailability()
 
     # -- downstream calls ---------------------------------------------------------------------
+    async def _require_running(self, deployment: str, code: ErrorCode, component: str) -> None:
+        if not await self._availability.has_running_replica(deployment):
+            raise ApiError(503, code, f"The {component} has no running replica (starting or restarting).")
+
     async def _call(self, awaitable: Awaitable[T], timeout_s: float, component: str) -> T:
         """Await a deployment call; turn every failure into an ApiError with a stable code."""
         unavailable = ErrorCode.LLM_UNAVAILABLE if component == "llm" else ErrorCode.SCRUBBER_UNAVAILABLE
@@ -103,6 +113,7 @@ class Ingress:
     async def _scrub(self, request: Request, text: str, strategy: str | None) -> tuple[ScrubResult, float]:
         start = time.perf_counter()
         try:
+            await self._require_running(SCRUBBER_DEPLOYMENT, ErrorCode.SCRUBBER_UNAVAILABLE, "scrubber")
             result = await self._call(
                 self._scrubber.scrub.remote(text, strategy),
                 self._settings.ingress.scrub_timeout_s,
@@ -136,6 +147,7 @@ class Ingress:
         body = await read_json_body(request, ExtractRequest, self._settings.ingress.max_body_bytes)
         check_text(body.text, self._settings.ingress.max_text_chars)
         self._check_adapter(body.adapter)
+        await self._require_running(LLM_DEPLOYMENT, ErrorCode.LLM_UNAVAILABLE, "llm")
         scrubbed, scrub_ms = await self._scrub(request, body.text, body.strategy)
         llm_start = time.perf_counter()
         adapter_label = body.adapter or self._settings.llm.default_adapter or BASE_MODEL_SELECTOR
@@ -196,8 +208,11 @@ class Ingress:
         body = ReadinessResponse(status="ready" if ready else "not_ready", components=components)
         return JSONResponse(body.model_dump(), status_code=200 if ready else 503, headers=NO_STORE)
 
-    @staticmethod
-    async def _probe(handle: DeploymentHandle, timeout_s: float) -> ComponentStatus:
+    async def _probe(self, handle: DeploymentHandle, deployment: str, timeout_s: float) -> ComponentStatus:
+        states = await self._availability.replica_states(deployment)
+        if states is not None and states.get("RUNNING", 0) == 0:
+            summary = ", ".join(f"{state}={count}" for state, count in sorted(states.items())) or "none"
+            return ComponentStatus(ready=False, detail=f"no running replica ({summary})")
         try:
             ok = await asyncio.wait_for(handle.ready.remote(), timeout_s)
         except TimeoutError:

@@ -73,7 +73,11 @@ ABBREVIATIONS = """
 PO BID TID QID QD OD QHS HS PRN IV IM SC SQ SL PR NPO STAT DIE BIE TIE QIE AC PC QAM QPM Q4H Q6H Q8H Q12H
 Q2W Q3W Q4W NSCLC SCLC CRC HCC RCC GBM AML ALL CLL CML DLBCL MM NHL HL MDS TNM AJCC UICC ECOG KPS RECIST
 CR PR SD PD ORR PFS OS DFS EFS DCR CT IRM MRI TEP PET TDM US ECG ECHO FEVG LVEF HTA DB DB2 MPOC COPD IRC
-CKD AVC CVA IDM MI FA AFib TVP DVT EP PE BPCO SIDA VIH HIV VHC HCV VHB HBV
+CKD AVC CVA IDM MI FA AFib TVP DVT EP PE BPCO SIDA VIH HIV VHC HCV VHB HBV CPNPC CPPC NSCLC ECOG IMC BMI
+TA FC FR SpO2 RX CT-scan TEP-scan IRM EEG EMG ORL ATCD ATB RCP AEG MPOC HTAP IV IVD SOB
+Pfizer Merck Roche Novartis AstraZeneca Bristol-Myers Squibb BMS Genentech Amgen Lilly AbbVie Sanofi Bayer
+Janssen Takeda GSK GlaxoSmithKline Gilead Biogen Boehringer Ingelheim Servier Pierre-Fabre Ipsen Teva Apotex
+Sandoz Mylan Foundation FoundationOne Guardant Guardant360 Oncotype Caris Tempus
 """
 _CLINICAL_WORDS = """
 stage stade grade exon intron codon mutation deletion insertion fusion amplification high low positive negative
@@ -160,3 +164,6 @@ class ClinicalAllowList:
                 return True
         prev = re.search(r"(\w+)[ \t-]{1,2}(?:de |d'|of )?$", before)
         return bool(prev and fold(prev.group(1)) in _CLINICAL_CONTEXT | {"non"})
+
+
+BUILTIN_ALLOW_LIST = ClinicalAllowList()

@@ -51,7 +51,13 @@ Prince Edward Island Île-du-Prince-Édouard Territoires du Nord-Ouest Northwest
 Etats-Unis United States America Amérique Mexico Mexique France Europe Haïti Haiti Maroc Morocco Algérie
 Algeria Liban Lebanon Chine China Inde India Italie Italy Portugal Espagne Spain Vietnam Grèce Greece
 Belgique Belgium Suisse Switzerland Allemagne Germany Angleterre England Royaume-Uni Irlande Ireland
-Amérique du Nord North America Afrique Africa Asie Asia
+Amérique du Nord North America Afrique Africa Asie Asia Norway Norvège Sweden Suède Denmark Danemark Finland
+Finlande Iceland Islande Netherlands Pays-Bas Austria Autriche Poland Pologne Hungary Hongrie Czechia Romania
+Roumanie Bulgaria Bulgarie Croatia Croatie Serbia Serbie Ukraine Russia Russie Turkey Turquie Türkiye Cyprus
+Chypre Israel Israël Egypt Égypte Tunisia Tunisie Senegal Sénégal Nigeria Kenya Ethiopia Éthiopie Japan Japon
+Korea Corée Pakistan Iran Iraq Irak Syria Syrie Jordan Jordanie Brazil Brésil Argentina Argentine Chile Chili
+Peru Pérou Colombia Colombie Venezuela Cuba Jamaica Jamaïque Australia Australie Philippines Indonesia Indonésie
+Thailand Thaïlande Uruguay Paraguay Bolivia Bolivie Ecuador Équateur Luxembourg Monaco Scotland Écosse Wales
 """.split()
 
 
@@ -69,5 +75,6 @@ def city_keys() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def not_phi_place_keys() -> frozenset[str]:
     multi = ["Nova Scotia", "New Brunswick", "British Columbia", "Prince Edward Island", "Northwest Territories",
+             "Czech Republic", "South Africa", "New Zealand", "Nouvelle-Zélande", "United Kingdom", "Sri Lanka",
              "United States", "North America", "Amérique du Nord", "Territoires du Nord-Ouest"]  # fmt: skip
     return frozenset(fold(p) for p in NOT_PHI_PLACES + multi)

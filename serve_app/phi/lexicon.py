@@ -62,36 +62,26 @@ TITLE = rf"(?:(?:{_alt(TITLES_EN + TITLES_FR)})\.?|M\.|MM\.)"
 STREET_TYPES_FR = ["rue", "avenue", "av", "ave", "boulevard", "boul", "bd", "blvd", "chemin", "ch", "route",
                    "rte", "place", "pl", "rang", "montée", "montee", "côte", "cote", "croissant", "impasse",
                    "allée", "allee", "promenade", "terrasse", "square", "autoroute", "carré", "cours",
-                   "sentier", "voie", "quai", "ruelle", "parc", "circuit", "esplanade", "passage", "rond-point",
+                   "sentier", "voie", "quai", "ruelle", "parc", "circuit", "esplanade", "passage", "rond-point", "allé",
                    "avenue du", "rue du", "rue de la", "chemin du", "chemin de la"]  # fmt: skip
-STREET_TYPES_EN = ["street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "drive", "dr",
-                   "lane", "ln", "court", "ct", "crescent", "cres", "cr", "way", "place", "pl", "terrace",
-                   "terr", "parkway", "pkwy", "highway", "hwy", "circle", "cir", "trail", "trl", "square", "sq",
-                   "alley", "bend", "bluff", "bypass", "causeway", "centre", "center", "common", "commons",
-                   "corner", "creek", "crossing", "cove", "estates", "expressway", "extension", "falls",
-                   "field", "fields", "forest", "freeway", "gardens", "gate", "glen", "green", "grove",
-                   "harbor", "harbour", "heights", "hill", "hills", "hollow", "island", "junction", "key",
-                   "knoll", "landing", "loop", "mall", "manor", "meadow", "meadows", "mews", "mill", "mount",
-                   "mountain", "orchard", "park", "pass", "path", "pike", "pines", "plaza", "point", "port",
-                   "prairie", "ridge", "river", "row", "run", "shore", "shores", "spring", "springs", "station",
-                   "summit", "trace", "track", "turnpike", "valley", "view", "village", "vista", "walk",
-                   "wells", "line", "concession", "gardens", "close", "rise", "grv", "cres", "cv", "mnr",
-                   "pt", "pky", "expy", "fwy", "tpke", "xing", "jct", "vly", "hts", "ter", "rdg", "mtn",
-                   "pines", "spur", "spurs", "stravenue", "throughway", "tunnel", "underpass", "union",
-                   "unions", "via", "viaduct", "ville", "villages", "vista", "wall", "well", "ways",
-                   "burg", "burgs", "branch", "brook", "brooks", "camp", "canyon", "cape", "cliff", "cliffs",
-                   "club", "corners", "course", "courts", "coves", "crest", "curve", "dale", "dam", "divide",
-                   "drives", "estate", "ferry", "flat", "flats", "ford", "fords", "forge", "forges", "fork",
-                   "forks", "fort", "garden", "gateway", "glens", "greens", "groves", "haven", "inlet",
-                   "islands", "isle", "keys", "knolls", "lake", "lakes", "land", "lights", "lock", "locks",
-                   "lodge", "manors", "mills", "mission", "motorway", "neck", "oval", "overpass", "parks",
-                   "parkways", "passage", "plain", "plains", "ports", "radial", "ramp", "ranch", "rapid",
-                   "rapids", "rest", "ridges", "roads", "route", "shoal", "shoals", "skyway", "squares",
-                   "streets", "summit", "terrace", "trafficway", "trailer", "vias", "views", "ville"]  # fmt: skip
+STREET_TYPES_EN = """alley avenue ave av branch bridge brook brooks burg burgs bypass camp canyon cape causeway center centers
+centre circle circles cir cliff cliffs club common commons corner corners course court courts ct cove coves creek
+crescent cres crest crossing crossroad curve dale dam divide drive drives dr estate estates expressway expy
+extension extensions fall falls ferry field fields flat flats ford fords forest forge forges fork forks fort
+freeway fwy garden gardens gateway glen glens green greens grove groves harbor harbors harbour haven heights hts
+highway hwy hill hills hollow inlet island islands isle junction junctions key keys knoll knolls lake lakes land
+landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows mews mill mills mission
+motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy parkways pass passage path
+pike pine pines place pl plain plains plaza point points port ports prairie radial ramp ranch rapid rapids rest
+ridge ridges river road rd roads route row run shoal shoals shore shores skyway spring springs spur spurs square
+sq squares station stravenue stream street st streets summit terrace ter terr throughway trace track trafficway
+trail trl tunnel turnpike tpke underpass union unions valley valleys via viaduct view views village villages
+ville vista walk walks wall way ways well wells concession line close rise gate""".split()  # USPS Publication 28 suffixes + Canadian extras
 STREET_TYPE_FR = rf"(?i:{_alt(STREET_TYPES_FR)})\.?"
 STREET_TYPE_EN = rf"(?i:{_alt(sorted(set(STREET_TYPES_EN)))})\.?"
 DIRECTION = r"(?:Est|Ouest|Nord|Sud|East|West|North|South|NE|NW|SE|SW|N\.?|S\.?|E\.?|O\.?|W\.?)"
 UNIT = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte|#)\.?"
+UNIT_WORD = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte)(?![^\W\d_])"
 
 PROVINCES = {
     "qc": "QC", "québec": "QC", "quebec": "QC", "on": "ON", "ontario": "ON", "bc": "BC",

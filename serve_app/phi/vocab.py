@@ -27,6 +27,13 @@ signed signe dictated dicte transcribed transcrit reviewed revu seen vu by par p
 md mdcm rn np pa phd msc bsc frcpc frcsc cmq oiiq resident residente fellow attending intern externe
 the and or with without for from to in on at of de du des la le les et ou avec sans pour dans sur au aux
 mg ml kg cm mm iv po bid tid qid qd prn sc im
+electronically remote driver drivers antecedents antecedent medecin medecins prochain prochaine recoit debut fin
+evolution profil plan tumeur cycle cher chere merci dear thank thanks sincerely cordialement regards salutations
+pathology pathologie molecular moleculaire imaging imagerie restaging bilan labs laboratoire consultation
+started debute reprise poursuivre continue continuer stop arret hold refer referral reference referred
+emergency urgence ct tdm irm mri pet tep scan echo biopsy biopsie surgery chirurgie radiotherapy radiotherapie
+chemotherapy chimiotherapie immunotherapy immunotherapie hospital hopital clinic clinique centre center
+user bot agent client customer
 """.split()
 
 

@@ -6,14 +6,16 @@ import ipaddress
 
 from serve_app.phi.recognizers.base import Rule, rule
 from serve_app.phi.types import EntityType as E
-from serve_app.phi.validators import digits_of, ipv4_valid
+from serve_app.phi.validators import digits_of, ipv4_valid, luhn_valid
 
 # North American numbers: optional +1/1/001 prefix, (514) or 514, separators . - or space.
 _NANP = r"(?:(?:\+|00)?1[ .-]{0,2})?(?:\(\d{3}\)|\d{3})[ .-]{0,2}\d{3}[ .-]?\d{4}"
 _EXT = r"(?:[ ]{0,2},?[ ]{0,2}(?i:x|ext\.?|extension|poste|p\.)[ ]{0,2}\d{1,6})?"
 _INTL = r"\+(?:[2-9]\d{0,2})(?:[ .-]{0,2}\(?\d{1,4}\)?){2,6}"
 _FR_DOMESTIC = r"0[1-9](?:[ .-]?\d{2}){4}"
-PHONE = rf"(?:{_NANP}{_EXT}|{_INTL}{_EXT}|{_FR_DOMESTIC})"
+# Trunk-prefixed national numbers: (07700) 553419, 0664 369 95 61, 06-82237745, (73) 4746-3459
+_TRUNK = r"(?:\(0?\d{1,5}\)[ .-]?|0\d{1,4}[ .-])\d{2,4}(?:[ .-]?\d{2,4}){1,3}"
+PHONE = rf"(?:{_NANP}{_EXT}|{_INTL}{_EXT}|{_FR_DOMESTIC}|{_TRUNK})"
 _FAX_LABEL = r"(?i:fax|facsimile|t[ée]l[ée]c(?:opieur|opie)?\.?|t[ée]l[ée]copieur|f)"
 _PHONE_LABEL = (
     r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|work|travail"
@@ -25,6 +27,20 @@ _LABEL_SEP = r"\s{0,3}(?:\((?i:home|work|cell|dom|bur|trav)\.?\)\s{0,2})?(?:(?i:
 def _phone_digits_ok(value: str) -> bool:
     digits = digits_of(value.split("x")[0].split("X")[0])
     return 7 <= len(digits) <= 15 and len(set(digits)) > 1
+
+
+def _card_valid(value: str) -> bool:
+    digits = digits_of(value)
+    return 13 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 2
+
+
+def _iban_valid(value: str) -> bool:
+    compact = value.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
 
 
 def _ip_valid(value: str) -> bool:
@@ -71,6 +87,14 @@ RULES: tuple[Rule, ...] = (
     rule(
         "ipv4", E.IP_ADDRESS, r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)", 0.9,
         validate=ipv4_valid,
+    ),
+    rule(
+        "payment_card", E.ACCOUNT, r"(?<![\w-])(?P<v>\d{4}(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?P=sep)\d{1,7}|\d{13,19})(?![\w-])",
+        0.85, validate=_card_valid,
+    ),
+    rule(
+        "iban", E.ACCOUNT, r"(?<![\w])(?P<v>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?)(?![\w])", 0.9,
+        validate=_iban_valid,
     ),
     rule("ipv6", E.IP_ADDRESS, rf"(?<![\w:])(?P<v>{_IPV6})(?![\w:])", 0.9, validate=_ip_valid),
 )

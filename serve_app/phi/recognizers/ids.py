@@ -10,7 +10,7 @@ from serve_app.phi.validators import digits_of, nam_valid, normalize_nam, ocr_no
 
 _SEP = r"\s{0,3}(?:(?i:no|n°|nº|no\.|num\.?|numéro|number|nbr|#|id)\.?\s{0,3})?[:#=]?\s{0,3}"
 # A label-driven identifier value: alphanumerics, inner separators only between alphanumerics.
-_ID = r"(?P<v>[A-Za-z0-9](?:[A-Za-z0-9]|[-./](?=[A-Za-z0-9])){2,30})(?![A-Za-z0-9])"
+_ID = r"(?=[A-Za-z./-]{0,12}\d)(?P<v>[A-Za-z0-9](?:[A-Za-z0-9]|[-./](?=[A-Za-z0-9])){2,30})(?![A-Za-z0-9])"
 
 
 def _id_like(value: str) -> bool:

@@ -14,16 +14,19 @@ from serve_app.phi.lexicon import (
     STREET_TYPE_EN,
     STREET_TYPE_FR,
     UNIT,
+    UNIT_WORD,
     UPPER_WORD,
+    fold,
     US_STATES,
 )
+from serve_app.phi.lexicon import LO as _LO
+from serve_app.phi.lexicon import UP as _UP
 from serve_app.phi.recognizers.base import Rule, rule
-from serve_app.phi.recognizers.names import refine_name
 from serve_app.phi.types import EntityType as E
 
 _NUM = r"\d{1,6}(?:[-‑/]\d{1,5})?[A-Za-z]?"
 _LINK = r"(?:de|du|des|de la|de l'|d'|la|le|l'|the|of|des|aux)"
-_PLACE_WORD = rf"(?:{NAME_WORD}|{UPPER_WORD}|\d{{1,3}}(?:e|er|st|nd|rd|th|ième|ieme)|[A-Z])"
+_PLACE_WORD = rf"(?!{UNIT_WORD})(?:{NAME_WORD}|{UPPER_WORD}|\d{{1,3}}(?:e|er|st|nd|rd|th|ième|ieme)|[A-Z])"
 _UNIT_TAIL = rf"(?:,?{SP}{{1,2}}{UNIT}{SP}{{0,2}}#?{SP}{{0,1}}[A-Za-z0-9-]{{1,8}})?"
 _ADDRESS_FR = (
     rf"(?<![\w]){_NUM},?{SP}{{1,2}}{STREET_TYPE_FR}{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?{_PLACE_WORD}"
@@ -48,7 +51,16 @@ _SAFE_PROVINCE = (
     r"(?:QC|Qc|Qu[ée]bec|Ontario|Ont\.|Alberta|Manitoba|Saskatchewan|Nova Scotia|Nouvelle-[ÉE]cosse"
     r"|New Brunswick|Nouveau-Brunswick|British Columbia|Colombie-Britannique|B\.C\.)"
 )
-_CITY_NAME = rf"{NAME_WORD}(?:(?:{SP}{{1,2}}|-{{1,2}}){NAME_WORD}){{0,3}}"
+_CITY_LINK = rf"(?:{SP}{{1,2}}-{{0,2}}{SP}?|-{{1,2}}{SP}?)(?:(?:sur|en|de|du|des|la|le|lès|aux?)-)?"
+_CITY_NAME = rf"(?:[LD]['’]-?)?(?:{NAME_WORD}|{UPPER_WORD})(?:{_CITY_LINK}(?:{NAME_WORD}|{UPPER_WORD})){{0,3}}"
+# European "Via Roma 12", "Rua Graciliano Ramos 1950", "Chausseestr. 32", "Bécsi utca 56."
+_ADDRESS_EU = (
+    rf"(?<![\w])(?:(?:Via|Viale|Calle|Avenida|Rua|Piazza|Plaza|Corso|Largo|Strada|Ulica|ul\.|Carrer|Rambla)"
+    rf"{SP}{{1,2}}(?:(?:de|del|da|do|della|dos|das|di)\.?{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}}"
+    rf"|[{_UP}][{_LO}]{{2,30}}(?:straße|strasse|str\.|gasse|weg|allee|platz|gade|vej|laan|straat|väg|vägen|gatan"
+    rf"|katu|tie)|{NAME_WORD}{SP}{{1,2}}(?:utca|út|tér|körút|ulice|náměstí))"
+    rf"{SP}{{1,2}}\d{{1,5}}[A-Za-z]?(?![\w])"
+)
 _CITY_AFTER = (
     r"(?i:lives in|living in|lived in|resides in|residing in|resident of|born in|moved to|native of|grew up in"
     r"|originaire de|originaire d'|n[ée]e? [àa]|habite [àa]|habitant [àa]|demeure [àa]|r[ée]side [àa]|r[ée]sidant [àa]"
@@ -96,6 +108,34 @@ _FAC_ACRONYMS = (
 )
 
 
+# Words that belong to place names although they are function/common words elsewhere.
+_PLACE_WORDS = {"ville", "mont", "lac", "baie", "saint", "sainte", "st", "ste", "ile", "pointe", "riviere", "port",
+                "fort", "lake", "north", "south", "east", "west", "new", "mount", "cap", "est", "ouest", "nord", "sud",
+                "notre", "dame", "grand", "grande", "petit", "petite", "vieux", "haute", "bas", "basse"}  # fmt: skip
+_TOKEN = re.compile(r"\S+")
+
+
+def refine_city(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim leading/trailing words that cannot be part of a city name (keeping 'Ville', 'Est', 'Lac'...)."""
+    from serve_app.phi.vocab import not_name_words
+
+    stop = not_name_words()
+    words = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
+
+    def bad(span: tuple[int, int]) -> bool:
+        token = fold(text[span[0] : span[1]].strip(".,;:()"))
+        head = token.split("-")[0].split("'")[-1]
+        return token in stop and head not in _PLACE_WORDS and token not in _PLACE_WORDS
+
+    while words and bad(words[0]):
+        words.pop(0)
+    while words and bad(words[-1]):
+        words.pop()
+    if not words:
+        return None
+    return words[0][0], words[-1][1]
+
+
 def _refine_facility(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop a trailing link word ("Hôpital de la") and leading sentence words ("Transferred St. Mary's")."""
     s, e = start, end
@@ -112,6 +152,7 @@ def _refine_facility(text: str, start: int, end: int) -> tuple[int, int] | None:
 RULES: tuple[Rule, ...] = (
     rule("address_fr", E.ADDRESS, rf"(?P<v>{_ADDRESS_FR})", 0.9, strip=_STRIP_ADDR),
     rule("address_en", E.ADDRESS, rf"(?P<v>{_ADDRESS_EN})", 0.88, strip=_STRIP_ADDR),
+    rule("address_eu", E.ADDRESS, rf"(?P<v>{_ADDRESS_EU})", 0.8, strip=_STRIP_ADDR),
     rule("po_box", E.ADDRESS, rf"(?P<v>{_PO_BOX})", 0.9, strip=_STRIP_ADDR),
     rule("unit_first", E.ADDRESS, rf"(?P<v>{_UNIT_FIRST})", 0.85, strip=_STRIP_ADDR),
     rule(
@@ -131,11 +172,11 @@ RULES: tuple[Rule, ...] = (
         "city_province", E.CITY,
         rf"(?<![\w'’-])(?P<v>{_CITY_NAME}){SP}{{0,2}},?{SP}{{0,2}}(?:\(?{_SAFE_PROVINCE}\)?(?![\w])"
         rf"|\(?{PROVINCE}\)?{SP}{{0,3}},?{SP}{{0,3}}(?:{CA_POSTAL}|\d{{5}}))",
-        0.8, refine=refine_name,
+        0.8, refine=refine_city,
     ),
     rule(
         "city_context", E.CITY, rf"(?<![\w]){_CITY_AFTER}{SP}{{1,2}}(?P<v>{_CITY_NAME})", 0.75,
-        refine=refine_name,
+        refine=refine_city,
     ),
     rule(
         "city_gazetteer", E.CITY,

@@ -76,7 +76,36 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if len(core) == 1 and core[0].isupper() and len(core[0]) <= 3:
         return None
+    if all(allow_list().is_clinical_token(w) for w in core):
+        return None
     return s, e
+
+
+def allow_list():  # noqa: ANN201 - lazy import keeps the recognizers free of engine state
+    from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST
+
+    return BUILTIN_ALLOW_LIST
+
+
+_ROLES = (
+    r"(?:nurse|nurse practitioner|pharmacist|social worker|resident|fellow|physiotherapist|dietitian|nutritionist"
+    r"|psychologist|navigator|coordinator|interpreter|infirmi[èe]re(?: clinicienne| praticienne)?|pharmacien(?:ne)?"
+    r"|travailleu(?:r|se) social(?:e)?|r[ée]sident(?:e)?|physioth[ée]rapeute|nutritionniste|psychologue"
+    r"|infirmi[èe]re pivot|IPO|IPS|interpr[èe]te|coordonnat(?:eur|rice)|externe|interne|stagiaire)"
+)
+# What typically follows a patient's name in running text: an identifier in parentheses, a birth date, an age.
+_AFTER_NAME = (
+    r"(?=[ \t]{0,2}(?:\((?i:MRN|dossier|DOB|NAM|RAMQ|no|n°|#|chart|ID|DDN|né|née|born)|,[ \t]{0,2}"
+    r"(?i:born|DOB|n[ée]e?[ \t]le|n[ée]e?[ \t]en|date de naissance|âg[ée]e?[ \t]de|aged|age[ \t]\d)"
+    r"|,[ \t]{0,2}(?:an?[ \t])?\d{1,3}[ \t-]{0,2}(?i:ans|years?|-year|y/?o|yo)))"
+)
+
+_UPPER3 = r"[A-ZÀ-ÖØ-ÞŒ]{3,30}(?:[-'’][A-ZÀ-ÖØ-ÞŒ]{2,30}){0,2}"
+
+
+def _upper_surname_ok(value: str) -> bool:
+    head = re.split(r"[\s,]+", value, maxsplit=1)[0]
+    return head.isupper() and fold(head) not in not_name_words() and not allow_list().is_clinical_token(head)
 
 
 RULES: tuple[Rule, ...] = (
@@ -98,5 +127,18 @@ RULES: tuple[Rule, ...] = (
         rf"(?<![\w])(?i:his|her|their|the patient's|sa|son|ses|leur|la|le|the)[ \t]{{1,3}}(?i:{_RELATIVES})"
         rf"[ \t]{{0,2}},?[ \t]{{0,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD}){{0,2}})",
         0.85, source="context", refine=refine_name,
+    ),
+    rule(
+        "role", E.PERSON,
+        rf"(?<![\w])(?i:the|l['’]|la|le|our|notre|votre|your)?[ \t]{{0,2}}(?i:{_ROLES})[ \t]{{1,3}}(?P<v>{_TITLED})",
+        0.85, source="context", refine=refine_name,
+    ),
+    rule("before_id", E.PERSON, rf"(?<![\w])(?P<v>{_NAME_SEQ}){_AFTER_NAME}", 0.85, source="context",
+         refine=refine_name),
+    # "GAGNON, Marie" / "TREMBLAY Jean-Guy": an upper-case surname followed by a capitalized given name.
+    rule(
+        "upper_surname", E.PERSON,
+        rf"(?<![\w])(?P<v>{_UPPER3}(?:[ \t]{{0,2}},[ \t]{{0,2}}|[ \t]{{1,2}}){NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD})?)"
+        rf"(?![\w])", 0.8, source="context", refine=refine_name, validate=_upper_surname_ok,
     ),
 )

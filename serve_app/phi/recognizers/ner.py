@@ -36,6 +36,13 @@ _LOCATIVE = re.compile(
     r"[ \t]{1,2}(?:la |le |l'|the )?)$"
 )
 _HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_ORG_WORDS = re.compile(
+    r"(?i)\b(?:inc|corp|corporation|ltd|llc|plc|group|groupe|holdings?|bank|banque|company|compagnie|co|sa|ag|gmbh"
+    r"|university|université|college|collège|school|école|association|foundation|fondation|society|société"
+    r"|institute|ministry|ministère|government|gouvernement|department|services?|systems?|technologies|pharma"
+    r"|laboratories|laboratoires|labs?|trust|fund|partners|&)\b\.?"
+)
+_NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:,?[ \t][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){0,2}$")
 
 
 class SpacyNerRecognizer(EntityRecognizer):
@@ -85,6 +92,16 @@ class SpacyNerRecognizer(EntityRecognizer):
     def _classify(text: str, start: int, end: int, label: str) -> tuple[E, int, int, float] | None:
         value = text[start:end]
         if not _HAS_UPPER.search(value) or "\n" in value.strip():
+            return None
+        if re.match(r"[ \t]{0,2}:", text[end : end + 3]) and " " not in value.strip():
+            return None  # a one-word label ("Antécédents :"), not a name
+        if value.isupper() and len(value) <= 5 and " " not in value:
+            return None  # acronyms (CPNPC, HTA); upper-case surnames come through the header/title rules
+        if label == "ORGANIZATION" and _NAMEISH.match(value) and not _ORG_WORDS.search(value):
+            # spaCy sm often labels surnames as ORG ("Walters", "Nakajima"): keep as a low-score name.
+            refined = refine_name(text, start, end)
+            if refined is not None:
+                return E.PERSON, refined[0], refined[1], 0.5
             return None
         if label == "PERSON":
             if any(ch.isdigit() for ch in value):
