@@ -31,16 +31,59 @@ from bench.phi_corpus.external import external_corpus  # noqa: E402
 from bench.phi_corpus.scoring import Pred, Tally, score  # noqa: E402
 
 VANILLA_MAP = {
-    "PERSON": "PERSON", "DATE_TIME": "DATE", "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "URL": "URL",
-    "IP_ADDRESS": "IP_ADDRESS", "US_SSN": "SSN", "US_ITIN": "SSN", "LOCATION": "CITY", "ORGANIZATION": "ORG",
-    "NRP": "NRP", "CREDIT_CARD": "ACCOUNT", "US_BANK_NUMBER": "ACCOUNT", "IBAN_CODE": "ACCOUNT",
-    "US_DRIVER_LICENSE": "LICENSE", "US_PASSPORT": "LICENSE", "MEDICAL_LICENSE": "LICENSE", "CRYPTO": "ACCOUNT",
-    "UUID": "DEVICE_ID", "MAC_ADDRESS": "DEVICE_ID",
-}  # fmt: skip
-TYPES = ["PERSON", "DATE", "AGE", "PHONE", "FAX", "EMAIL", "URL", "IP_ADDRESS", "SSN", "SIN", "NAM", "HEALTH_PLAN",
-         "MRN", "ACCOUNT", "LICENSE", "DEVICE_ID", "ADDRESS", "POSTAL_CODE", "CITY", "HEALTHCARE_FACILITY"]  # fmt: skip
-TARGETS = {"NAM": 0.99, "SIN": 0.99, "SSN": 0.99, "MRN": 0.99, "PHONE": 0.99, "EMAIL": 0.99, "DATE": 0.99,
-           "PERSON": 0.97}  # fmt: skip
+    "PERSON": "PERSON",
+    "DATE_TIME": "DATE",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "URL": "URL",
+    "IP_ADDRESS": "IP_ADDRESS",
+    "US_SSN": "SSN",
+    "US_ITIN": "SSN",
+    "LOCATION": "CITY",
+    "ORGANIZATION": "ORG",
+    "NRP": "NRP",
+    "CREDIT_CARD": "ACCOUNT",
+    "US_BANK_NUMBER": "ACCOUNT",
+    "IBAN_CODE": "ACCOUNT",
+    "US_DRIVER_LICENSE": "LICENSE",
+    "US_PASSPORT": "LICENSE",
+    "MEDICAL_LICENSE": "LICENSE",
+    "CRYPTO": "ACCOUNT",
+    "UUID": "DEVICE_ID",
+    "MAC_ADDRESS": "DEVICE_ID",
+}
+TYPES = [
+    "PERSON",
+    "DATE",
+    "AGE",
+    "PHONE",
+    "FAX",
+    "EMAIL",
+    "URL",
+    "IP_ADDRESS",
+    "SSN",
+    "SIN",
+    "NAM",
+    "HEALTH_PLAN",
+    "MRN",
+    "ACCOUNT",
+    "LICENSE",
+    "DEVICE_ID",
+    "ADDRESS",
+    "POSTAL_CODE",
+    "CITY",
+    "HEALTHCARE_FACILITY",
+]
+TARGETS = {
+    "NAM": 0.99,
+    "SIN": 0.99,
+    "SSN": 0.99,
+    "MRN": 0.99,
+    "PHONE": 0.99,
+    "EMAIL": 0.99,
+    "DATE": 0.99,
+    "PERSON": 0.97,
+}
 
 Detector = Callable[[Doc], list[Pred]]
 
@@ -121,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Presidio baseline")
     ap.add_argument("--markdown", type=Path, help="write the report section to this file")
     ap.add_argument("--json", type=Path, help="write raw figures as JSON")
-    ap.add_argument("--show-errors", type=int, default=0, help="print up to N misses/false positives per system")
+    ap.add_argument(
+        "--show-errors", type=int, default=0, help="print up to N misses/false positives per system"
+    )
     args = ap.parse_args(argv)
 
     corpora: dict[str, list[Doc]] = {
@@ -154,11 +199,19 @@ def main(argv: list[str] | None = None) -> int:
         n_chars = sum(len(d.text) for d in docs)
         report += table(f"{cname} — {len(docs)} docs, {n_chars:,} chars", tallies, speed)
         raw[cname] = {
-            s: {"recall": t.recall(), "precision": t.precision(), "f2": t.f2(), "survival": t.survival(),
-                "chars_per_s": speed[s], "per_type": {k: {"gold": t.gold.get(k, 0), "recall": t.recall(k),
-                                                          "precision": t.precision(k)} for k in TYPES}}
+            s: {
+                "recall": t.recall(),
+                "precision": t.precision(),
+                "f2": t.f2(),
+                "survival": t.survival(),
+                "chars_per_s": speed[s],
+                "per_type": {
+                    k: {"gold": t.gold.get(k, 0), "recall": t.recall(k), "precision": t.precision(k)}
+                    for k in TYPES
+                },
+            }
             for s, t in tallies.items()
-        }  # fmt: skip
+        }
         if args.show_errors:
             for s, t in tallies.items():
                 print(f"== {cname} / {s}: misses", file=sys.stderr)
@@ -169,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     env = f"Python {platform.python_version()}, {platform.machine()}, model load: " + ", ".join(
         f"{s} {v:.1f}s" for s, v in load_s.items()
     )
-    text = "\n".join(report + [f"_{env}_", ""])
+    text = "\n".join([*report, f"_{env}_", ""])
     print(text)
     if args.json:
         args.json.write_text(json.dumps(raw, indent=2))

@@ -31,6 +31,11 @@ class ErrorCode(StrEnum):
     LLM_TIMEOUT = "llm_timeout"
     MODEL_OUTPUT_INVALID = "model_output_invalid"
     CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded"
+    # OpenAI-compatible API (/v1/models, /v1/chat/completions, /v1/completions)
+    INVALID_REQUEST = "invalid_request"
+    UNSUPPORTED_PARAMETER = "unsupported_parameter"
+    MODEL_NOT_FOUND = "model_not_found"
+    CHAT_TEMPLATE_UNAVAILABLE = "chat_template_unavailable"
     INTERNAL_ERROR = "internal_error"
 
 

@@ -171,8 +171,11 @@ def error_response(request: Request, status: int, code: ErrorCode | str, message
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the error envelope."""
-    return {status: {"model": ErrorEnvelope, "description": "Error envelope"} for status in statuses}
+    """OpenAPI `responses` entries for the error envelope (401 included: every such route needs a key)."""
+    return {
+        status: {"model": ErrorEnvelope, "description": "Error envelope"}
+        for status in sorted({401, *statuses})
+    }
 
 
 @api.exception_handler(ApiError)
@@ -193,6 +196,13 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+@api.exception_handler(Exception)
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # Log the type only: a third-party message could quote request content.
+    audit_log.error("unhandled %s in request %s", type(exc).__name__, request_id(request))
+    return error_response(request, 500, ErrorCode.INTERNAL_ERROR, "Internal error.")
 
 
 @api.exception_handler(RequestValidationError)
@@ -245,7 +255,14 @@ async def read_json_body(request: Request, model: type[Model], max_bytes: int) -
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
-        raise ApiError(422, ErrorCode.VALIDATION_ERROR, describe_errors(exc.errors())) from None
+        errors = exc.errors()
+        if all(e.get("loc") == ("text",) and e.get("type") in BLANK_TEXT_ERRORS for e in errors):
+            raise ApiError(422, ErrorCode.EMPTY_TEXT, "The 'text' field is empty.") from None
+        raise ApiError(422, ErrorCode.VALIDATION_ERROR, describe_errors(errors)) from None
+
+
+# pydantic error types that the `text` constraints (min_length=1, pattern \S) raise for blank text.
+BLANK_TEXT_ERRORS = frozenset({"string_too_short", "string_pattern_mismatch"})
 
 
 def check_text(text: str, max_chars: int) -> None:

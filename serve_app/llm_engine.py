@@ -10,6 +10,7 @@ import collections
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -82,9 +83,20 @@ class ExtractionEngine:
             raise ApiError(422, ErrorCode.UNKNOWN_ADAPTER, "The requested adapter is not configured.")
         return self.adapters[chosen]
 
+    def lora_request(self, name: str | None) -> Any:
+        """vLLM's LoRARequest for the adapter `name` selects (see `adapter_for`), or None."""
+        from vllm.lora.request import LoRARequest
+
+        adapter = self.adapter_for(name)
+        return LoRARequest(adapter.name, adapter.int_id, adapter.path) if adapter else None
+
+    def record_prompt(self, prompt: str) -> None:
+        """Keep the prompt in replica memory when `capture_prompts` is on (tests only)."""
+        if self.settings.capture_prompts:
+            self._captured_prompts.append(prompt)
+
     async def extract(self, scrubbed_text: str, adapter_name: str | None, request_id: str) -> LLMResult:
         from vllm import SamplingParams
-        from vllm.lora.request import LoRARequest
         from vllm.sampling_params import StructuredOutputsParams
 
         adapter = self.adapter_for(adapter_name)
@@ -95,14 +107,13 @@ class ExtractionEngine:
             raise ApiError(
                 413, ErrorCode.CONTEXT_LENGTH_EXCEEDED, "The note is too long for the model's context window."
             )
-        if self.settings.capture_prompts:
-            self._captured_prompts.append(prompt)
+        self.record_prompt(prompt)
         params = SamplingParams(
             temperature=0.0,
             max_tokens=min(self.settings.max_tokens, room),
             structured_outputs=StructuredOutputsParams(json=self.schema),
         )
-        lora = LoRARequest(adapter.name, adapter.int_id, adapter.path) if adapter else None
+        lora = self.lora_request(adapter_name)
         final = None
         engine_request_id = f"{request_id}-{uuid.uuid4().hex[:8]}"
         async for output in self.engine.generate(prompt, params, engine_request_id, lora_request=lora):

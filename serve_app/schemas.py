@@ -12,8 +12,16 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# A note must contain something other than whitespace.
+NON_BLANK = r"\S"
+
+
 class ExtractRequest(ApiModel):
-    text: str = Field(description="The clinical note. PHI is scrubbed before any model sees it.")
+    text: str = Field(
+        min_length=1,
+        pattern=NON_BLANK,
+        description="The clinical note. PHI is scrubbed before any model sees it.",
+    )
     strategy: Strategy | None = Field(
         default=None, description="PHI replacement strategy for this request; omitted = configured default."
     )
@@ -25,7 +33,7 @@ class ExtractRequest(ApiModel):
 
 
 class DeidentifyRequest(ApiModel):
-    text: str = Field(description="Text to de-identify.")
+    text: str = Field(min_length=1, pattern=NON_BLANK, description="Text to de-identify.")
     strategy: Strategy | None = Field(
         default=None,
         description="placeholder (typed, consistent: [PERSON_1]), surrogate (realistic fakes), "

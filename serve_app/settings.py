@@ -62,12 +62,36 @@ class LLMSettings(StrictModel):
     engine_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra vllm.AsyncEngineArgs fields, passed through as-is."
     )
+    chat_template_file: str | None = Field(
+        default=None,
+        description=(
+            "Jinja chat template for /v1/chat/completions: a file name under serve_app/templates/ "
+            "(e.g. 'llama-3.1-chat.jinja') or an absolute path. None uses the tokenizer's own "
+            "template; a base model without one then serves /v1/completions only."
+        ),
+    )
+    chat_stop_tokens: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Special tokens that end an assistant turn in chat requests, in addition to the "
+            "model's EOS (e.g. '<|eot_id|>' for a Llama 3.1 base model with the shipped template)."
+        ),
+    )
 
     @field_validator("prompt_template")
     @classmethod
     def _template_has_text_slot(cls, value: str) -> str:
         if "{text}" not in value:
             raise ValueError("prompt_template must contain the '{text}' placeholder")
+        return value
+
+    @field_validator("chat_template_file")
+    @classmethod
+    def _chat_template_exists(cls, value: str | None) -> str | None:
+        if value is not None:
+            from serve_app.openai_compat.chat_template import template_path
+
+            template_path(value)  # raises ValueError naming the missing file
         return value
 
     @model_validator(mode="after")
@@ -89,6 +113,14 @@ class IngressSettings(StrictModel):
     scrub_timeout_s: float = Field(default=30.0, gt=0)
     llm_timeout_s: float = Field(default=120.0, gt=0)
     readiness_timeout_s: float = Field(default=3.0, gt=0)
+    restore_phi_default: bool = Field(
+        default=False,
+        description=(
+            "OpenAI-compatible routes: put the original values back in place of the placeholders "
+            "in the model's answer when a request does not send X-Clinserve-Restore-PHI. "
+            "The mapping lives only in memory for that request."
+        ),
+    )
 
 
 class AppArgs(StrictModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,10 +17,21 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_CONFIG = REPO_ROOT / "serve_config.local.yaml"
 
-# Ports distinct from `make run`'s defaults, so tests can run beside a local service.
-TEST_HTTP_PORT = int(os.environ.get("CLINSERVE_TEST_HTTP_PORT", "8011"))
-TEST_DASHBOARD_PORT = int(os.environ.get("CLINSERVE_TEST_DASHBOARD_PORT", "8275"))
-TEST_METRICS_PORT = int(os.environ.get("CLINSERVE_TEST_METRICS_PORT", "8091"))
+
+
+def _port(env_var: str) -> int:
+    """A port from the environment, else a free loopback port, so test sessions can run beside
+    `make run` and beside each other."""
+    if os.environ.get(env_var):
+        return int(os.environ[env_var])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+TEST_HTTP_PORT = _port("CLINSERVE_TEST_HTTP_PORT")
+TEST_DASHBOARD_PORT = _port("CLINSERVE_TEST_DASHBOARD_PORT")
+TEST_METRICS_PORT = _port("CLINSERVE_TEST_METRICS_PORT")
 
 
 # API keys for the e2e app (auth is on in tests, as in production). The revoked one must fail.

@@ -19,12 +19,29 @@ from serve_app.phi.lexicon import fold
 
 NEUTRAL = "NEUTRAL"
 _MAP = {
-    "PERSON": "PERSON", "FIRST_NAME": "PERSON", "LAST_NAME": "PERSON", "NAME": "PERSON",
-    "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL", "URL": "URL", "DOMAIN_NAME": "URL",
-    "IP_ADDRESS": "IP_ADDRESS", "US_SSN": "SSN", "CREDIT_CARD": "ACCOUNT", "IBAN_CODE": "ACCOUNT",
-    "US_DRIVER_LICENSE": "LICENSE", "STREET_ADDRESS": "ADDRESS", "ADDRESS": "ADDRESS", "ZIP_CODE": "POSTAL_CODE",
-    "GPE": "CITY", "LOCATION": "CITY", "CITY": "CITY", "DATE_TIME": "DATE", "DATE": "DATE", "AGE": "AGE",
-}  # fmt: skip
+    "PERSON": "PERSON",
+    "FIRST_NAME": "PERSON",
+    "LAST_NAME": "PERSON",
+    "NAME": "PERSON",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "URL": "URL",
+    "DOMAIN_NAME": "URL",
+    "IP_ADDRESS": "IP_ADDRESS",
+    "US_SSN": "SSN",
+    "CREDIT_CARD": "ACCOUNT",
+    "IBAN_CODE": "ACCOUNT",
+    "US_DRIVER_LICENSE": "LICENSE",
+    "STREET_ADDRESS": "ADDRESS",
+    "ADDRESS": "ADDRESS",
+    "ZIP_CODE": "POSTAL_CODE",
+    "GPE": "CITY",
+    "LOCATION": "CITY",
+    "CITY": "CITY",
+    "DATE_TIME": "DATE",
+    "DATE": "DATE",
+    "AGE": "AGE",
+}
 
 
 def _map(label: str, value: str) -> str:
@@ -49,12 +66,19 @@ def external_corpus(n: int, seed: int = 42) -> list[Doc]:
     except ImportError:
         return []
     logging.getLogger("presidio-evaluator").setLevel(logging.ERROR)
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
         warnings.simplefilter("ignore")
         faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.05, random_seed=seed)
         samples = faker.generate_new_fake_sentences(n)
     docs: list[Doc] = []
     for s in samples:
-        spans = [GoldSpan(_map(sp.entity_type, sp.entity_value), sp.start_position, sp.end_position) for sp in s.spans]
+        spans = [
+            GoldSpan(_map(sp.entity_type, sp.entity_value), sp.start_position, sp.end_position)
+            for sp in s.spans
+        ]
         docs.append(Doc(s.full_text, spans, [], "en", "external:presidio-evaluator"))
     return docs

@@ -9,39 +9,144 @@ from dataclasses import dataclass
 
 from faker import Faker
 
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December"]  # fmt: skip
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre"]  # fmt: skip
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS_FR = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 ABBR_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 FACILITIES_FR = [
-    "Hôpital Saint-Luc", "Hôpital Notre-Dame", "Hôpital Maisonneuve-Rosemont", "Hôpital Charles-LeMoyne",
-    "Hôpital de la Cité-de-la-Santé", "Hôpital du Sacré-Cœur de Montréal", "CHU Sainte-Justine", "CHU de Québec",
-    "Hôpital de l'Enfant-Jésus", "Hôtel-Dieu de Québec", "Hôpital Pierre-Boucher", "Hôpital Fleury",
-    "Hôpital Jean-Talon", "Hôpital Santa Cabrini", "Centre hospitalier régional de Trois-Rivières",
-    "Hôpital Honoré-Mercier", "CIUSSS du Centre-Sud-de-l'Île-de-Montréal", "CIUSSS de l'Est-de-l'Île-de-Montréal",
-    "CISSS de la Montérégie-Centre", "CLSC Côte-des-Neiges", "GMF-U de Verdun", "CHUM", "CUSM",
-    "Institut de cardiologie de Montréal", "Centre hospitalier de l'Université de Montréal", "Hôpital de Verdun",
-]  # fmt: skip
+    "Hôpital Saint-Luc",
+    "Hôpital Notre-Dame",
+    "Hôpital Maisonneuve-Rosemont",
+    "Hôpital Charles-LeMoyne",
+    "Hôpital de la Cité-de-la-Santé",
+    "Hôpital du Sacré-Cœur de Montréal",
+    "CHU Sainte-Justine",
+    "CHU de Québec",
+    "Hôpital de l'Enfant-Jésus",
+    "Hôtel-Dieu de Québec",
+    "Hôpital Pierre-Boucher",
+    "Hôpital Fleury",
+    "Hôpital Jean-Talon",
+    "Hôpital Santa Cabrini",
+    "Centre hospitalier régional de Trois-Rivières",
+    "Hôpital Honoré-Mercier",
+    "CIUSSS du Centre-Sud-de-l'Île-de-Montréal",
+    "CIUSSS de l'Est-de-l'Île-de-Montréal",
+    "CISSS de la Montérégie-Centre",
+    "CLSC Côte-des-Neiges",
+    "GMF-U de Verdun",
+    "CHUM",
+    "CUSM",
+    "Institut de cardiologie de Montréal",
+    "Centre hospitalier de l'Université de Montréal",
+    "Hôpital de Verdun",
+]
 FACILITIES_EN = [
-    "Montreal General Hospital", "Jewish General Hospital", "Royal Victoria Hospital", "St. Mary's Hospital",
-    "Lakeshore General Hospital", "Toronto General Hospital", "Sunnybrook Health Sciences Centre",
-    "Princess Margaret Cancer Centre", "The Ottawa Hospital", "Massachusetts General Hospital", "Mayo Clinic",
-    "Memorial Sloan Kettering Cancer Center", "Dana-Farber Cancer Institute", "MUHC", "Cleveland Clinic",
-]  # fmt: skip
-DRUGS = ["nivolumab", "ipilimumab", "pembrolizumab", "osimertinib", "atezolizumab", "durvalumab", "carboplatin",
-         "pemetrexed", "paclitaxel", "trastuzumab", "olaparib", "alectinib", "sotorasib", "capecitabine",
-         "oxaliplatin", "bevacizumab", "docetaxel", "gemcitabine", "lorlatinib", "dabrafenib", "trametinib"]  # fmt: skip
-GENES = ["EGFR exon 19", "KRAS G12D", "KRAS G12C", "BRCA1", "BRCA2", "HER2+", "ALK", "ROS1", "BRAF V600E",
-         "EGFR L858R", "TP53", "PIK3CA", "MET exon 14", "NTRK"]  # fmt: skip
+    "Montreal General Hospital",
+    "Jewish General Hospital",
+    "Royal Victoria Hospital",
+    "St. Mary's Hospital",
+    "Lakeshore General Hospital",
+    "Toronto General Hospital",
+    "Sunnybrook Health Sciences Centre",
+    "Princess Margaret Cancer Centre",
+    "The Ottawa Hospital",
+    "Massachusetts General Hospital",
+    "Mayo Clinic",
+    "Memorial Sloan Kettering Cancer Center",
+    "Dana-Farber Cancer Institute",
+    "MUHC",
+    "Cleveland Clinic",
+]
+DRUGS = [
+    "nivolumab",
+    "ipilimumab",
+    "pembrolizumab",
+    "osimertinib",
+    "atezolizumab",
+    "durvalumab",
+    "carboplatin",
+    "pemetrexed",
+    "paclitaxel",
+    "trastuzumab",
+    "olaparib",
+    "alectinib",
+    "sotorasib",
+    "capecitabine",
+    "oxaliplatin",
+    "bevacizumab",
+    "docetaxel",
+    "gemcitabine",
+    "lorlatinib",
+    "dabrafenib",
+    "trametinib",
+]
+GENES = [
+    "EGFR exon 19",
+    "KRAS G12D",
+    "KRAS G12C",
+    "BRCA1",
+    "BRCA2",
+    "HER2+",
+    "ALK",
+    "ROS1",
+    "BRAF V600E",
+    "EGFR L858R",
+    "TP53",
+    "PIK3CA",
+    "MET exon 14",
+    "NTRK",
+]
 STAGES = ["IIIA", "IIIB", "IV", "IIB", "T2N1M0", "T3N2M0", "T1cN0M0", "pT2N0", "IVB"]
 BIOMARKERS = ["PD-L1 5%", "PD-L1 50%", "TMB-high", "MSI-H", "Ki-67 30%", "PD-L1 <1%", "dMMR"]
 DOSING = ["PO BID", "IV q3w", "PO daily", "PO TID", "SC q4w", "IV q2w"]
-EPONYM_DX_EN = ["Hodgkin lymphoma", "Parkinson's disease", "Crohn's disease", "Wilms tumor", "non-Hodgkin lymphoma",
-                "Cushing syndrome", "Barrett esophagus", "Lynch syndrome", "Waldenström macroglobulinemia"]  # fmt: skip
-EPONYM_DX_FR = ["lymphome de Hodgkin", "maladie de Parkinson", "maladie de Crohn", "tumeur de Wilms",
-                "lymphome non hodgkinien", "syndrome de Cushing", "syndrome de Lynch", "œsophage de Barrett"]  # fmt: skip
+EPONYM_DX_EN = [
+    "Hodgkin lymphoma",
+    "Parkinson's disease",
+    "Crohn's disease",
+    "Wilms tumor",
+    "non-Hodgkin lymphoma",
+    "Cushing syndrome",
+    "Barrett esophagus",
+    "Lynch syndrome",
+    "Waldenström macroglobulinemia",
+]
+EPONYM_DX_FR = [
+    "lymphome de Hodgkin",
+    "maladie de Parkinson",
+    "maladie de Crohn",
+    "tumeur de Wilms",
+    "lymphome non hodgkinien",
+    "syndrome de Cushing",
+    "syndrome de Lynch",
+    "œsophage de Barrett",
+]
 
 
 def m(kind: str, value: str) -> str:
@@ -132,22 +237,35 @@ class Values:
         if self.lang == "fr":
             day = "1er" if d.day == 1 else str(d.day)
             options = [
-                f"{day} {MONTHS_FR[d.month - 1]} {d.year}", f"{d.day:02d}/{d.month:02d}/{d.year}", d.isoformat(),
-                f"{d.day} {ABBR_FR[d.month - 1]} {d.year}", f"{d.day:02d}-{d.month:02d}-{d.year}",
+                f"{day} {MONTHS_FR[d.month - 1]} {d.year}",
+                f"{d.day:02d}/{d.month:02d}/{d.year}",
+                d.isoformat(),
+                f"{d.day} {ABBR_FR[d.month - 1]} {d.year}",
+                f"{d.day:02d}-{d.month:02d}-{d.year}",
                 f"{d.year}/{d.month:02d}/{d.day:02d}",
-            ]  # fmt: skip
-            partial = [f"{day} {ABBR_FR[d.month - 1]}", f"{day} {MONTHS_FR[d.month - 1]}",
-                       f"{MONTHS_FR[d.month - 1]} {d.year}"]  # fmt: skip
+            ]
+            partial = [
+                f"{day} {ABBR_FR[d.month - 1]}",
+                f"{day} {MONTHS_FR[d.month - 1]}",
+                f"{MONTHS_FR[d.month - 1]} {d.year}",
+            ]
         else:
             sfx = "th" if 11 <= d.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
             options = [
-                f"{MONTHS_EN[d.month - 1]} {d.day}, {d.year}", f"{d.month:02d}/{d.day:02d}/{d.year}", d.isoformat(),
-                f"{MONTHS_EN[d.month - 1][:3]} {d.day}, {d.year}", f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}",
-                f"{d.day:02d}-{MONTHS_EN[d.month - 1][:3].upper()}-{d.year}", f"{d.month}/{d.day}/{d.year % 100:02d}",
+                f"{MONTHS_EN[d.month - 1]} {d.day}, {d.year}",
+                f"{d.month:02d}/{d.day:02d}/{d.year}",
+                d.isoformat(),
+                f"{MONTHS_EN[d.month - 1][:3]} {d.day}, {d.year}",
+                f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}",
+                f"{d.day:02d}-{MONTHS_EN[d.month - 1][:3].upper()}-{d.year}",
+                f"{d.month}/{d.day}/{d.year % 100:02d}",
                 f"{MONTHS_EN[d.month - 1]} {d.day}{sfx}, {d.year}",
-            ]  # fmt: skip
-            partial = [f"{MONTHS_EN[d.month - 1]} {d.day}", f"{MONTHS_EN[d.month - 1]} {d.year}",
-                       f"{MONTHS_EN[d.month - 1][:3]}. {d.day}"]  # fmt: skip
+            ]
+            partial = [
+                f"{MONTHS_EN[d.month - 1]} {d.day}",
+                f"{MONTHS_EN[d.month - 1]} {d.year}",
+                f"{MONTHS_EN[d.month - 1][:3]}. {d.day}",
+            ]
         pool = options + (partial if allow_partial else [])
         return m("DATE", r.choice(pool))
 
@@ -194,10 +312,15 @@ class Values:
 
     def mrn(self) -> str:
         r = self.rng
-        value = r.choice([
-            f"{r.randint(100000, 9999999)}", f"{r.randint(10, 99)}-{r.randint(100000, 999999)}",
-            f"H{r.randint(1000000, 9999999)}", f"MRN{r.randint(100000, 999999)}", f"{r.randint(100, 999)}{r.randint(1000, 9999)}",
-        ])  # fmt: skip
+        value = r.choice(
+            [
+                f"{r.randint(100000, 9999999)}",
+                f"{r.randint(10, 99)}-{r.randint(100000, 999999)}",
+                f"H{r.randint(1000000, 9999999)}",
+                f"MRN{r.randint(100000, 999999)}",
+                f"{r.randint(100, 999)}{r.randint(1000, 9999)}",
+            ]
+        )
         return m("MRN", value)
 
     def account(self) -> str:
@@ -205,11 +328,24 @@ class Values:
 
     def license(self) -> str:
         r = self.rng
-        return m("LICENSE", r.choice([f"{r.randint(10000, 99999)}", f"{r.choice(string.ascii_uppercase)}{r.randint(1000, 9999)}-{r.randint(100000, 999999)}-{r.randint(10, 99)}"]))  # noqa: E501
+        return m(
+            "LICENSE",
+            r.choice(
+                [
+                    f"{r.randint(10000, 99999)}",
+                    f"{r.choice(string.ascii_uppercase)}{r.randint(1000, 9999)}-{r.randint(100000, 999999)}"
+                    f"-{r.randint(10, 99)}",
+                ]
+            ),
+        )
 
     def device(self) -> str:
         r = self.rng
-        return m("DEVICE_ID", f"{r.choice(['PJN', 'MDT', 'SJM', 'BSC'])}{r.randint(100000, 999999)}{r.choice(['S', 'H', 'G', ''])}")
+        return m(
+            "DEVICE_ID",
+            f"{r.choice(['PJN', 'MDT', 'SJM', 'BSC'])}{r.randint(100000, 999999)}"
+            f"{r.choice(['S', 'H', 'G', ''])}",
+        )
 
     # ------------------------------------------------------------------ contact
     def phone(self) -> str:
@@ -226,10 +362,15 @@ class Values:
         return m("EMAIL", self.rng.choice([f"{user}@{self.fake.free_email_domain()}", self.fake.email()]))
 
     def url(self) -> str:
-        return m("URL", self.rng.choice([self.fake.url(), f"{self.fake.url()}patients/{self.rng.randint(1000, 99999)}"]))
+        return m(
+            "URL",
+            self.rng.choice([self.fake.url(), f"{self.fake.url()}patients/{self.rng.randint(1000, 99999)}"]),
+        )
 
     def ip(self) -> str:
-        return m("IP_ADDRESS", self.rng.choice([self.fake.ipv4(), self.fake.ipv4_private(), self.fake.ipv6()]))
+        return m(
+            "IP_ADDRESS", self.rng.choice([self.fake.ipv4(), self.fake.ipv4_private(), self.fake.ipv6()])
+        )
 
     # ------------------------------------------------------------------ places
     def address_block(self) -> str:
@@ -245,8 +386,25 @@ class Values:
         return f"{m('ADDRESS', street)}\n{m('CITY', city)}, {province} {m('POSTAL_CODE', postal)}"
 
     def real_city(self) -> str:
-        return m("CITY", self.rng.choice(["Montréal", "Laval", "Longueuil", "Sherbrooke", "Gatineau", "Trois-Rivières",
-                                          "Saguenay", "Rimouski", "Granby", "Drummondville", "Toronto", "Ottawa"]))  # noqa: E501
+        return m(
+            "CITY",
+            self.rng.choice(
+                [
+                    "Montréal",
+                    "Laval",
+                    "Longueuil",
+                    "Sherbrooke",
+                    "Gatineau",
+                    "Trois-Rivières",
+                    "Saguenay",
+                    "Rimouski",
+                    "Granby",
+                    "Drummondville",
+                    "Toronto",
+                    "Ottawa",
+                ]
+            ),
+        )
 
     def facility(self) -> str:
         r = self.rng
@@ -254,11 +412,22 @@ class Values:
             return m("HEALTHCARE_FACILITY", r.choice(FACILITIES_FR if self.lang == "fr" else FACILITIES_EN))
         saint = f"Saint-{self.fake.first_name_male()}"
         if self.lang == "fr":
-            name = r.choice([f"Hôpital {saint}", f"Clinique médicale {self.fake.last_name()}",
-                             f"Centre hospitalier de {saint}", f"CLSC {saint}"])  # fmt: skip
+            name = r.choice(
+                [
+                    f"Hôpital {saint}",
+                    f"Clinique médicale {self.fake.last_name()}",
+                    f"Centre hospitalier de {saint}",
+                    f"CLSC {saint}",
+                ]
+            )
         else:
-            name = r.choice([f"{self.fake.last_name()} Memorial Hospital", f"{saint} General Hospital",
-                             f"{self.fake.last_name()} Medical Center"])  # fmt: skip
+            name = r.choice(
+                [
+                    f"{self.fake.last_name()} Memorial Hospital",
+                    f"{saint} General Hospital",
+                    f"{self.fake.last_name()} Medical Center",
+                ]
+            )
         return m("HEALTHCARE_FACILITY", name)
 
     def age_over_89(self) -> str:

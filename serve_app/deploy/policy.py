@@ -263,6 +263,36 @@ def ray_pods(objs: list[Obj]) -> list[str]:
 
 
 @rule
+def auth_wired(objs: list[Obj]) -> list[str]:
+    """API-key auth is on, and its key file is a Secret mounted where the app reads it."""
+    problems = []
+    for rs in rayservices(objs):
+        config = yaml.safe_load((rs.get("spec") or {}).get("serveConfigV2") or "") or {}
+        for app in config.get("applications") or []:
+            security = (app.get("args") or {}).get("security") or {}
+            if security.get("auth_enabled", True) is not True:
+                problems.append(f"app {app.get('name')}: API-key auth is disabled")
+                continue
+            keys_file = security.get("api_keys_file")
+            for label, _, spec in groups(rs):
+                ray = (spec.get("containers") or [{}])[0]
+                if keys_file:
+                    secrets = {v["name"] for v in spec.get("volumes") or [] if "secret" in v}
+                    directory = keys_file.rsplit("/", 1)[0]
+                    if not any(
+                        m.get("name") in secrets and m.get("mountPath") == directory
+                        for m in ray.get("volumeMounts") or []
+                    ):
+                        problems.append(f"{label}: api_keys_file {keys_file} is not on a mounted Secret")
+                else:
+                    env = {e.get("name"): e for e in ray.get("env") or []}
+                    variable = security.get("api_keys_env", "CLINSERVE_API_KEYS")
+                    if "secretKeyRef" not in ((env.get(variable) or {}).get("valueFrom") or {}):
+                        problems.append(f"{label}: no api_keys_file and no {variable} from a Secret")
+    return problems
+
+
+@rule
 def serve_fits_cluster(objs: list[Obj]) -> list[str]:
     """Each Serve deployment's actor fits a worker group; GPU deployments' max replicas fit the GPU pods."""
     problems = []
@@ -277,10 +307,16 @@ def serve_fits_cluster(objs: list[Obj]) -> list[str]:
             cpus = float(params.get("num-cpus", _cpu(limits.get("cpu", 0))))
             gpus = float(params.get("num-gpus", limits.get("nvidia.com/gpu", 0)))
             capacity.append((cpus, gpus, int(g.get("maxReplicas") or 0)))
+        cpu_demand = 0.0  # CPU-only replicas at their maximum, which must fit the non-GPU groups
         for app in config.get("applications") or []:
             for dep in app.get("deployments") or []:
                 opts = dep.get("ray_actor_options") or {}
                 cpu, gpu = float(opts.get("num_cpus", 1)), float(opts.get("num_gpus", 0))
+                if gpu == 0:
+                    most_replicas = (dep.get("autoscaling_config") or {}).get(
+                        "max_replicas", dep.get("num_replicas", 1)
+                    )
+                    cpu_demand += cpu * (most_replicas if isinstance(most_replicas, int) else 1)
                 fits = [c for c in capacity if c[0] >= cpu and c[1] >= gpu]
                 if not fits:
                     problems.append(
@@ -297,6 +333,12 @@ def serve_fits_cluster(objs: list[Obj]) -> list[str]:
                             f"serve deployment {dep.get('name')}: up to {wanted} replicas, "
                             f"the GPU groups hold {most}"
                         )
+        cpu_supply = sum(c[0] * c[2] for c in capacity if c[1] == 0)
+        if cpu_demand > cpu_supply:
+            problems.append(
+                f"CPU-only Serve replicas need up to {cpu_demand:g} CPUs at max_replicas, "
+                f"the CPU worker groups hold {cpu_supply:g}"
+            )
     return problems
 
 

@@ -94,12 +94,31 @@ class HuggingFace(_Model):
     token: HFToken
 
 
+class ApiKey(BaseModel):
+    """One entry of the key file (serve_app.security.KeyEntry): exactly one of sha256 or key."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["sha256"]}, {"required": ["key"]}]},
+    )
+    id: str = Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    key: str | None = Field(default=None, min_length=16)
+    revoked: bool = False
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> ApiKey:
+        if (self.sha256 is None) == (self.key is None):
+            raise ValueError("each auth.keys entry needs exactly one of 'sha256' or 'key'")
+        return self
+
+
 class Auth(_Model):
     enabled: bool
     existing_secret: str
-    secret_key: str = Field(min_length=1)
-    api_keys: list[str]
+    secret_key: str = Field(pattern=r"^[-._a-zA-Z0-9]+$")
     mount_path: str = Field(pattern=r"^/.+")
+    keys: list[ApiKey]
 
 
 class ClusterUpgradeOptions(_Model):

@@ -29,6 +29,7 @@ from serve_app.http_api import (
     security,
 )
 from serve_app.llm_engine import BASE_MODEL_SELECTOR
+from serve_app.openai_compat.routes import OpenAIRoutes
 from serve_app.phi import ScrubResult
 from serve_app.schemas import (
     ComponentStatus,
@@ -71,7 +72,7 @@ def _spans(result: ScrubResult) -> list[EntitySpan]:
 
 @serve.deployment(name="Ingress", max_ongoing_requests=200)
 @serve.ingress(api)
-class Ingress:
+class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completions
     def __init__(self, scrubber: DeploymentHandle, llm: DeploymentHandle, settings: AppArgs) -> None:
         self._scrubber = scrubber
         self._llm = llm
@@ -202,7 +203,10 @@ class Ingress:
     )
     async def ready(self) -> JSONResponse:
         timeout = self._settings.ingress.readiness_timeout_s
-        checks = await asyncio.gather(self._probe(self._scrubber, timeout), self._probe(self._llm, timeout))
+        checks = await asyncio.gather(
+            self._probe(self._scrubber, SCRUBBER_DEPLOYMENT, timeout),
+            self._probe(self._llm, LLM_DEPLOYMENT, timeout),
+        )
         components = dict(zip(("scrubber", "llm"), checks, strict=True))
         ready = all(status.ready for status in components.values())
         body = ReadinessResponse(status="ready" if ready else "not_ready", components=components)

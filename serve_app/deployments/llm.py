@@ -2,16 +2,29 @@
 
 `max_ongoing_requests` is set high (see the serve configs) so concurrent requests reach vLLM
 together and continuous batching works; the engine, not Serve, schedules them.
+
+Two kinds of work share the one engine: schema-constrained extraction (`extract`) and the
+OpenAI-compatible free-form generation (`generate`, and `generate_stream`, which the ingress
+calls with `handle.options(stream=True)`).
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 from ray import serve
 
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.llm_engine import ExtractionEngine
+from serve_app.openai_compat.generation import Generator
+from serve_app.openai_compat.protocol import GenerationChunk, GenerationRequest
 from serve_app.schemas import LLMResult
 from serve_app.settings import LLMSettings
+
+
+def _failure(exc: Exception) -> ApiError:
+    """A PHI-free ApiError for an unexpected failure: only the exception's type name survives."""
+    return ApiError(500, ErrorCode.INTERNAL_ERROR, f"The LLM deployment failed ({type(exc).__name__}).")
 
 
 @serve.deployment(name="LLM", max_ongoing_requests=64, health_check_period_s=10, health_check_timeout_s=30)
@@ -19,18 +32,41 @@ class LLMDeployment:
     def __init__(self, settings: LLMSettings) -> None:
         # Loading happens here, so the replica (and the Serve app) is RUNNING only once the model is.
         self._engine = ExtractionEngine(settings)
+        self._generator = Generator(self._engine)
 
-    async def extract(self, scrubbed_text: str, adapter: str | None, request_id: str) -> LLMResult:
+    def _check_running(self) -> None:
         if self._engine.dead:
             raise ApiError(503, ErrorCode.LLM_UNAVAILABLE, "The LLM engine is not running.")
+
+    async def extract(self, scrubbed_text: str, adapter: str | None, request_id: str) -> LLMResult:
+        self._check_running()
         try:
             return await self._engine.extract(scrubbed_text, adapter, request_id)
         except ApiError:
             raise
         except Exception as exc:
-            raise ApiError(
-                500, ErrorCode.INTERNAL_ERROR, f"The LLM deployment failed ({type(exc).__name__})."
-            ) from None
+            raise _failure(exc) from None
+
+    async def generate(self, request: GenerationRequest) -> GenerationChunk:
+        """The whole completion of an OpenAI-style request (messages or prompt, already scrubbed)."""
+        self._check_running()
+        try:
+            return await self._generator.complete(request)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise _failure(exc) from None
+
+    async def generate_stream(self, request: GenerationRequest) -> AsyncIterator[GenerationChunk]:
+        """The same, streamed: one chunk per engine step, cancelled with the caller."""
+        self._check_running()
+        try:
+            async for chunk in self._generator.stream(request):
+                yield chunk
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise _failure(exc) from None
 
     async def check_health(self) -> None:
         """Serve restarts the replica when this raises: the engine process died."""

@@ -22,44 +22,43 @@ Ivor-Lewis McKeown Kocher Pfannenstiel Trendelenburg Valsalva Heimlich Epley Hal
 Zenker Meckel Hirschsprung Fallot Ebstein Eisenmenger Kartagener Klinefelter Noonan Prader-Willi Angelman
 Rett Tay-Sachs Gaucher Fabry Pompe Niemann-Pick Creutzfeldt-Jakob Lewy Bence-Jones Reed-Sternberg Auer
 Howell-Jolly Pelger-Huët Coombs Ziehl-Neelsen Gram Papanicolaou Giemsa Masson Wright Bowen Merkel Hurthle
-Hürthle Warthin Brenner Sertoli Leydig Klatskin Wilson Von Willebrand Willebrand Hippel-Lindau Lindau
-Li-Fraumeni Gilbert Dubin-Johnson Budd-Chiari Mallory-Weiss Stevens-Johnson Steven-Johnson Lyell Behçet
-Behcet Still Takayasu Wegener Churg-Strauss Goodpasture Conn Sheehan Simmonds Turner Down Edwards Patau
-DiGeorge Bruton Wiskott-Aldrich Chediak-Higashi Fanconi Diamond-Blackfan Bernard-Soulier Glanzmann Evans
-Richter Sézary Sezary Langerhans Rosai-Dorfman Castleman Kikuchi Erdheim-Chester Schwann Schwannoma Pott
-Charcot Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambert Myasthenia Bouveret
-Couinaud Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail Tyrer-Cuzick
+Hürthle Warthin Brenner Sertoli Leydig Klatskin Wilson Von Willebrand Willebrand Hippel-Lindau Lindau Li-Fraumeni Gilbert Dubin-Johnson Budd-Chiari Mallory-Weiss Stevens-Johnson Steven-Johnson Lyell Behçet Behcet
+Still Takayasu Wegener Churg-Strauss Goodpasture Conn Sheehan Simmonds Turner Down Edwards Patau DiGeorge
+Bruton Wiskott-Aldrich Chediak-Higashi Fanconi Diamond-Blackfan Bernard-Soulier Glanzmann Evans Richter
+Sézary Sezary Langerhans Rosai-Dorfman Castleman Kikuchi Erdheim-Chester Schwann Schwannoma Pott Charcot
+Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambert Myasthenia Bouveret Couinaud
+Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail Tyrer-Cuzick
 Oncotype MammaPrint Nottingham Scarff-Bloom-Richardson Bloom-Richardson Elston Ellis Fuhrman ISUP Dukes
 Astler-Coller Ann-Arbor Lugano Deauville Binet Rai Durie-Salmon RECIST iRECIST Clavien-Dindo Clavien Dindo
 Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes
 """
 DRUGS = """
 nivolumab ipilimumab pembrolizumab atezolizumab durvalumab avelumab cemiplimab dostarlimab tremelimumab
-relatlimab osimertinib erlotinib gefitinib afatinib dacomitinib lazertinib amivantamab mobocertinib crizotinib
-alectinib brigatinib lorlatinib ceritinib entrectinib larotrectinib repotrectinib selpercatinib pralsetinib
-capmatinib tepotinib sotorasib adagrasib dabrafenib trametinib vemurafenib cobimetinib encorafenib binimetinib
-trastuzumab pertuzumab lapatinib tucatinib neratinib bevacizumab ramucirumab cetuximab panitumumab rituximab
-obinutuzumab daratumumab elotuzumab olaparib niraparib rucaparib talazoparib palbociclib ribociclib abemaciclib
-alpelisib everolimus temsirolimus sunitinib sorafenib pazopanib axitinib cabozantinib lenvatinib regorafenib
-imatinib dasatinib nilotinib bosutinib ponatinib ibrutinib acalabrutinib zanubrutinib venetoclax idelalisib
-lenalidomide pomalidomide thalidomide bortezomib carfilzomib ixazomib cisplatin carboplatin oxaliplatin
-paclitaxel docetaxel cabazitaxel nab-paclitaxel pemetrexed gemcitabine vinorelbine vincristine vinblastine
-etoposide irinotecan topotecan doxorubicin epirubicin daunorubicin idarubicin cyclophosphamide ifosfamide
-fluorouracil 5-FU capecitabine methotrexate cytarabine fludarabine bendamustine temozolomide dacarbazine
-tamoxifen letrozole anastrozole exemestane fulvestrant goserelin leuprolide enzalutamide abiraterone
-apalutamide darolutamide bicalutamide degarelix denosumab zoledronate dexamethasone prednisone
-methylprednisolone ondansetron granisetron aprepitant olanzapine filgrastim pegfilgrastim enoxaparin
-dalteparin tinzaparin heparin apixaban rivaroxaban edoxaban dabigatran warfarin metformin insulin
-atorvastatin rosuvastatin ramipril perindopril lisinopril amlodipine metoprolol bisoprolol furosemide
-hydrochlorothiazide pantoprazole omeprazole esomeprazole acetaminophen paracetamol ibuprofen naproxen
-morphine hydromorphone oxycodone fentanyl codeine tramadol gabapentin pregabalin levothyroxine
-amoxicillin ceftriaxone cefazolin piperacillin tazobactam vancomycin ciprofloxacin levofloxacin
-azithromycin doxycycline metronidazole fluconazole acyclovir valacyclovir folfox folfiri folfirinox
-xelox capox ac-t r-chop chop abvd beacop ec-t tcH keytruda opdivo yervoy tagrisso herceptin perjeta
-avastin tecentriq imfinzi bavencio libtayo lynparza zejula ibrance kisqali verzenio xtandi zytiga erleada
-nubeqa revlimid velcade darzalex imbruvica calquence brukinsa venclexta tarceva iressa gilotrif xalkori
-alecensa lorbrena tafinlar mekinist zelboraf lumakras krazati enhertu kadcyla trodelvy padcev tukysa
-nerlynx xeloda gemzar alimta taxotere taxol abraxane tylenol advil coumadin eliquis xarelto lasix
+relatlimab osimertinib erlotinib gefitinib afatinib dacomitinib lazertinib amivantamab mobocertinib
+crizotinib alectinib brigatinib lorlatinib ceritinib entrectinib larotrectinib repotrectinib selpercatinib
+pralsetinib capmatinib tepotinib sotorasib adagrasib dabrafenib trametinib vemurafenib cobimetinib
+encorafenib binimetinib trastuzumab pertuzumab lapatinib tucatinib neratinib bevacizumab ramucirumab
+cetuximab panitumumab rituximab obinutuzumab daratumumab elotuzumab olaparib niraparib rucaparib talazoparib
+palbociclib ribociclib abemaciclib alpelisib everolimus temsirolimus sunitinib sorafenib pazopanib axitinib
+cabozantinib lenvatinib regorafenib imatinib dasatinib nilotinib bosutinib ponatinib ibrutinib acalabrutinib
+zanubrutinib venetoclax idelalisib lenalidomide pomalidomide thalidomide bortezomib carfilzomib ixazomib
+cisplatin carboplatin oxaliplatin paclitaxel docetaxel cabazitaxel nab-paclitaxel pemetrexed gemcitabine
+vinorelbine vincristine vinblastine etoposide irinotecan topotecan doxorubicin epirubicin daunorubicin
+idarubicin cyclophosphamide ifosfamide fluorouracil 5-FU capecitabine methotrexate cytarabine fludarabine
+bendamustine temozolomide dacarbazine tamoxifen letrozole anastrozole exemestane fulvestrant goserelin
+leuprolide enzalutamide abiraterone apalutamide darolutamide bicalutamide degarelix denosumab zoledronate
+dexamethasone prednisone methylprednisolone ondansetron granisetron aprepitant olanzapine filgrastim
+pegfilgrastim enoxaparin dalteparin tinzaparin heparin apixaban rivaroxaban edoxaban dabigatran warfarin
+metformin insulin atorvastatin rosuvastatin ramipril perindopril lisinopril amlodipine metoprolol bisoprolol
+furosemide hydrochlorothiazide pantoprazole omeprazole esomeprazole acetaminophen paracetamol ibuprofen
+naproxen morphine hydromorphone oxycodone fentanyl codeine tramadol gabapentin pregabalin levothyroxine
+amoxicillin ceftriaxone cefazolin piperacillin tazobactam vancomycin ciprofloxacin levofloxacin azithromycin
+doxycycline metronidazole fluconazole acyclovir valacyclovir folfox folfiri folfirinox xelox capox ac-t
+r-chop chop abvd beacop ec-t tcH keytruda opdivo yervoy tagrisso herceptin perjeta avastin tecentriq imfinzi
+bavencio libtayo lynparza zejula ibrance kisqali verzenio xtandi zytiga erleada nubeqa revlimid velcade
+darzalex imbruvica calquence brukinsa venclexta tarceva iressa gilotrif xalkori alecensa lorbrena tafinlar
+mekinist zelboraf lumakras krazati enhertu kadcyla trodelvy padcev tukysa nerlynx xeloda gemzar alimta
+taxotere taxol abraxane tylenol advil coumadin eliquis xarelto lasix
 """
 GENES = """
 EGFR KRAS NRAS HRAS BRAF ALK ROS1 RET MET HER2 HER3 ERBB2 ERBB3 BRCA1 BRCA2 TP53 PIK3CA PTEN NTRK NTRK1
@@ -80,8 +79,8 @@ Janssen Takeda GSK GlaxoSmithKline Gilead Biogen Boehringer Ingelheim Servier Pi
 Sandoz Mylan Foundation FoundationOne Guardant Guardant360 Oncotype Caris Tempus
 """
 _CLINICAL_WORDS = """
-stage stade grade exon intron codon mutation deletion insertion fusion amplification high low positive negative
-wild-type wildtype mutant cycle cycles dose doses mg
+stage stade grade exon intron codon mutation deletion insertion fusion amplification high low positive
+negative wild-type wildtype mutant cycle cycles dose doses mg
 """
 _EXTRA_CLINICAL_WORDS = """
 lymphoma lymphome disease maladie syndrome sarcoma sarcome tumor tumour tumeur sign signe score scale
@@ -94,12 +93,14 @@ _STAGE = re.compile(
     re.IGNORECASE,
 )
 _VARIANT = re.compile(
-    r"^(?:p\.)?[A-Z][a-z]{0,2}\d{1,4}(?:[A-Z][a-z]{0,2}|\*|fs|del|ins|dup)$|^c\.\d+[ACGT>]*|^exon$|^ex\d{1,2}(?:del|ins)?$"
+    r"^(?:p\.)?[A-Z][a-z]{0,2}\d{1,4}(?:[A-Z][a-z]{0,2}|\*|fs|del|ins|dup)$|^c\.\d+[ACGT>]*|^exon$|"
+    r"^ex\d{1,2}(?:del|ins)?$"
     r"|^(?:L858R|T790M|C797S|G12[CDVRAS]|G13D|Q61[HKLR]|V600[EK]|E545K|H1047R)$"
 )
 _GENE_LIKE = re.compile(r"^[A-Z][A-Z0-9]{1,7}(?:[-/][A-Z0-9]{1,5})?[+-]?$")
 _DRUG_SUFFIX = re.compile(
-    r"^[a-z][a-z-]{2,30}(?:mab|nib|lib|ciclib|parib|platin|taxel|rubicin|mycin|cycline|tecan|mustine|fosfamide"
+    r"^[a-z][a-z-]{2,30}(?:mab|nib|lib|ciclib|parib|platin|taxel|rubicin|mycin|cycline|tecan|mustine|"
+    r"fosfamide"
     r"|citabine|trexate|zomib|olimus|azole|prazole|sartan|pril|olol|dipine|statin|formin|gliptin|gliflozin"
     r"|glutide|parin|xaban|gatran|floxacin|cillin|vir|lutamide|trozole|oxifen|semide|thiazide|zepam|zolam"
     r"|tidine|setron|pitant|sone|solone|degib|rafenib|metinib|lisib|sertib|lukast|tropium|terol|nidazole"
@@ -167,3 +168,55 @@ class ClinicalAllowList:
 
 
 BUILTIN_ALLOW_LIST = ClinicalAllowList()
+
+
+# Title-Case medical vocabulary that spaCy's small models tag as PERSON ("Atrial Fibrillation",
+# "Benign Prostatic Hyperplasia", "Palliative Care", "Tamsulosin"). A NER-only name candidate with such a
+# token is dropped; names found through a title, a header label or a relation are not affected.
+_MEDICAL_SUFFIXES = (
+    "itis", "osis", "oses", "emia", "aemia", "émie", "plasia", "plasie", "trophy", "trophie", "ectomy", "ectomie",
+    "otomy", "otomie", "ostomy", "ostomie", "plasty", "plastie", "scopy", "scopie", "graphy", "graphie", "ology",
+    "ologie", "ologist", "ologue", "pathy", "pathie", "algia", "algie", "uria", "urie", "penia", "pénie",
+    "cytosis", "megaly", "mégalie", "sclerosis", "sclérose", "tension", "ation", "ency",
+    "osin", "olol", "pril", "sartan", "statin", "azole", "mab", "nib", "mycin", "cillin", "oxacin", "tidine",
+    "prazole", "semide", "thiazide", "gliptin", "gliflozin", "glutide", "parin", "xaban", "ase", "ism", "isme",
+    "iasis", "ectasis", "ptysis", "rrhea", "rrhée", "cardia", "cardie", "pnea", "pnée", "thorax",
+)
+_MEDICAL_WORDS = _keys(
+    """
+disease diseases syndrome disorder failure insufficiency diabetes mellitus hyperlipidemia dyslipidemia flutter
+infarction stroke cancer tumor tumour board care palliative clinic unit service services department therapy
+radiation surgery chest abdomen pelvis brain lung lungs liver kidney heart renal hepatic cardiac pulmonary
+prostatic benign malignant acute chronic atrial ventricular coronary artery vein thrombosis embolism pneumonia
+sepsis anemia anaemia neutropenia history exam examination assessment plan review systems vitamin supplement
+calcium iron magnesium potassium sodium type stage grade score index test panel screen protocol trial study
+consent emergency intensive medicine internal general social physical occupational speech nutrition dietary
+pharmacy laboratory pathology radiology imaging ultrasound echo scan biopsy resection procedure obstructive
+pulmonary lobe node nodes lymph mass lesion effusion edema oedema fracture pain fatigue nausea vomiting fever
+cough dyspnea dyspnoea hemoptysis bleeding infection positive negative primary secondary metastatic recurrent
+adjuvant neoadjuvant maintenance consolidation induction palliation hospice rehab rehabilitation physio
+cardiology oncology hematology haematology neurology nephrology gastroenterology dermatology urology gynecology
+psychiatry pediatrics geriatrics endocrinology rheumatology immunology infectious surgical medical clinical
+tumeur maladie insuffisance diabète diabete fibrillation soins palliatifs médecine medecine chirurgie examen
+bilan poumon foie rein coeur cœur cardiaque pulmonaire rénale renale hépatique hepatique douleur fièvre fievre
+toux infection métastatique metastatique récidive recidive traitement hormonothérapie hormonotherapie
+chimiothérapie chimiotherapie radiothérapie radiotherapie immunothérapie immunotherapie comité comite
+multidisciplinaire pivot incontinence carcinome lymphome adénome adenome sarcome mélanome melanome myélome
+myelome glioma gliome syndrome ostéoporose osteoporose dyslipidémie dyslipidemie hypertension artérielle arterielle
+"""
+)
+
+
+def looks_medical(token: str) -> bool:
+    """A (Title-Case) word that is clinical vocabulary rather than a name."""
+    key = fold(token.strip(".,;:()'’\""))
+    if len(key) < 4:
+        return False
+    if key in _MEDICAL_WORDS or key in _BUILTIN:
+        return True
+    if len(key) >= 7 and key.endswith("oma"):  # carcinoma, sarcoma (not Paloma)
+        return True
+    return len(key) >= 6 and key.endswith(_SUFFIX_KEYS)
+
+
+_SUFFIX_KEYS = tuple(fold(s) for s in _MEDICAL_SUFFIXES)

@@ -18,9 +18,21 @@ _ORDINALS = {"st", "nd", "rd", "th", "er", "re", "e", "eme", "ème"}
 _IGNORED = {"of", "de", "le", "the", "du"}
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_WEEKDAY_WORDS = {fold(w): i for i, w in enumerate(_WEEKDAYS_EN)} | {fold(w): i for i, w in enumerate(_WEEKDAYS_FR)}
-_WEEKDAY_ABBR = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5,
-                 "sun": 6}  # fmt: skip
+_WEEKDAY_WORDS = {fold(w): i for i, w in enumerate(_WEEKDAYS_EN)} | {
+    fold(w): i for i, w in enumerate(_WEEKDAYS_FR)
+}
+_WEEKDAY_ABBR = {
+    "mon": 0,
+    "tue": 1,
+    "tues": 1,
+    "wed": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+}
 _FR_ABBR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 _EN_ONLY = {fold(k) for k in MONTHS_EN} - {fold(k) for k in MONTHS_FR}
 _FR_ONLY = {fold(k) for k in MONTHS_FR} - {fold(k) for k in MONTHS_EN}
@@ -141,20 +153,39 @@ def _parse_numeric(
     if len(numbers) == 1 and len(numbers[0][0]) == 8:  # YYYYMMDD
         raw, s, _ = numbers[0]
         y, mo, d = raw[:4], raw[4:6], raw[6:]
-        return int(y), int(mo), int(d), [Part("year", s, s + 4, y), Part("month", s + 4, s + 6, mo),
-                                         Part("day", s + 6, s + 8, d)]  # fmt: skip
+        return (
+            int(y),
+            int(mo),
+            int(d),
+            [Part("year", s, s + 4, y), Part("month", s + 4, s + 6, mo), Part("day", s + 6, s + 8, d)],
+        )
     if len(numbers) == 3:
         (a, sa, ea), (b, sb, eb), (c, sc, ec) = numbers
         if len(a) == 4:
-            return int(a), int(b), int(c), [Part("year", sa, ea, a), Part("month", sb, eb, b), Part("day", sc, ec, c)]
+            return (
+                int(a),
+                int(b),
+                int(c),
+                [Part("year", sa, ea, a), Part("month", sb, eb, b), Part("day", sc, ec, c)],
+            )
         if len(c) not in (2, 4) or len(a) > 2 or len(b) > 2:
             return None
         year = _expand_year(c)
         first, second = int(a), int(b)
         dmy = first > 12 or (second <= 12 and prefer_dmy)
         if dmy:
-            return year, second, first, [Part("day", sa, ea, a), Part("month", sb, eb, b), Part("year", sc, ec, c)]
-        return year, first, second, [Part("month", sa, ea, a), Part("day", sb, eb, b), Part("year", sc, ec, c)]
+            return (
+                year,
+                second,
+                first,
+                [Part("day", sa, ea, a), Part("month", sb, eb, b), Part("year", sc, ec, c)],
+            )
+        return (
+            year,
+            first,
+            second,
+            [Part("month", sa, ea, a), Part("day", sb, eb, b), Part("year", sc, ec, c)],
+        )
     if len(numbers) == 2:
         (a, sa, ea), (b, sb, eb) = numbers
         if len(b) == 4 and len(a) <= 2:
@@ -206,11 +237,9 @@ def _render_part(part: Part, new: dt.date, parsed: ParsedDate, language: str) ->
         else:
             word = full
         word = _match_case(bare, word)
-        if part.text.endswith(".") and not word.endswith("."):
-            if is_abbr and fold(word) != fold(full):
-                word += "."
-            elif not is_abbr:
-                word += "."
+        keeps_dot = not is_abbr or fold(word) != fold(full)
+        if part.text.endswith(".") and not word.endswith(".") and keeps_dot:
+            word += "."
         return word
     if part.kind == "weekday":
         if parsed.year is None:

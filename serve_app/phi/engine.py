@@ -17,7 +17,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResu
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 
-from serve_app.phi.allowlist import ClinicalAllowList
+from serve_app.phi.allowlist import ClinicalAllowList, looks_medical
 from serve_app.phi.chunking import chunks
 from serve_app.phi.language import detect_language
 from serve_app.phi.nlp import OfflineSpacyNlpEngine
@@ -33,6 +33,7 @@ logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 _STRONG_PERSON_SOURCES = {"header", "title", "label"}
 _LETTER = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")
 
 
@@ -74,10 +75,11 @@ class PhiScrubber:
             previous is not None
             and previous.settings.languages == settings.languages
             and previous.settings.use_ner == settings.use_ner
+            and previous.settings.name_gazetteer == settings.name_gazetteer
         ):
             analyzer = previous.analyzer
         else:
-            analyzer = self._build_analyzer(languages, settings.use_ner)
+            analyzer = self._build_analyzer(languages, settings.use_ner, settings.name_gazetteer)
         entities = frozenset(settings.entities) if settings.entities is not None else frozenset(ALL_ENTITIES)
         return _State(
             settings=settings,
@@ -87,17 +89,20 @@ class PhiScrubber:
             presidio_entities=tuple(sorted(e.value for e in entities)),
         )
 
-    def _build_analyzer(self, languages: list[str], use_ner: bool) -> AnalyzerEngine:
+    def _build_analyzer(self, languages: list[str], use_ner: bool, name_gazetteer: bool) -> AnalyzerEngine:
         nlp_engine = OfflineSpacyNlpEngine(languages, cache=self._models)
         nlp_engine.load()
         for lang in languages:
             self._nlp_locks.setdefault(lang, threading.Lock())
         registry = RecognizerRegistry(supported_languages=languages)
         for lang in languages:
-            for recognizer in build_recognizers(lang, use_ner=use_ner):
+            for recognizer in build_recognizers(lang, use_ner=use_ner, name_gazetteer=name_gazetteer):
                 registry.add_recognizer(recognizer)
         return AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=languages, default_score_threshold=0.0
+            registry=registry,
+            nlp_engine=nlp_engine,
+            supported_languages=languages,
+            default_score_threshold=0.0,
         )
 
     # ----------------------------------------------------------------------------------------- scrubbing
@@ -176,12 +181,22 @@ class PhiScrubber:
             strong_name = c.type == EntityType.PERSON and c.source in _STRONG_PERSON_SOURCES
             if not strong_name:
                 if allow.is_allowed(value) and c.type in (
-                    EntityType.PERSON, EntityType.CITY, EntityType.HEALTHCARE_FACILITY
+                    EntityType.PERSON,
+                    EntityType.CITY,
+                    EntityType.HEALTHCARE_FACILITY,
                 ):
                     continue
-                if c.source == "ner" and allow.is_eponym(value) and allow.eponym_in_clinical_use(text, c.start, c.end):
+                if (
+                    c.source == "ner"
+                    and allow.is_eponym(value)
+                    and allow.eponym_in_clinical_use(text, c.start, c.end)
+                ):
                     continue
             if c.type == EntityType.POSTAL_CODE and _TNM.fullmatch(value):
+                continue
+            if c.source in ("ner", "gazetteer") and c.type == EntityType.PERSON and any(
+                looks_medical(t) for t in _WORDS.findall(value)
+            ):
                 continue
             kept.append(c)
         return kept

@@ -5,13 +5,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from serve_app.phi.lexicon import words
+
 _WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ']{1,20}")
-_FR = frozenset("""le la les des du de et est avec pour une un dans sur au aux pas qui que ne sans il elle à été
-ans patiente sous selon chez lors depuis mais ou donc ce cette ces son sa ses leur nous vous aucun aucune très
-suivi examen douleur traitement fois jour jours semaine mois selon après avant""".split())  # fmt: skip
-_EN = frozenset("""the and of with is was for to in on a an no by at he she his her patient's has had have
-not this that these were are be been from as or which who will would should year old years weeks days
-pain treatment follow after before since""".split())  # fmt: skip
+_FR = frozenset(
+    words(
+        """
+le la les des du de et est avec pour une un dans sur au aux pas qui que ne sans il elle à été ans
+patiente sous selon chez lors depuis mais ou donc ce cette ces son sa ses leur nous vous aucun
+aucune très suivi examen douleur traitement fois jour jours semaine mois selon après avant
+"""
+    )
+)
+_EN = frozenset(
+    words(
+        """
+the and of with is was for to in on a an no by at he she his her patient's has had have not this
+that these were are be been from as or which who will would should year old years weeks days pain
+treatment follow after before since
+"""
+    )
+)
 _SAMPLE = 20_000
 
 

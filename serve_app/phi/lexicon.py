@@ -23,22 +23,112 @@ INITIAL = rf"[{UP}]\.(?:-?[{UP}]\.)?"
 PARTICLE = r"(?:de|du|des|da|di|del|della|van|von|der|den|ten|le|la|St\.?|Ste\.?|Saint|Sainte|bin|ben|al|el)"
 
 MONTHS_EN: dict[str, int] = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
 MONTHS_FR: dict[str, int] = {
-    "janvier": 1, "janv": 1, "jan": 1, "février": 2, "fevrier": 2, "févr": 2, "fevr": 2, "fév": 2,
-    "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7,
-    "août": 8, "aout": 8, "aoû": 8, "septembre": 9, "sept": 9, "sep": 9, "octobre": 10, "oct": 10,
-    "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12, "déc": 12, "dec": 12,
-}  # fmt: skip
-MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-                  "September", "October", "November", "December")  # fmt: skip
-MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                  "septembre", "octobre", "novembre", "décembre")  # fmt: skip
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lundi", "mardi",
-        "mercredi", "jeudi", "vendredi", "samedi", "dimanche")  # fmt: skip
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "février": 2,
+    "fevrier": 2,
+    "févr": 2,
+    "fevr": 2,
+    "fév": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "août": 8,
+    "aout": 8,
+    "aoû": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "décembre": 12,
+    "decembre": 12,
+    "déc": 12,
+    "dec": 12,
+}
+MONTH_NAMES_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+MONTH_NAMES_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+DAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+)
+
+
+def words(blob: str) -> list[str]:
+    """Whitespace-separated word list (keeps long vocabularies readable and within the line length)."""
+    return blob.split()
 
 
 def _alt(words: list[str]) -> str:
@@ -49,34 +139,125 @@ MONTH_WORDS: dict[str, int] = {**MONTHS_EN, **MONTHS_FR}
 # Month token (case-insensitive); abbreviations may carry a dot. "May"/"mai"/"mars" are handled by the
 # date rules' surrounding context (a day or a year must accompany them).
 MONTH = rf"(?i:{_alt(list(MONTH_WORDS))})\.?"
-DAY_NAME = rf"(?i:{_alt(list(DAYS))}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\.?"
+DAY_NAME = (
+    rf"(?i:{_alt(list(DAYS))}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\.?"
+)
 
-TITLES_EN = ["Dr", "DR", "Drs", "Doctor", "Prof", "Professor", "Mr", "MR", "Mrs", "MRS", "Ms", "MS", "Mx",
-             "Miss", "Mister", "Nurse", "Sister", "Father", "Rev", "Sr"]  # fmt: skip
-TITLES_FR = ["Dre", "DRE", "Docteur", "Docteure", "Dr(e)", "Pr", "Pre", "Professeur", "Professeure", "Mme",
-             "MME", "Mmes", "Mlle", "Mlles", "Madame", "Monsieur", "Mademoiselle", "Me", "Maître", "Sœur",
-             "Soeur", "Frère", "Inf", "Infirmière"]  # fmt: skip
+TITLES_EN = [
+    "Dr",
+    "DR",
+    "Drs",
+    "Doctor",
+    "Prof",
+    "Professor",
+    "Mr",
+    "MR",
+    "Mrs",
+    "MRS",
+    "Ms",
+    "MS",
+    "Mx",
+    "Miss",
+    "Mister",
+    "Nurse",
+    "Sister",
+    "Father",
+    "Rev",
+    "Sr",
+]
+TITLES_FR = [
+    "Dre",
+    "DRE",
+    "Docteur",
+    "Docteure",
+    "Dr(e)",
+    "Pr",
+    "Pre",
+    "Professeur",
+    "Professeure",
+    "Mme",
+    "MME",
+    "Mmes",
+    "Mlle",
+    "Mlles",
+    "Madame",
+    "Monsieur",
+    "Mademoiselle",
+    "Me",
+    "Maître",
+    "Sœur",
+    "Soeur",
+    "Frère",
+    "Inf",
+    "Infirmière",
+]
 # "M." (Monsieur) needs its dot; the other titles take an optional dot.
 TITLE = rf"(?:(?:{_alt(TITLES_EN + TITLES_FR)})\.?|M\.|MM\.)"
 
-STREET_TYPES_FR = ["rue", "avenue", "av", "ave", "boulevard", "boul", "bd", "blvd", "chemin", "ch", "route",
-                   "rte", "place", "pl", "rang", "montée", "montee", "côte", "cote", "croissant", "impasse",
-                   "allée", "allee", "promenade", "terrasse", "square", "autoroute", "carré", "cours",
-                   "sentier", "voie", "quai", "ruelle", "parc", "circuit", "esplanade", "passage", "rond-point", "allé",
-                   "avenue du", "rue du", "rue de la", "chemin du", "chemin de la"]  # fmt: skip
-STREET_TYPES_EN = """alley avenue ave av branch bridge brook brooks burg burgs bypass camp canyon cape causeway center centers
-centre circle circles cir cliff cliffs club common commons corner corners course court courts ct cove coves creek
-crescent cres crest crossing crossroad curve dale dam divide drive drives dr estate estates expressway expy
-extension extensions fall falls ferry field fields flat flats ford fords forest forge forges fork forks fort
-freeway fwy garden gardens gateway glen glens green greens grove groves harbor harbors harbour haven heights hts
-highway hwy hill hills hollow inlet island islands isle junction junctions key keys knoll knolls lake lakes land
-landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows mews mill mills mission
-motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy parkways pass passage path
-pike pine pines place pl plain plains plaza point points port ports prairie radial ramp ranch rapid rapids rest
-ridge ridges river road rd roads route row run shoal shoals shore shores skyway spring springs spur spurs square
-sq squares station stravenue stream street st streets summit terrace ter terr throughway trace track trafficway
-trail trl tunnel turnpike tpke underpass union unions valley valleys via viaduct view views village villages
-ville vista walk walks wall way ways well wells concession line close rise gate""".split()  # USPS Publication 28 suffixes + Canadian extras
+STREET_TYPES_FR = [
+    "rue",
+    "avenue",
+    "av",
+    "ave",
+    "boulevard",
+    "boul",
+    "bd",
+    "blvd",
+    "chemin",
+    "ch",
+    "route",
+    "rte",
+    "place",
+    "pl",
+    "rang",
+    "montée",
+    "montee",
+    "côte",
+    "cote",
+    "croissant",
+    "impasse",
+    "allée",
+    "allee",
+    "promenade",
+    "terrasse",
+    "square",
+    "autoroute",
+    "carré",
+    "cours",
+    "sentier",
+    "voie",
+    "quai",
+    "ruelle",
+    "parc",
+    "circuit",
+    "esplanade",
+    "passage",
+    "rond-point",
+    "allé",
+    "avenue du",
+    "rue du",
+    "rue de la",
+    "chemin du",
+    "chemin de la",
+]
+STREET_TYPES_EN = words(
+    """
+alley avenue ave av branch bridge brook brooks burg burgs bypass camp canyon cape causeway center centers
+centre circle circles cir cliff cliffs club common commons corner corners course court courts ct cove coves
+creek crescent cres crest crossing crossroad curve dale dam divide drive drives dr estate estates expressway
+expy extension extensions fall falls ferry field fields flat flats ford fords forest forge forges fork forks
+fort freeway fwy garden gardens gateway glen glens green greens grove groves harbor harbors harbour haven
+heights hts highway hwy hill hills hollow inlet island islands isle junction junctions key keys knoll knolls
+lake lakes land landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows
+mews mill mills mission motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy
+parkways pass passage path pike pine pines place pl plain plains plaza point points port ports prairie
+radial ramp ranch rapid rapids rest ridge ridges river road rd roads route row run shoal shoals shore shores
+skyway spring springs spur spurs square sq squares station stravenue stream street st streets summit terrace
+ter terr throughway trace track trafficway trail trl tunnel turnpike tpke underpass union unions valley
+valleys via viaduct view views village villages ville vista walk walks wall way ways well wells concession
+line close rise gate
+"""
+)  # USPS Publication 28 suffixes + Canadian extras
 STREET_TYPE_FR = rf"(?i:{_alt(STREET_TYPES_FR)})\.?"
 STREET_TYPE_EN = rf"(?i:{_alt(sorted(set(STREET_TYPES_EN)))})\.?"
 DIRECTION = r"(?:Est|Ouest|Nord|Sud|East|West|North|South|NE|NW|SE|SW|N\.?|S\.?|E\.?|O\.?|W\.?)"
@@ -84,19 +265,94 @@ UNIT = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte|#)
 UNIT_WORD = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte)(?![^\W\d_])"
 
 PROVINCES = {
-    "qc": "QC", "québec": "QC", "quebec": "QC", "on": "ON", "ontario": "ON", "bc": "BC",
-    "british columbia": "BC", "colombie-britannique": "BC", "ab": "AB", "alberta": "AB", "mb": "MB",
-    "manitoba": "MB", "sk": "SK", "saskatchewan": "SK", "ns": "NS", "nova scotia": "NS",
-    "nouvelle-écosse": "NS", "nb": "NB", "new brunswick": "NB", "nouveau-brunswick": "NB", "nl": "NL",
-    "newfoundland": "NL", "terre-neuve": "NL", "pe": "PE", "pei": "PE", "yt": "YT", "yukon": "YT",
-    "nt": "NT", "nu": "NU", "nunavut": "NU",
-}  # fmt: skip
-US_STATES = ["AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-             "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
-             "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-             "WI", "WY", "DC", "PR"]  # fmt: skip
+    "qc": "QC",
+    "québec": "QC",
+    "quebec": "QC",
+    "on": "ON",
+    "ontario": "ON",
+    "bc": "BC",
+    "british columbia": "BC",
+    "colombie-britannique": "BC",
+    "ab": "AB",
+    "alberta": "AB",
+    "mb": "MB",
+    "manitoba": "MB",
+    "sk": "SK",
+    "saskatchewan": "SK",
+    "ns": "NS",
+    "nova scotia": "NS",
+    "nouvelle-écosse": "NS",
+    "nb": "NB",
+    "new brunswick": "NB",
+    "nouveau-brunswick": "NB",
+    "nl": "NL",
+    "newfoundland": "NL",
+    "terre-neuve": "NL",
+    "pe": "PE",
+    "pei": "PE",
+    "yt": "YT",
+    "yukon": "YT",
+    "nt": "NT",
+    "nu": "NU",
+    "nunavut": "NU",
+}
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+    "PR",
+]
 PROVINCE = (
-    r"(?:QC|Qc|ON|Ont\.?|BC|B\.C\.|AB|Alb\.?|MB|Man\.?|SK|Sask\.?|NS|N\.S\.|NB|N\.B\.|NL|PE|PEI|P\.E\.I\.|YT|NT|NU"
+    r"(?:QC|Qc|ON|Ont\.?|BC|B\.C\.|AB|Alb\.?|MB|Man\.?|SK|Sask\.?|NS|N\.S\.|NB|N\.B\.|NL|PE|PEI|P\.E\.I\.|"
+    r"YT|NT|NU"
     r"|Qu[ée]bec|Ontario|Alberta|Manitoba|Saskatchewan|Nova Scotia|Nouvelle-[ÉE]cosse|New Brunswick"
     r"|Nouveau-Brunswick|British Columbia|Colombie-Britannique|Newfoundland(?: and Labrador)?|Yukon|Nunavut"
     rf"|{'|'.join(US_STATES)})"

@@ -54,8 +54,19 @@ def nlp_configuration(languages: list[str]) -> dict[str, Any]:
 
 
 def load_ner_pipeline(model_name: str) -> Language:
-    nlp = spacy.load(model_name, exclude=["tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler",
-                                          "lemmatizer", "senter", "trainable_lemmatizer"])  # fmt: skip
+    nlp = spacy.load(
+        model_name,
+        exclude=[
+            "tok2vec",
+            "tagger",
+            "morphologizer",
+            "parser",
+            "attribute_ruler",
+            "lemmatizer",
+            "senter",
+            "trainable_lemmatizer",
+        ],
+    )
     if "ner" not in nlp.pipe_names:  # a model whose ner listens to a shared tok2vec: load it whole
         nlp = spacy.load(model_name)
     nlp.max_length = 2_000_000

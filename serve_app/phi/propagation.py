@@ -42,7 +42,9 @@ def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> li
     for t in tokens:
         variants.update({t, t.upper(), t[:1].upper() + t[1:].lower()})
     pattern = re.compile(
-        r"(?<![\w'’-])(?:" + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)) + r")(?![\w'’-])"
+        r"(?<![\w'’-])(?:"
+        + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+        + r")(?![\w'’-])"
     )
     found: list[Candidate] = []
     for m in pattern.finditer(text):

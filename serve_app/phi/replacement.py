@@ -117,8 +117,9 @@ class Replacer:
 
     def apply(self, text: str, spans: list[Candidate]) -> tuple[str, list[PhiSpan]]:
         persons = [i for i, s in enumerate(spans) if s.type == EntityType.PERSON]
-        clusters = dict(zip(persons, person_clusters([text[spans[i].start : spans[i].end] for i in persons]),
-                            strict=True))  # fmt: skip
+        clusters = dict(
+            zip(persons, person_clusters([text[spans[i].start : spans[i].end] for i in persons]), strict=True)
+        )
         pieces: list[str] = []
         out: list[PhiSpan] = []
         pos = 0

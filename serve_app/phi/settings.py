@@ -41,6 +41,9 @@ class ScrubberSettings(BaseModel):
         default=None, description="Seed for surrogates and date shifts (tests only; None = random)."
     )
     use_ner: bool = Field(default=True, description="Run the spaCy NER model (names, places).")
+    name_gazetteer: bool = Field(
+        default=True, description="Flag known given names/surnames that have no title or label around them."
+    )
     propagate_names: bool = Field(
         default=True, description="Scrub every other occurrence of a name found once in the note."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from serve_app.phi.types import EntityType
@@ -9,9 +10,20 @@ from serve_app.phi.types import EntityType
 # Types whose leftover part, when a higher-scored span of another type overlaps them, is still PHI
 # worth keeping (e.g. CITY "Springfield" in "Main Street Springfield" beside an ADDRESS).
 _TRIMMABLE = {EntityType.PERSON, EntityType.CITY, EntityType.HEALTHCARE_FACILITY, EntityType.ADDRESS}
+# What may separate two pieces of one person name: a space, ', ' or a middle initial ("Kian G. Brennan").
+_PERSON_GAP = re.compile(r"[ \u00a0]|, |[ \u00a0][A-Z]\.?[ \u00a0]")
 # Sources in increasing strength, used to break score ties and to label merged spans.
-SOURCE_RANK = {"ner": 0, "propagated": 1, "pattern": 2, "presidio": 2, "context": 3, "title": 4, "header": 5,
-               "label": 5}  # fmt: skip
+SOURCE_RANK = {
+    "gazetteer": 0,
+    "ner": 0,
+    "propagated": 1,
+    "pattern": 2,
+    "presidio": 2,
+    "context": 3,
+    "title": 4,
+    "header": 5,
+    "label": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -35,18 +47,24 @@ def _stronger_source(a: str, b: str) -> str:
 
 
 def merge_same_type(cands: list[Candidate], text: str) -> list[Candidate]:
-    """Union overlapping spans of one type; also join PERSON pieces separated by a space ('Marie' 'Gagnon')."""
+    """Union overlapping spans of one type.
+
+    PERSON pieces separated by a single space or ', ' are joined too ('Marie' + 'Gagnon').
+    """
     out: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (c.type.value, c.start, -c.end)):
         if out and out[-1].type == c.type:
             last = out[-1]
             gap = text[last.end : c.start] if c.start >= last.end else ""
             joinable = c.start < last.end or (
-                c.type == EntityType.PERSON and c.start >= last.end and gap in (" ", ", ", "\u00a0")
+                c.type == EntityType.PERSON and c.start >= last.end and _PERSON_GAP.fullmatch(gap) is not None
             )
             if joinable:
                 out[-1] = Candidate(
-                    c.type, last.start, max(last.end, c.end), max(last.score, c.score),
+                    c.type,
+                    last.start,
+                    max(last.end, c.end),
+                    max(last.score, c.score),
                     _stronger_source(last.source, c.source),
                 )
                 continue

@@ -8,15 +8,75 @@ import string
 from serve_app.phi.types import EntityType
 from serve_app.phi.validators import luhn_valid
 
-FIRST_NAMES = ("Alexandre", "Camille", "Étienne", "Gabrielle", "Julien", "Léa", "Mathieu", "Noémie", "Olivier",
-               "Rosalie", "Samuel", "Zoé", "Anna", "Daniel", "Emily", "George", "Helen", "James", "Laura",
-               "Michael", "Nora", "Peter", "Sarah", "Thomas")  # fmt: skip
-LAST_NAMES = ("Arsenault", "Bergeron", "Caron", "Desjardins", "Fournier", "Girard", "Hébert", "Lachance",
-              "Mercier", "Nadeau", "Paquette", "Rivard", "Simard", "Thibault", "Vachon", "Allen", "Baker",
-              "Carter", "Dixon", "Ellis", "Foster", "Hughes", "Morgan", "Porter")  # fmt: skip
-CITIES = ("Rivière-Claire", "Lac-Doré", "Saint-Aubin", "Mont-Vallon", "Pointe-Verte", "Fairview", "Maplewood",
-          "Brookfield")  # fmt: skip
-STREETS_FR = ("rue des Érables", "avenue du Parc-Vert", "boulevard des Cèdres", "rue Principale", "chemin du Lac")
+FIRST_NAMES = (
+    "Alexandre",
+    "Camille",
+    "Étienne",
+    "Gabrielle",
+    "Julien",
+    "Léa",
+    "Mathieu",
+    "Noémie",
+    "Olivier",
+    "Rosalie",
+    "Samuel",
+    "Zoé",
+    "Anna",
+    "Daniel",
+    "Emily",
+    "George",
+    "Helen",
+    "James",
+    "Laura",
+    "Michael",
+    "Nora",
+    "Peter",
+    "Sarah",
+    "Thomas",
+)
+LAST_NAMES = (
+    "Arsenault",
+    "Bergeron",
+    "Caron",
+    "Desjardins",
+    "Fournier",
+    "Girard",
+    "Hébert",
+    "Lachance",
+    "Mercier",
+    "Nadeau",
+    "Paquette",
+    "Rivard",
+    "Simard",
+    "Thibault",
+    "Vachon",
+    "Allen",
+    "Baker",
+    "Carter",
+    "Dixon",
+    "Ellis",
+    "Foster",
+    "Hughes",
+    "Morgan",
+    "Porter",
+)
+CITIES = (
+    "Rivière-Claire",
+    "Lac-Doré",
+    "Saint-Aubin",
+    "Mont-Vallon",
+    "Pointe-Verte",
+    "Fairview",
+    "Maplewood",
+    "Brookfield",
+)
+STREETS_FR = (
+    "rue des Érables",
+    "avenue du Parc-Vert",
+    "boulevard des Cèdres",
+    "rue Principale",
+    "chemin du Lac",
+)
 STREETS_EN = ("Maple Street", "Oak Avenue", "Cedar Road", "Elm Drive", "Birch Lane")
 FACILITIES_FR = ("Hôpital du Val-Fleuri", "Centre hospitalier des Cèdres", "Clinique des Érables")
 FACILITIES_EN = ("Lakeside General Hospital", "Riverview Medical Center", "Maple Grove Clinic")
@@ -60,7 +120,9 @@ def surrogate(entity: EntityType, original: str, rng: random.Random, language: s
         return f"{last}, {first}" if "," in original else f"{first} {last}"
     if entity == EntityType.SIN:
         digits = _luhn_complete("9" + "".join(rng.choice(string.digits) for _ in range(7)))
-        return _with_separators(original if sum(c.isdigit() for c in original) == 9 else "000 000 000", digits)
+        return _with_separators(
+            original if sum(c.isdigit() for c in original) == 9 else "000 000 000", digits
+        )
     if entity == EntityType.NAM:
         letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(4))
         yy, mm, dd = rng.randint(20, 99), rng.randint(1, 12) + rng.choice((0, 50)), rng.randint(1, 28)
@@ -76,12 +138,21 @@ def surrogate(entity: EntityType, original: str, rng: random.Random, language: s
     if entity == EntityType.URL:
         return f"https://example.org/{rng.randint(100, 999)}"
     if entity == EntityType.IP_ADDRESS:
-        return f"192.0.2.{rng.randint(1, 254)}" if ":" not in original else f"2001:db8::{rng.randint(1, 9999):x}"
+        return (
+            f"192.0.2.{rng.randint(1, 254)}" if ":" not in original else f"2001:db8::{rng.randint(1, 9999):x}"
+        )
     if entity == EntityType.POSTAL_CODE:
         if original[:1].isdigit():
             return "".join(rng.choice(string.digits) for _ in range(5))
-        code = (rng.choice(_POSTAL_FIRST) + rng.choice(string.digits) + rng.choice(_POSTAL_LETTER) + " "
-                + rng.choice(string.digits) + rng.choice(_POSTAL_LETTER) + rng.choice(string.digits))  # fmt: skip
+        code = (
+            rng.choice(_POSTAL_FIRST)
+            + rng.choice(string.digits)
+            + rng.choice(_POSTAL_LETTER)
+            + " "
+            + rng.choice(string.digits)
+            + rng.choice(_POSTAL_LETTER)
+            + rng.choice(string.digits)
+        )
         return code if " " in original else code.replace(" ", "")
     if entity == EntityType.CITY:
         return rng.choice(CITIES)

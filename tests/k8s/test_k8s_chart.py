@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import helm_python
 import pytest
 import yaml
-from conftest import rendered, the
+from conftest import need, rendered, the
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
 from serve_app.deploy import paths, validate
 from serve_app.deploy.render import RenderError, RenderOptions, deep_merge, render
 from serve_app.deploy.values import Values, json_schema_text
+
+need("helm_python")
+import helm_python  # noqa: E402  (after the skip check)
 
 
 def user_values(profile: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -169,3 +171,25 @@ def test_long_release_names_respect_kubernetes_and_kuberay_limits() -> None:
     objs = rendered("gpu", EDGE_VALUES["long-names"])
     assert len(the(objs, "RayService")["metadata"]["name"]) <= 47
     assert all(len(o["metadata"]["name"]) <= 63 for o in objs)
+
+
+def test_chart_created_key_file_is_what_the_app_reads() -> None:
+    from serve_app.security import KeyFile
+
+    objs = rendered("gpu", EDGE_VALUES["everything-on"])
+    secret = the(objs, "Secret", "clinserve-api-keys")
+    key_file = KeyFile.model_validate(yaml.safe_load(secret["stringData"]["keys.yaml"]))
+    assert [k.id for k in key_file.keys] == ["ehr-gateway", "batch"]
+    config = yaml.safe_load(the(objs, "RayService")["spec"]["serveConfigV2"])
+    assert (
+        config["applications"][0]["args"]["security"]["api_keys_file"] == "/etc/clinserve/api-keys/keys.yaml"
+    )
+    hf = the(objs, "Secret", "clinserve-hf-token")
+    assert hf["stringData"] == {"token": "hf_dummy"}
+
+
+def test_auth_switch_drives_the_serve_config() -> None:
+    config = yaml.safe_load(
+        the(rendered("gpu", {"auth": {"enabled": False}}), "RayService")["spec"]["serveConfigV2"]
+    )
+    assert config["applications"][0]["args"]["security"]["auth_enabled"] is False

@@ -18,12 +18,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Cluster
-from k8s_emulator import RAYSERVICES
+from conftest import Cluster, need
 
 from serve_app.deploy import paths
 from serve_app.deploy.cli import main
 
+need("helm_python", "kmock", "kubernetes")
+
+RAYSERVICES = "ray.io/v1/rayservices"
 FAST = ("--poll-interval", "0.01")
 NS = "clinserve"
 STATE = "v1/configmaps"

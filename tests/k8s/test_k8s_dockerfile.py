@@ -9,15 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-import dockerfile
 import pytest
+from conftest import need
 
 from serve_app.deploy import paths
+
+need("dockerfile")
+import dockerfile  # noqa: E402  (after the skip check)
 
 DOCKERFILE = paths.REPO_ROOT / "Dockerfile"
 
 
-def commands() -> list[dockerfile.Command]:
+def commands() -> list:
     return list(dockerfile.parse_file(str(DOCKERFILE)))
 
 

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import rendered, the
+from conftest import need, rendered, the
 
 from serve_app.deploy import policy
+
+need("helm_python")
 
 Objs = list[dict[str, Any]]
 
@@ -141,6 +143,22 @@ VIOLATIONS: dict[str, tuple[Callable[[Objs], None], str]] = {
     "llm-does-not-fit": (
         lambda o: set_serve(o, lambda c: _llm(c)["ray_actor_options"].update(num_gpus=4)),
         "no worker group fits",
+    ),
+    "auth-off": (
+        lambda o: set_serve(o, lambda c: c["applications"][0]["args"]["security"].update(auth_enabled=False)),
+        "auth is disabled",
+    ),
+    "keys-not-mounted": (
+        lambda o: ray_container(group(o, "cpu-workers")).update(
+            volumeMounts=[
+                m for m in ray_container(group(o, "cpu-workers"))["volumeMounts"] if m["name"] != "api-keys"
+            ]
+        ),
+        "not on a mounted Secret",
+    ),
+    "cpu-groups-too-small": (
+        lambda o: group(o, "cpu-workers").update(maxReplicas=3),
+        "CPU worker groups hold",
     ),
     "no-pdb": (
         lambda o: o.remove(the(o, "PodDisruptionBudget", "clinserve-gpu-worker")),

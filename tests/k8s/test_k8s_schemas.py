@@ -7,10 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import rendered, the
+from conftest import need, rendered, the
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
 from serve_app.deploy import validate
+
+need("helm_python", "kubernetes_validate", "jsonschema")
 
 PROFILES = ["gpu", "cpu"]
 

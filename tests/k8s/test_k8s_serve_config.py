@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 
 import yaml
-from conftest import rendered, the
+from conftest import need, rendered, the
 
 from serve_app.deploy import paths, validate
 from serve_app.deploy.render import RenderOptions, diff_k8s_dir, load_dir
+
+need("helm_python")
 
 
 def serve_config_v2(objs: list[dict]) -> str:
@@ -37,6 +39,11 @@ def test_cpu_serve_config_v2_is_the_local_config_with_cluster_networking() -> No
     local = yaml.safe_load(paths.SERVE_CONFIG_LOCAL.read_text())
     local["proxy_location"] = "EveryNode"
     local["http_options"]["host"] = "0.0.0.0"
+    # In a cluster the API is reachable beyond localhost: the chart's auth.* turns auth on.
+    local["applications"][0]["args"]["security"] = {
+        "auth_enabled": True,
+        "api_keys_file": "/etc/clinserve/api-keys/keys.yaml",
+    }
     assert embedded == local
 
 

@@ -110,9 +110,10 @@ annotations:
 {{- end -}}
 
 {{/*
-serveConfigV2: the Serve config file embedded verbatim, or, when any override is set, a parsed copy
+serveConfigV2: the Serve config file embedded verbatim, or, when anything must change, a parsed copy
 with the overrides deep-merged (serve.overrides at the top, model.* and serve.appArgs into each
-application's args, serve.deployments.<name> into that deployment).
+application's args, serve.deployments.<name> into that deployment; auth.* sets args.security
+auth_enabled and api_keys_file so they match the mounted Secret).
 */}}
 {{- define "clinserve.serveConfig" -}}
 {{- $raw := .Files.Get .Values.serve.configFile -}}
@@ -124,7 +125,8 @@ application's args, serve.deployments.<name> into that deployment).
 {{- if $m.baseModel }}{{- $_ := set $llm "base_model" $m.baseModel -}}{{- end -}}
 {{- if $m.servedModelName }}{{- $_ := set $llm "served_model_name" $m.servedModelName -}}{{- end -}}
 {{- if $m.defaultAdapter }}{{- $_ := set $llm "default_adapter" $m.defaultAdapter -}}{{- end -}}
-{{- $hasOverrides := or .Values.serve.overrides .Values.serve.appArgs .Values.serve.deployments $llm $m.adapters -}}
+{{- $changed := dict "any" (or .Values.serve.overrides .Values.serve.appArgs .Values.serve.deployments $llm $m.adapters) -}}
+{{- $keysFile := printf "%s/%s" (trimSuffix "/" .Values.auth.mountPath) .Values.auth.secretKey -}}
 {{- $cfg := fromYaml $raw -}}
 {{- if hasKey $cfg "Error" -}}
 {{- fail (printf "%s is not valid YAML: %s" .Values.serve.configFile (get $cfg "Error")) -}}
@@ -152,6 +154,17 @@ application's args, serve.deployments.<name> into that deployment).
 {{- if $appLLM -}}
 {{- $_ := set $args "llm" $appLLM -}}
 {{- end -}}
+{{- /* auth.* decides the app's security settings, so the mounted Secret and the config agree. */ -}}
+{{- $sec := deepCopy (default dict $args.security) -}}
+{{- if ne (toString (dig "auth_enabled" true $sec)) (toString $.Values.auth.enabled) -}}
+{{- $_ := set $sec "auth_enabled" $.Values.auth.enabled -}}
+{{- $_ := set $changed "any" true -}}
+{{- end -}}
+{{- if and $.Values.auth.enabled (ne (toString (dig "api_keys_file" "" $sec)) $keysFile) -}}
+{{- $_ := set $sec "api_keys_file" $keysFile -}}
+{{- $_ := set $changed "any" true -}}
+{{- end -}}
+{{- $_ := set $args "security" $sec -}}
 {{- if $args -}}
 {{- $_ := set $app "args" $args -}}
 {{- end -}}
@@ -172,7 +185,7 @@ application's args, serve.deployments.<name> into that deployment).
 {{- fail (printf "serve.deployments.%s: no deployment of that name in %s (known: %s)" $name $.Values.serve.configFile (keys $known | sortAlpha | join ", ")) -}}
 {{- end -}}
 {{- end -}}
-{{- if $hasOverrides -}}
+{{- if get $changed "any" -}}
 {{- $cfg = mergeOverwrite $cfg (deepCopy .Values.serve.overrides) -}}
 {{- $_ := set $cfg "applications" $apps -}}
 {{- toYaml $cfg -}}
@@ -185,15 +198,6 @@ application's args, serve.deployments.<name> into that deployment).
 {{- define "clinserve.commonEnv" -}}
 - name: HF_HOME
   value: {{ .Values.modelCache.mountPath | quote }}
-{{- if .Values.auth.enabled }}
-- name: CLINSERVE_AUTH_ENABLED
-  value: "true"
-- name: CLINSERVE_API_KEYS_FILE
-  value: {{ printf "%s/%s" (trimSuffix "/" .Values.auth.mountPath) .Values.auth.secretKey | quote }}
-{{- else }}
-- name: CLINSERVE_AUTH_ENABLED
-  value: "false"
-{{- end }}
 {{- end -}}
 
 {{/* Env of the group that hosts the LLM: the Hugging Face token from its Secret. */}}

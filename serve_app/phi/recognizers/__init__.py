@@ -8,9 +8,11 @@ from presidio_analyzer import EntityRecognizer
 
 from serve_app.phi.recognizers.base import SOURCE_KEY, Rule, RuleRecognizer
 from serve_app.phi.recognizers.contact import RULES as CONTACT_RULES
-from serve_app.phi.recognizers.dates import AGE_RULES, RULES as DATE_RULES
+from serve_app.phi.recognizers.dates import AGE_RULES
+from serve_app.phi.recognizers.dates import RULES as DATE_RULES
 from serve_app.phi.recognizers.ids import RULES as ID_RULES
 from serve_app.phi.recognizers.locations import RULES as LOCATION_RULES
+from serve_app.phi.recognizers.name_gazetteer import NameGazetteerRecognizer
 from serve_app.phi.recognizers.names import RULES as NAME_RULES
 from serve_app.phi.recognizers.ner import SpacyNerRecognizer
 from serve_app.phi.types import EntityType
@@ -35,17 +37,21 @@ def _presidio_canada(language: str) -> list[EntityRecognizer]:
     except ImportError:  # older Presidio: our own SIN/postal rules cover these
         return out
     out.append(CaSinRecognizer(supported_language=language, supported_entity=EntityType.SIN.value))
-    out.append(CaPostalCodeRecognizer(supported_language=language, supported_entity=EntityType.POSTAL_CODE.value))
+    out.append(
+        CaPostalCodeRecognizer(supported_language=language, supported_entity=EntityType.POSTAL_CODE.value)
+    )
     return out
 
 
-def build_recognizers(language: str, *, use_ner: bool = True) -> list[EntityRecognizer]:
+def build_recognizers(language: str, *, use_ner: bool = True, name_gazetteer: bool = True) -> list[EntityRecognizer]:
     recognizers: list[EntityRecognizer] = [
         RuleRecognizer(f"{name}_{language}", rules, language) for name, rules in RULE_SETS.items()
     ]
     recognizers.extend(_presidio_canada(language))
     if use_ner:
         recognizers.append(SpacyNerRecognizer(language))
+    if name_gazetteer:
+        recognizers.append(NameGazetteerRecognizer(language))
     return recognizers
 
 

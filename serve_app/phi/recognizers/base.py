@@ -106,4 +106,3 @@ class RuleRecognizer(EntityRecognizer):
                     "rule": r.name,
                 },
             )
-

@@ -21,7 +21,10 @@ _PHONE_LABEL = (
     r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|work|travail"
     r"|bureau|pager|t[ée]l[ée]avertisseur|contact)"
 )
-_LABEL_SEP = r"\s{0,3}(?:\((?i:home|work|cell|dom|bur|trav)\.?\)\s{0,2})?(?:(?i:no|n°|#|number|num[ée]ro)\.?\s{0,2})?[:#]?\s{0,3}"
+_LABEL_SEP = (
+    r"\s{0,3}(?:\((?i:home|work|cell|dom|bur|trav)\.?\)\s{0,2})?"
+    r"(?:(?i:no|n°|#|number|num[ée]ro)\.?\s{0,2})?[:#]?\s{0,3}"
+)
 
 
 def _phone_digits_ok(value: str) -> bool:
@@ -61,39 +64,65 @@ _TLDS = r"(?i:com|ca|org|net|edu|gov|info|io|fr|biz|health|care|clinic|hospital|
 
 RULES: tuple[Rule, ...] = (
     rule(
-        "fax", E.FAX, rf"(?<![\w])(?:{_FAX_LABEL}|{_FAX_LABEL}/[A-Za-zé.]{{1,6}}|[A-Za-zé.]{{1,6}}/{_FAX_LABEL})"
-        rf"{_LABEL_SEP}(?P<v>{PHONE})(?![\w/])", 0.96, source="label", validate=_phone_digits_ok,
+        "fax",
+        E.FAX,
+        rf"(?<![\w])(?:{_FAX_LABEL}|{_FAX_LABEL}/[A-Za-zé.]{{1,6}}|[A-Za-zé.]{{1,6}}/{_FAX_LABEL})"
+        rf"{_LABEL_SEP}(?P<v>{PHONE})(?![\w/])",
+        0.96,
+        source="label",
+        validate=_phone_digits_ok,
     ),
     rule("phone", E.PHONE, rf"(?<![\w+/.=-])(?P<v>{PHONE})(?![\w/]|[.-]\d)", 0.75, validate=_phone_digits_ok),
     rule(
-        "phone_labelled", E.PHONE,
-        rf"(?<![\w])(?:{_PHONE_LABEL}){_LABEL_SEP}(?P<v>{PHONE}|\d{{3}}[ .-]\d{{4}}{_EXT})(?![\w/])", 0.92,
-        source="label", validate=_phone_digits_ok,
+        "phone_labelled",
+        E.PHONE,
+        rf"(?<![\w])(?:{_PHONE_LABEL}){_LABEL_SEP}(?P<v>{PHONE}|\d{{3}}[ .-]\d{{4}}{_EXT})(?![\w/])",
+        0.92,
+        source="label",
+        validate=_phone_digits_ok,
     ),
     rule(
-        "email", E.EMAIL,
+        "email",
+        E.EMAIL,
         r"(?<![\w.%+-])(?P<v>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})"
-        r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24})(?![\w-])", 0.99,
+        r"(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24})(?![\w-])",
+        0.99,
     ),
     rule(
-        "url", E.URL, r"(?<![\w@])(?P<v>(?:(?i:https?|ftp|sftp)://|(?i:www)\.)[^\s<>\"'`]{1,2000})", 0.95,
+        "url",
+        E.URL,
+        r"(?<![\w@])(?P<v>(?:(?i:https?|ftp|sftp)://|(?i:www)\.)[^\s<>\"'`]{1,2000})",
+        0.95,
         strip=_URL_STRIP,
     ),
     rule(
-        "domain", E.URL,
-        rf"(?<![\w@.-])(?P<v>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,62}})\.){{1,4}}{_TLDS}(?:/[^\s<>\"'`]{{0,500}})?)"
-        r"(?![\w@-])", 0.7, strip=_URL_STRIP,
+        "domain",
+        E.URL,
+        rf"(?<![\w@.-])(?P<v>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,62}})\.){{1,4}}{_TLDS}(?:/[^\s<>\"'`]{{0,500"
+        rf"}})?)"
+        r"(?![\w@-])",
+        0.7,
+        strip=_URL_STRIP,
     ),
     rule(
-        "ipv4", E.IP_ADDRESS, r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)", 0.9,
+        "ipv4",
+        E.IP_ADDRESS,
+        r"(?<![\w.])(?P<v>\d{1,3}(?:\.\d{1,3}){3})(?![\w]|\.\d)",
+        0.9,
         validate=ipv4_valid,
     ),
     rule(
-        "payment_card", E.ACCOUNT, r"(?<![\w-])(?P<v>\d{4}(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?P=sep)\d{1,7}|\d{13,19})(?![\w-])",
-        0.85, validate=_card_valid,
+        "payment_card",
+        E.ACCOUNT,
+        r"(?<![\w-])(?P<v>\d{4}(?P<sep>[ -]?)\d{4}(?P=sep)\d{4}(?P=sep)\d{1,7}|\d{13,19})(?![\w-])",
+        0.85,
+        validate=_card_valid,
     ),
     rule(
-        "iban", E.ACCOUNT, r"(?<![\w])(?P<v>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?)(?![\w])", 0.9,
+        "iban",
+        E.ACCOUNT,
+        r"(?<![\w])(?P<v>[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?)(?![\w])",
+        0.9,
         validate=_iban_valid,
     ),
     rule("ipv6", E.IP_ADDRESS, rf"(?<![\w:])(?P<v>{_IPV6})(?![\w:])", 0.9, validate=_ip_valid),

@@ -16,8 +16,8 @@ from serve_app.phi.lexicon import (
     UNIT,
     UNIT_WORD,
     UPPER_WORD,
-    fold,
     US_STATES,
+    fold,
 )
 from serve_app.phi.lexicon import LO as _LO
 from serve_app.phi.lexicon import UP as _UP
@@ -30,7 +30,8 @@ _PLACE_WORD = rf"(?!{UNIT_WORD})(?:{NAME_WORD}|{UPPER_WORD}|\d{{1,3}}(?:e|er|st|
 _UNIT_TAIL = rf"(?:,?{SP}{{1,2}}{UNIT}{SP}{{0,2}}#?{SP}{{0,1}}[A-Za-z0-9-]{{1,8}})?"
 _ADDRESS_FR = (
     rf"(?<![\w]){_NUM},?{SP}{{1,2}}{STREET_TYPE_FR}{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?{_PLACE_WORD}"
-    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){_PLACE_WORD}){{0,4}}(?:{SP}{{1,2}}{DIRECTION}(?![\w]))?{_UNIT_TAIL}"
+    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){_PLACE_WORD}){{0,4}}(?:{SP}{{1,2}}{DIRECTION}(?![\w]))"
+    rf"?{_UNIT_TAIL}"
 )
 _ADDRESS_EN = (
     rf"(?<![\w]){_NUM}{SP}{{1,2}}(?:{DIRECTION}{SP}{{1,2}})?{_PLACE_WORD}(?:{SP}{{1,2}}{_PLACE_WORD}){{0,3}}"
@@ -52,25 +53,35 @@ _SAFE_PROVINCE = (
     r"|New Brunswick|Nouveau-Brunswick|British Columbia|Colombie-Britannique|B\.C\.)"
 )
 _CITY_LINK = rf"(?:{SP}{{1,2}}-{{0,2}}{SP}?|-{{1,2}}{SP}?)(?:(?:sur|en|de|du|des|la|le|lès|aux?)-)?"
-_CITY_NAME = rf"(?:[LD]['’]-?)?(?:{NAME_WORD}|{UPPER_WORD})(?:{_CITY_LINK}(?:{NAME_WORD}|{UPPER_WORD})){{0,3}}"
+_CITY_NAME = (
+    rf"(?:[LD]['’]-?)?(?:{NAME_WORD}|{UPPER_WORD})(?:{_CITY_LINK}(?:{NAME_WORD}|{UPPER_WORD})){{0,3}}"
+)
 # European "Via Roma 12", "Rua Graciliano Ramos 1950", "Chausseestr. 32", "Bécsi utca 56."
 _ADDRESS_EU = (
     rf"(?<![\w])(?:(?:Via|Viale|Calle|Avenida|Rua|Piazza|Plaza|Corso|Largo|Strada|Ulica|ul\.|Carrer|Rambla)"
-    rf"{SP}{{1,2}}(?:(?:de|del|da|do|della|dos|das|di)\.?{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}}"
-    rf"|[{_UP}][{_LO}]{{2,30}}(?:straße|strasse|str\.|gasse|weg|allee|platz|gade|vej|laan|straat|väg|vägen|gatan"
+    rf"{SP}{{1,2}}(?:(?:de|del|da|do|della|dos|das|di)\.?{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD})"
+    rf"{{0,3}}"
+    rf"|[{_UP}][{_LO}]{{2,30}}(?:straße|strasse|str\.|gasse|weg|allee|platz|gade|vej|laan|straat|väg|vägen|"
+    rf"gatan"
     rf"|katu|tie)|{NAME_WORD}{SP}{{1,2}}(?:utca|út|tér|körút|ulice|náměstí))"
     rf"{SP}{{1,2}}\d{{1,5}}[A-Za-z]?(?![\w])"
 )
 _CITY_AFTER = (
-    r"(?i:lives in|living in|lived in|resides in|residing in|resident of|born in|moved to|native of|grew up in"
-    r"|originaire de|originaire d'|n[ée]e? [àa]|habite [àa]|habitant [àa]|demeure [àa]|r[ée]side [àa]|r[ée]sidant [àa]"
-    r"|r[ée]sidente? de|vit [àa]|d[ée]m[ée]nag[ée]e? [àa]|en provenance de|de retour de|ville de|municipalit[ée] de)"
+    r"(?i:lives in|living in|lived in|resides in|residing in|resident of|born in|moved to|native of|"
+    r"grew up in"
+    r"|originaire de|originaire d'|n[ée]e? [àa]|habite [àa]|habitant [àa]|demeure [àa]|r[ée]side [àa]|"
+    r"r[ée]sidant [àa]"
+    r"|r[ée]sidente? de|vit [àa]|d[ée]m[ée]nag[ée]e? [àa]|en provenance de|de retour de|ville de|"
+    r"municipalit[ée] de)"
 )
 _FAC_PREFIX_FR = (
-    r"H[ôo]pital|HÔPITAL|Centre hospitalier(?: universitaire)?(?: de sant[ée])?|Centre universitaire de sant[ée]"
-    r"|Centre de sant[ée](?: et de services sociaux)?|Centre int[ée]gr[ée](?: universitaire)? de sant[ée] et de"
+    r"H[ôo]pital|HÔPITAL|Centre hospitalier(?: universitaire)?(?: de sant[ée])?|"
+    r"Centre universitaire de sant[ée]"
+    r"|Centre de sant[ée](?: et de services sociaux)?|Centre int[ée]gr[ée](?: universitaire)"
+    r"? de sant[ée] et de"
     r" services sociaux|Centre d'h[ée]bergement(?: et de soins de longue dur[ée]e)?|Centre de r[ée]adaptation"
-    r"|Centre de canc[ée]rologie|Centre d'oncologie|Centre de soins|Maison de soins palliatifs|Cit[ée] de la sant[ée]"
+    r"|Centre de canc[ée]rologie|Centre d'oncologie|Centre de soins|Maison de soins palliatifs|"
+    r"Cit[ée] de la sant[ée]"
     r"|H[ôo]tel-Dieu|CHSLD|CIUSSS|CISSS|CLSC|CHU|CHUM|CSSS|GMF-U|GMF|UMF|Clinique|Polyclinique|Institut"
     r"|Pavillon|R[ée]sidence|Laboratoire|Pharmacie|Centre m[ée]dical|Cabinet"
 )
@@ -83,35 +94,72 @@ _FAC_NAME = (
     rf"(?:{_LINK}{SP}{{0,2}})?(?:{NAME_WORD}|{UPPER_WORD})"
     rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){{1}}(?:{NAME_WORD}|{UPPER_WORD})){{0,5}}"
 )
-_FAC_FR = (
-    rf"(?<![\w])(?:{_FAC_PREFIX_FR})(?:{SP}{{1,2}}{_FAC_QUALIFIER}){{0,2}}(?:{SP}{{1,2}}|-){_FAC_NAME}"
-)
+_FAC_FR = rf"(?<![\w])(?:{_FAC_PREFIX_FR})(?:{SP}{{1,2}}{_FAC_QUALIFIER}){{0,2}}(?:{SP}{{1,2}}|-){_FAC_NAME}"
 _FAC_SUFFIX_EN = (
     r"(?:(?:General|Memorial|Regional|University|Children's|Childrens|Community|Rehabilitation|Cancer"
     r"|Psychiatric|Teaching|Veterans|Medical|Health|Women's|Heart|Eye|Family|Neurological|Rehab|District)"
-    r"[ \t]{1,2}){0,2}(?:Hospital Cent(?:er|re)|Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|Health Sciences Cent(?:er|re)"
-    r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|Health Care Cent(?:er|re)"
+    r"[ \t]{1,2}){0,2}(?:Hospital Cent(?:er|re)|Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|"
+    r"Health Sciences Cent(?:er|re)"
+    r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|"
+    r"Health Care Cent(?:er|re)"
     r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute)"
 )
 _FAC_EN = (
     rf"(?<![\w])(?:(?:St\.?|Saint|Mount|Mt\.?|The){SP}{{1,2}})?(?:{NAME_WORD}|{UPPER_WORD})(?:['’]s)?"
     rf"(?:{SP}{{1,2}}(?:{NAME_WORD}|{UPPER_WORD}|St\.?|of|and|&)(?:['’]s)?){{0,4}}{SP}{{1,2}}{_FAC_SUFFIX_EN}"
-    rf"(?:{SP}{{1,2}}(?:of|for|at){SP}{{1,2}}(?:the{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}})?"
+    rf"(?:{SP}{{1,2}}(?:of|for|at){SP}{{1,2}}(?:the{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3"
+    rf"}})?"
 )
 _FAC_EN_OF = (
     rf"(?<![\w])(?:Hospital|Clinic|Institute|Hôpital){SP}{{1,2}}(?:of|for){SP}{{1,2}}(?:the{SP}{{1,2}})?"
     rf"{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}}"
 )
 _FAC_ACRONYMS = (
-    r"(?<![\w-])(?:CHUM|CHUQ|CHUS|CHUL|CHU Sainte-Justine|CUSM|MUHC|HMR|HSCM|JGH|HGJ|ICM|IUCPQ|IUSMM|IUGM|CRCHUM"
-    r"|HDQ|HEJ|HSS|CHRTR|CHRDL|CHAUR|CHVO|CHUSJ|IRCM|RI-MUHC|CSSSL|HGM|HRV|MGH|RVH|MNI|SMHC|HSJ|HMT|HPLG)(?![\w-])"
+    r"(?<![\w-])(?:CHUM|CHUQ|CHUS|CHUL|CHU Sainte-Justine|CUSM|MUHC|HMR|HSCM|JGH|HGJ|ICM|IUCPQ|IUSMM|IUGM|"
+    r"CRCHUM"
+    r"|HDQ|HEJ|HSS|CHRTR|CHRDL|CHAUR|CHVO|CHUSJ|IRCM|RI-MUHC|CSSSL|HGM|HRV|MGH|RVH|MNI|SMHC|HSJ|HMT|HPLG)"
+    r"(?![\w-])"
 )
 
 
 # Words that belong to place names although they are function/common words elsewhere.
-_PLACE_WORDS = {"ville", "mont", "lac", "baie", "saint", "sainte", "st", "ste", "ile", "pointe", "riviere", "port",
-                "fort", "lake", "north", "south", "east", "west", "new", "mount", "cap", "est", "ouest", "nord", "sud",
-                "notre", "dame", "grand", "grande", "petit", "petite", "vieux", "haute", "bas", "basse"}  # fmt: skip
+_PLACE_WORDS = {
+    "ville",
+    "mont",
+    "lac",
+    "baie",
+    "saint",
+    "sainte",
+    "st",
+    "ste",
+    "ile",
+    "pointe",
+    "riviere",
+    "port",
+    "fort",
+    "lake",
+    "north",
+    "south",
+    "east",
+    "west",
+    "new",
+    "mount",
+    "cap",
+    "est",
+    "ouest",
+    "nord",
+    "sud",
+    "notre",
+    "dame",
+    "grand",
+    "grande",
+    "petit",
+    "petite",
+    "vieux",
+    "haute",
+    "bas",
+    "basse",
+}
 _TOKEN = re.compile(r"\S+")
 
 
@@ -156,31 +204,48 @@ RULES: tuple[Rule, ...] = (
     rule("po_box", E.ADDRESS, rf"(?P<v>{_PO_BOX})", 0.9, strip=_STRIP_ADDR),
     rule("unit_first", E.ADDRESS, rf"(?P<v>{_UNIT_FIRST})", 0.85, strip=_STRIP_ADDR),
     rule(
-        "postal_ca", E.POSTAL_CODE, rf"(?<![\w])(?P<v>{CA_POSTAL})(?![\w])", 0.85, validate=_not_tnm,
+        "postal_ca",
+        E.POSTAL_CODE,
+        rf"(?<![\w])(?P<v>{CA_POSTAL})(?![\w])",
+        0.85,
+        validate=_not_tnm,
     ),
     rule(
-        "zip", E.POSTAL_CODE,
-        rf"(?<![\w])(?:{_US_STATE}|{PROVINCE})\.?,?{SP}{{1,3}}(?P<v>\d{{5}}(?:-\d{{4}})?)(?![\w-])", 0.85,
+        "zip",
+        E.POSTAL_CODE,
+        rf"(?<![\w])(?:{_US_STATE}|{PROVINCE})\.?,?{SP}{{1,3}}(?P<v>\d{{5}}(?:-\d{{4}})?)(?![\w-])",
+        0.85,
     ),
     rule(
-        "zip_labelled", E.POSTAL_CODE,
-        rf"(?<![\w])(?i:zip(?: code)?|code postal|postal code|C\.P\.)\s{{0,3}}:?\s{{0,3}}(?P<v>\d{{5}}(?:-\d{{4}})?"
-        rf"|{CA_POSTAL})(?![\w-])", 0.95, source="label",
+        "zip_labelled",
+        E.POSTAL_CODE,
+        rf"(?<![\w])(?i:zip(?: code)?|code postal|postal code|C\.P\.)\s{{0,3}}:?\s{{0,3}}(?P<v>\d{{5}}(?:-"
+        rf"\d{{4}})?"
+        rf"|{CA_POSTAL})(?![\w-])",
+        0.95,
+        source="label",
     ),
     # "Laval, QC", "Lake Joshua, SK T8N2V1", "Montréal (Québec) H2X 1Y4", "Springfield, IL 62704"
     rule(
-        "city_province", E.CITY,
+        "city_province",
+        E.CITY,
         rf"(?<![\w'’-])(?P<v>{_CITY_NAME}){SP}{{0,2}},?{SP}{{0,2}}(?:\(?{_SAFE_PROVINCE}\)?(?![\w])"
         rf"|\(?{PROVINCE}\)?{SP}{{0,3}},?{SP}{{0,3}}(?:{CA_POSTAL}|\d{{5}}))",
-        0.8, refine=refine_city,
-    ),
-    rule(
-        "city_context", E.CITY, rf"(?<![\w]){_CITY_AFTER}{SP}{{1,2}}(?P<v>{_CITY_NAME})", 0.75,
+        0.8,
         refine=refine_city,
     ),
     rule(
-        "city_gazetteer", E.CITY,
-        rf"(?<![\w'’-])(?P<v>{'|'.join(re.escape(c) for c in city_names())})(?![\w'’-])", 0.6,
+        "city_context",
+        E.CITY,
+        rf"(?<![\w]){_CITY_AFTER}{SP}{{1,2}}(?P<v>{_CITY_NAME})",
+        0.75,
+        refine=refine_city,
+    ),
+    rule(
+        "city_gazetteer",
+        E.CITY,
+        rf"(?<![\w'’-])(?P<v>{'|'.join(re.escape(c) for c in city_names())})(?![\w'’-])",
+        0.6,
     ),
     rule("facility_fr", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_FR})", 0.88, refine=_refine_facility),
     rule("facility_en", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN})", 0.86, refine=_refine_facility),

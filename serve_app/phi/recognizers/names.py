@@ -25,8 +25,10 @@ _HEADER_LABELS = (
     r"patient(?:'s)? name|patient\(e\)|patiente?|name|full name|nom(?: complet| du patient| de la patiente"
     r"| de famille| et pr[ée]nom)?|pr[ée]nom|surname|given names?|first name|last name|mother|father|spouse"
     r"|husband|wife|son|daughter|sister|brother|partner|guardian|next of kin|nok|emergency contact|contact"
-    r"|caregiver|family (?:physician|doctor)|gp|primary care (?:physician|provider)|pcp|referring (?:physician"
-    r"|doctor|md)|referred by|attending(?: physician)?|resident|fellow|surgeon|oncologist|radiation oncologist"
+    r"|caregiver|family (?:physician|doctor)|gp|primary care (?:physician|provider)|pcp|"
+    r"referring (?:physician"
+    r"|doctor|md)|referred by|attending(?: physician)?|resident|fellow|surgeon|oncologist|"
+    r"radiation oncologist"
     r"|radiologist|pathologist|physician|nurse|rn|np|pharmacist|social worker|dictated by|transcribed by"
     r"|signed by|electronically signed by|author|cc|c\.c\.|seen by|reviewed by|approved by|consultant"
     r"|ordered by|requested by|provider|witness|interpreter|m[èe]re|p[èe]re|conjointe?|[ée]poux|[ée]pouse"
@@ -39,7 +41,8 @@ _HEADER_LABELS = (
 )
 _BY_VERBS = (
     r"(?:dictated|transcribed|signed|seen|examined|reviewed|referred|followed|accompanied|visited|assessed"
-    r"|dict[ée]e?|sign[ée]e?|vue?|examin[ée]e?|revue?|r[ée]f[ée]r[ée]e?|suivie?|accompagn[ée]e?|[ée]valu[ée]e?)"
+    r"|dict[ée]e?|sign[ée]e?|vue?|examin[ée]e?|revue?|r[ée]f[ée]r[ée]e?|suivie?|accompagn[ée]e?|"
+    r"[ée]valu[ée]e?)"
     r"[ \t]{1,3}(?:by|par)"
 )
 _RELATIVES = (
@@ -51,7 +54,10 @@ _RELATIVES = (
 
 
 def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim label/function/calendar words off both ends of a name candidate; None if nothing name-like stays."""
+    """Trim label/function/calendar words off both ends of a name candidate.
+
+    Returns None when nothing name-like stays.
+    """
     words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
     stop = not_name_words()
 
@@ -76,26 +82,27 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if len(core) == 1 and core[0].isupper() and len(core[0]) <= 3:
         return None
-    if all(allow_list().is_clinical_token(w) for w in core):
-        return None
     return s, e
 
 
-def allow_list():  # noqa: ANN201 - lazy import keeps the recognizers free of engine state
+def allow_list():
     from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST
 
     return BUILTIN_ALLOW_LIST
 
 
 _ROLES = (
-    r"(?:nurse|nurse practitioner|pharmacist|social worker|resident|fellow|physiotherapist|dietitian|nutritionist"
-    r"|psychologist|navigator|coordinator|interpreter|infirmi[èe]re(?: clinicienne| praticienne)?|pharmacien(?:ne)?"
+    r"(?:nurse|nurse practitioner|pharmacist|social worker|resident|fellow|physiotherapist|dietitian|"
+    r"nutritionist"
+    r"|psychologist|navigator|coordinator|interpreter|infirmi[èe]re(?: clinicienne| praticienne)?|"
+    r"pharmacien(?:ne)?"
     r"|travailleu(?:r|se) social(?:e)?|r[ée]sident(?:e)?|physioth[ée]rapeute|nutritionniste|psychologue"
     r"|infirmi[èe]re pivot|IPO|IPS|interpr[èe]te|coordonnat(?:eur|rice)|externe|interne|stagiaire)"
 )
 # What typically follows a patient's name in running text: an identifier in parentheses, a birth date, an age.
 _AFTER_NAME = (
-    r"(?=[ \t]{0,2}(?:\((?i:MRN|dossier|DOB|NAM|RAMQ|no|n°|#|chart|ID|DDN|né|née|born)|,[ \t]{0,2}"
+    r"(?=[ \t]{0,2}(?:[(–—-][ \t]{0,2}(?i:MRN|dossier|DOB|NAM|RAMQ|no|n°|#|chart|ID|DDN|né|née|born)|"
+    r",[ \t]{0,2}"
     r"(?i:born|DOB|n[ée]e?[ \t]le|n[ée]e?[ \t]en|date de naissance|âg[ée]e?[ \t]de|aged|age[ \t]\d)"
     r"|,[ \t]{0,2}(?:an?[ \t])?\d{1,3}[ \t-]{0,2}(?i:ans|years?|-year|y/?o|yo)))"
 )
@@ -110,35 +117,65 @@ def _upper_surname_ok(value: str) -> bool:
 
 RULES: tuple[Rule, ...] = (
     rule(
-        "header", E.PERSON,
-        rf"(?<![\w])(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})", 0.96,
-        source="header", refine=refine_name,
-    ),
-    rule(
-        "by", E.PERSON, rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{1,3}}:?[ \t]{{0,2}}(?P<v>{_TITLED})", 0.9,
-        source="header", refine=refine_name,
-    ),
-    rule(
-        "title", E.PERSON, rf"(?<![\w])(?:{TITLE})[ \t]{{0,2}}(?P<v>{_NAME_SEQ})", 0.93, source="title",
+        "header",
+        E.PERSON,
+        rf"(?<![\w])(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})",
+        0.96,
+        source="header",
         refine=refine_name,
     ),
     rule(
-        "relative", E.PERSON,
+        "by",
+        E.PERSON,
+        rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{1,3}}:?[ \t]{{0,2}}(?P<v>{_TITLED})",
+        0.9,
+        source="header",
+        refine=refine_name,
+    ),
+    rule(
+        "title",
+        E.PERSON,
+        rf"(?<![\w])(?:{TITLE})[ \t]{{0,2}}(?P<v>{_NAME_SEQ})",
+        0.93,
+        source="title",
+        refine=refine_name,
+    ),
+    rule(
+        "relative",
+        E.PERSON,
         rf"(?<![\w])(?i:his|her|their|the patient's|sa|son|ses|leur|la|le|the)[ \t]{{1,3}}(?i:{_RELATIVES})"
         rf"[ \t]{{0,2}},?[ \t]{{0,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD}){{0,2}})",
-        0.85, source="context", refine=refine_name,
+        0.85,
+        source="context",
+        refine=refine_name,
     ),
     rule(
-        "role", E.PERSON,
-        rf"(?<![\w])(?i:the|l['’]|la|le|our|notre|votre|your)?[ \t]{{0,2}}(?i:{_ROLES})[ \t]{{1,3}}(?P<v>{_TITLED})",
-        0.85, source="context", refine=refine_name,
+        "role",
+        E.PERSON,
+        rf"(?<![\w])(?i:the|l['’]|la|le|our|notre|votre|your)?[ \t]{{0,2}}(?i:{_ROLES})[ \t]{{1,3}}(?P<v>"
+        rf"{_TITLED})",
+        0.85,
+        source="context",
+        refine=refine_name,
     ),
-    rule("before_id", E.PERSON, rf"(?<![\w])(?P<v>{_NAME_SEQ}){_AFTER_NAME}", 0.85, source="context",
-         refine=refine_name),
+    rule(
+        "before_id",
+        E.PERSON,
+        rf"(?<![\w])(?P<v>{_NAME_SEQ}){_AFTER_NAME}",
+        0.85,
+        source="context",
+        refine=refine_name,
+    ),
     # "GAGNON, Marie" / "TREMBLAY Jean-Guy": an upper-case surname followed by a capitalized given name.
     rule(
-        "upper_surname", E.PERSON,
-        rf"(?<![\w])(?P<v>{_UPPER3}(?:[ \t]{{0,2}},[ \t]{{0,2}}|[ \t]{{1,2}}){NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD})?)"
-        rf"(?![\w])", 0.8, source="context", refine=refine_name, validate=_upper_surname_ok,
+        "upper_surname",
+        E.PERSON,
+        rf"(?<![\w])(?P<v>{_UPPER3}(?:[ \t]{{0,2}},[ \t]{{0,2}}|[ \t]{{1,2}}){NAME_WORD}(?:[ \t]{{1,2}}"
+        rf"{NAME_WORD})?)"
+        rf"(?![\w])",
+        0.8,
+        source="context",
+        refine=refine_name,
+        validate=_upper_surname_ok,
     ),
 )

@@ -19,30 +19,56 @@ from serve_app.phi.types import EntityType as E
 
 # spaCy labels -> the coarse labels Presidio's NLP engine hands over (see serve_app.phi.nlp).
 NER_LABEL_MAPPING: dict[str, str] = {
-    "PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "FACILITY",
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "FACILITY",
     "ORG": "ORGANIZATION",
-}  # fmt: skip
+}
 NER_LABELS_TO_IGNORE: list[str] = [
-    "CARDINAL", "DATE", "EVENT", "LANGUAGE", "LAW", "MISC", "MONEY", "NORP", "ORDINAL", "PERCENT", "PRODUCT",
-    "QUANTITY", "TIME", "WORK_OF_ART",
-]  # fmt: skip
+    "CARDINAL",
+    "DATE",
+    "EVENT",
+    "LANGUAGE",
+    "LAW",
+    "MISC",
+    "MONEY",
+    "NORP",
+    "ORDINAL",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "TIME",
+    "WORK_OF_ART",
+]
 _FACILITY_WORD = re.compile(
     r"(?i)\b(?:h[ôo]pital|hospital|clinique|clinic|polyclinique|CHU\w*|CLSC|CIUSSS|CISSS|CHSLD|GMF|CSSS|"
-    r"centre hospitalier|medical cent(?:er|re)|health cent(?:er|re)|infirmary|hospice|institut(?:e)? (?:de|of)"
+    r"centre hospitalier|medical cent(?:er|re)|health cent(?:er|re)|infirmary|hospice|institut(?:e)? (?:de|"
+    r"of)"
     r" (?:cardiologie|cancer|oncolog\w*)|cancer cent(?:er|re)|sant[ée])\b"
 )
 _LOCATIVE = re.compile(
-    r"(?i)(?:\b(?:in|at|near|to|from|of|à|a|au|aux|en|de|du|dans|vers|près de|pres de|habite|vit|réside|born|lives)"
+    r"(?i)(?:\b(?:in|at|near|to|from|of|à|a|au|aux|en|de|du|dans|vers|près de|pres de|habite|vit|réside|"
+    r"born|lives)"
     r"[ \t]{1,2}(?:la |le |l'|the )?)$"
 )
 _HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LEADING_ARTICLE = re.compile(r"(?:(?:the|a|an|la|le|les|l['’]|un|une|des|du|de|au|aux)[ \t]+|l['’])+")
 _ORG_WORDS = re.compile(
-    r"(?i)\b(?:inc|corp|corporation|ltd|llc|plc|group|groupe|holdings?|bank|banque|company|compagnie|co|sa|ag|gmbh"
+    r"(?i)\b(?:inc|corp|corporation|ltd|llc|plc|group|groupe|holdings?|bank|banque|company|compagnie|co|sa|"
+    r"ag|gmbh"
     r"|university|université|college|collège|school|école|association|foundation|fondation|society|société"
     r"|institute|ministry|ministère|government|gouvernement|department|services?|systems?|technologies|pharma"
     r"|laboratories|laboratoires|labs?|trust|fund|partners|&)\b\.?"
 )
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:,?[ \t][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){0,2}$")
+
+
+def _known_name(value: str) -> bool:
+    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
+
+    return any(w in FIRST_NAMES or w in LAST_NAMES for w in re.findall(r"[\w'’-]+", value))
 
 
 class SpacyNerRecognizer(EntityRecognizer):
@@ -90,15 +116,24 @@ class SpacyNerRecognizer(EntityRecognizer):
 
     @staticmethod
     def _classify(text: str, start: int, end: int, label: str) -> tuple[E, int, int, float] | None:
+        lead = _LEADING_ARTICLE.match(text, start, end)
+        if lead:
+            start = lead.end()
         value = text[start:end]
         if not _HAS_UPPER.search(value) or "\n" in value.strip():
             return None
-        if re.match(r"[ \t]{0,2}:", text[end : end + 3]) and " " not in value.strip():
+        if (
+            re.match(r"[ \t]{0,2}(?::|#|n°|no\b|No\b|number)", text[end : end + 9])
+            and " " not in value.strip()
+        ):
             return None  # a one-word label ("Antécédents :"), not a name
         if value.isupper() and len(value) <= 5 and " " not in value:
             return None  # acronyms (CPNPC, HTA); upper-case surnames come through the header/title rules
         if label == "ORGANIZATION" and _NAMEISH.match(value) and not _ORG_WORDS.search(value):
-            # spaCy sm often labels surnames as ORG ("Walters", "Nakajima"): keep as a low-score name.
+            # spaCy sm often labels surnames as ORG ("Walters", "Hernandez"): a low-score name when the
+            # name gazetteer knows one of its words.
+            if not _known_name(value):
+                return None
             refined = refine_name(text, start, end)
             if refined is not None:
                 return E.PERSON, refined[0], refined[1], 0.5
@@ -111,6 +146,9 @@ class SpacyNerRecognizer(EntityRecognizer):
                 return None
             return E.PERSON, refined[0], refined[1], 0.8
         if _FACILITY_WORD.search(value):
+            rest = _FACILITY_WORD.sub(" ", value)
+            if not re.search(r"\b[A-ZÀ-ÖØ-Þ][\w'’-]+", rest.replace(" de ", " ")):
+                return None  # "Clinique", "Hôpital de jour": generic, no proper name
             return E.HEALTHCARE_FACILITY, start, end, 0.7
         if label in ("LOCATION", "FACILITY"):
             key = fold(value.strip())
@@ -118,6 +156,9 @@ class SpacyNerRecognizer(EntityRecognizer):
                 return None
             if key in city_keys():
                 return E.CITY, start, end, 0.7
-            if _LOCATIVE.search(text[max(0, start - 24) : start]) and refine_name(text, start, end) == (start, end):
+            if _LOCATIVE.search(text[max(0, start - 24) : start]) and refine_name(text, start, end) == (
+                start,
+                end,
+            ):
                 return E.CITY, start, end, 0.5
         return None

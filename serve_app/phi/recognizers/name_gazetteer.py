@@ -1,0 +1,83 @@
+"""Name gazetteer: given names and surnames (Faker's census-derived lists, common words removed).
+
+NER misses single names without context ("Paulette called", "User: Mie Skov"). A known given name is a
+name candidate on its own; a surname only next to another capitalized word. Scores stay below the
+header/title rules, and clinical vocabulary never matches (see serve_app.phi.data.build_names).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
+from serve_app.phi.lexicon import fold
+from serve_app.phi.recognizers.base import SOURCE_KEY
+from serve_app.phi.types import EntityType as E
+from serve_app.phi.vocab import not_name_words
+
+_CAP = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]|['’-](?=[A-Za-zÀ-ÖØ-Þß-öø-ÿ])){1,30}(?![\w'’-])")
+
+
+@lru_cache(maxsize=1)
+def _lists() -> tuple[frozenset[str], frozenset[str]]:
+    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
+
+    return FIRST_NAMES, LAST_NAMES
+
+
+def _plain_word(token: str) -> bool:
+    """A capitalized word that may be part of a name: not a function word, label or clinical term."""
+    return (
+        fold(token) not in not_name_words()
+        and not looks_medical(token)
+        and not BUILTIN_ALLOW_LIST.is_clinical_token(token)
+    )
+
+
+class NameGazetteerRecognizer(EntityRecognizer):
+    def __init__(self, language: str) -> None:
+        super().__init__(supported_entities=[E.PERSON.value], name=f"NameGazetteer_{language}", supported_language=language)
+
+    def load(self) -> None:
+        return None
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
+        if entities and E.PERSON.value not in entities:
+            return []
+        first, last = _lists()
+        tokens = [(m.start(), m.end(), m.group()) for m in _CAP.finditer(text)]
+        spans: list[tuple[int, int, float]] = []
+        for i, (s, e, tok) in enumerate(tokens):
+            if tok not in first and tok not in last:
+                continue
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            prv = tokens[i - 1] if i > 0 else None
+            joined_next = nxt is not None and text[e : nxt[0]] in (" ", "\u00a0") and _plain_word(nxt[2])
+            joined_prev = prv is not None and text[prv[1] : s] in (" ", "\u00a0") and _plain_word(prv[2])
+            if tok in first and joined_next:
+                spans.append((s, nxt[1], 0.75))  # "Diane Smith"
+            elif tok in last and joined_prev:
+                spans.append((prv[0], e, 0.7))  # "Kian Brennan"
+            elif tok in first:
+                spans.append((s, e, 0.6))  # "Paulette"
+        return [
+            RecognizerResult(
+                entity_type=E.PERSON.value,
+                start=s,
+                end=e,
+                score=score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    SOURCE_KEY: "gazetteer",
+                    "rule": "name_gazetteer",
+                },
+            )
+            for s, e, score in spans
+        ]

@@ -1,0 +1,196 @@
+"""Placeholders, strategies, allow-list, configuration and robustness."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from serve_app.phi import EntityType, PhiScrubber, ScrubberSettings, ScrubResult
+from serve_app.phi.dateparse import parse_date
+from tests.phi.conftest import found
+
+NOTE = (
+    "Nom: Gagnon, Marie   NAM: GAGM 5512 0112\n"
+    "Vue le 12 mars 2024 par la Dre Tremblay. Mme Gagnon va bien. Marie revient le 2 avril 2024.\n"
+    "Contrôle prévu le 12 mars 2025; Dre Tremblay avisée. GAGNON Marie a signé."
+)
+
+
+def test_public_api_shapes(scrub):
+    r = scrub(NOTE)
+    assert isinstance(r, ScrubResult)
+    assert r.language == "fr"
+    starts = [s.start for s in r.entities]
+    assert starts == sorted(starts)
+    for a, b in zip(r.entities, r.entities[1:], strict=False):
+        assert a.end <= b.start  # non-overlapping
+    assert sum(r.counts.values()) == len(r.entities)
+    assert set(r.counts) <= {e.value for e in EntityType}
+
+
+def test_placeholders_are_consistent_within_a_request(scrub):
+    r = scrub(NOTE)
+    persons = {NOTE[s.start : s.end]: s.placeholder for s in r.entities if s.type == EntityType.PERSON}
+    assert persons["Gagnon, Marie"] == persons["Gagnon"] == persons["Marie"] == "[PERSON_1]"
+    assert persons["Tremblay"] == "[PERSON_2]"
+    assert "[PERSON_1]" in r.text and "Gagnon" not in r.text and "GAGNON" not in r.text
+    dates = [s.placeholder for s in r.entities if s.type == EntityType.DATE]
+    assert dates == ["[DATE_1]", "[DATE_2]", "[DATE_3]"]
+
+
+def test_same_date_in_two_formats_gets_one_placeholder(scrub):
+    text = "Vu le 12 mars 2024 (2024-03-12)."
+    r = scrub(text)
+    assert [s.placeholder for s in r.entities] == ["[DATE_1]", "[DATE_1]"]
+
+
+def test_numbering_restarts_per_request(scrub):
+    a = scrub("Vu par Dr. Tremblay.")
+    b = scrub("Vu par Dr. Roy.")
+    assert "[PERSON_1]" in a.text and "[PERSON_1]" in b.text
+
+
+def test_date_shift_keeps_intervals():
+    scrubber_text = "Admission 2024-03-12, congé 2024-03-20, contrôle 12 avril 2024."
+    s = PhiScrubber(ScrubberSettings(languages=["fr"], seed=3, use_ner=False))
+    r = s.scrub(scrubber_text, strategy="date_shift")
+    shifted = [parse_date(x.placeholder, prefer_dmy=True) for x in r.entities]
+    assert all(p is not None for p in shifted)
+    a, b, c = (dt.date(p.year, p.month, p.day) for p in shifted)  # type: ignore[union-attr]
+    assert (b - a).days == 8 and (c - a).days == 31
+    assert a != dt.date(2024, 3, 12)
+    assert "2024-03-12" not in r.text
+
+
+def test_year_only_and_surrogate(scrub):
+    text = "Nom: Gagnon, Marie. Vue le 12 mars 2024 et le 3 janv."
+    r = scrub(text, strategy="year_only")
+    assert "2024" in r.text and "12 mars" not in r.text and "[DATE_1]" in r.text
+    r2 = scrub(text, strategy="surrogate")
+    assert "Gagnon" not in r2.text and "12 mars 2024" not in r2.text and "[" not in r2.text
+
+
+def test_unknown_strategy_is_rejected_without_echo(scrub):
+    with pytest.raises(ValueError) as exc:
+        scrub("Marie Gagnon", strategy="Marie Gagnon")
+    assert "Gagnon" not in str(exc.value)
+
+
+CLINICAL = (
+    "Stage IIIA NSCLC, EGFR exon 19 deletion, KRAS G12D, BRCA1 negative, HER2+, T2N1M0, PD-L1 5%, TMB-high. "
+    "Started osimertinib 80 mg PO BID, then nivolumab and ipilimumab, pembrolizumab. History of Hodgkin "
+    "lymphoma, Parkinson's disease, Crohn disease and Wilms tumor. Lymphome de Hodgkin et maladie de Parkin"
+    "son."
+)
+TERMS = [
+    "IIIA",
+    "EGFR exon 19",
+    "KRAS G12D",
+    "BRCA1",
+    "HER2+",
+    "T2N1M0",
+    "PD-L1 5%",
+    "TMB-high",
+    "osimertinib",
+    "PO BID",
+    "nivolumab",
+    "ipilimumab",
+    "pembrolizumab",
+    "Hodgkin",
+    "Parkinson",
+    "Crohn",
+    "Wilms",
+]
+
+
+def test_clinical_terms_survive(scrub):
+    r = scrub(CLINICAL)
+    assert r.entities == [], [CLINICAL[s.start : s.end] for s in r.entities]
+    for term in TERMS:
+        assert term in r.text
+
+
+def test_eponym_with_title_is_still_a_name(scrub):
+    text = "Seen by Dr. Parkinson for Parkinson's disease."
+    r = scrub(text)
+    assert found(r, text, "PERSON") == ["Parkinson"]
+    assert "Parkinson's disease" in r.text
+
+
+def test_operator_allow_list():
+    s = PhiScrubber(ScrubberSettings(languages=["en"], allow_list=["Springfield"], seed=1))
+    text = "He lives in Springfield, IL 62704 with Dr. Springfield."
+    r = s.scrub(text)
+    assert found(r, text, "CITY") == []
+    assert found(r, text, "PERSON") == ["Springfield"]  # a title makes it a name whatever the allow-list
+
+
+def test_entity_filter_and_reconfigure(scrubber):
+    text = "Dr. Tremblay, tél. 514-555-1234, le 12 mars 2024."
+    before = scrubber.settings
+    try:
+        scrubber.reconfigure(before.model_copy(update={"entities": [EntityType.PHONE]}))
+        r = scrubber.scrub(text)
+        assert [s.type for s in r.entities] == [EntityType.PHONE]
+    finally:
+        scrubber.reconfigure(before)
+    assert len(scrubber.scrub(text).entities) == 3
+
+
+def test_settings_forbid_unknown_fields():
+    with pytest.raises(ValueError):
+        ScrubberSettings(unknown_field=1)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "9" * 1_000_000,
+        "a" * 200_000,
+        "🩺😀 Patient 😀 \u200f\u202e reversed \u202c zero\u200bwidth " * 200,
+        "x@" * 50_000,
+        "1." * 100_000,
+        "Dr. " * 20_000,
+        "((((" * 10_000 + "514-555-1234",
+        "\x00\x01\x02 control chars \ud7ff \ufffd",
+        "الاسم: محمد — مريض Patient: Marie Gagnon",
+    ],
+)
+def test_adversarial_inputs_do_not_crash(scrub, text):
+    r = scrub(text)
+    assert isinstance(r.text, str)
+    assert len(r.entities) >= 0
+
+
+def test_long_note_is_chunked_and_offsets_hold(scrub):
+    block = "Vu par Dr. Tremblay le 12 mars 2024. Tél. : 514-555-1234.\n"
+    text = block * 3000  # ~180 kB, several spaCy chunks
+    r = scrub(text)
+    assert r.counts["PHONE"] == 3000 and r.counts["DATE"] == 3000
+    for s in r.entities[:50] + r.entities[-50:]:
+        assert text[s.start : s.end] in {"Tremblay", "12 mars 2024", "514-555-1234"}
+
+
+def test_errors_never_echo_input(scrubber, monkeypatch):
+    secret = "Marie Gagnon TREJ85031512"
+
+    def boom(*_a, **_k):
+        raise RuntimeError(f"failed on {secret}")
+
+    monkeypatch.setattr(scrubber, "_detect", boom)
+    with pytest.raises(Exception) as exc:
+        scrubber.scrub(secret)
+    assert "Gagnon" not in str(exc.value) and exc.value.__cause__ is None and exc.value.__suppress_context__
+
+
+def test_non_str_input_rejected(scrub):
+    with pytest.raises(TypeError):
+        scrub(b"bytes")  # type: ignore[arg-type]
+
+
+def test_no_text_in_logs(scrubber, caplog):
+    caplog.set_level("DEBUG")
+    scrubber.scrub("Nom: Gagnon, Marie   NAM: GAGM 5512 0112")
+    assert not re.search(r"Gagnon|GAGM", caplog.text)
