@@ -52,6 +52,19 @@ def call_mix(extract_share: float, rng: random.Random) -> Call:
     return Call("GET", "/health/ready", None, "ready")
 
 
+def error_code(response: httpx.Response) -> str:
+    """The envelope's code; readiness answers 503 with its own body (status 'not_ready')."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "non_json"
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("code"))
+    if isinstance(body, dict) and body.get("status") == "not_ready":
+        return "not_ready"
+    return "non_envelope"
+
+
 @dataclass
 class LoadReport:
     requests: int = 0
@@ -131,11 +144,7 @@ async def run_load(
             report.latencies_s.append(time.perf_counter() - start)
             report.by_status[response.status_code] += 1
             if response.status_code >= 400:
-                try:
-                    code = response.json()["error"]["code"]
-                except Exception:
-                    code = "non_envelope"
-                report.by_code[f"{response.status_code}:{code}"] += 1
+                report.by_code[f"{response.status_code}:{error_code(response)}"] += 1
 
     start = time.perf_counter()
     limits = httpx.Limits(max_connections=concurrency)

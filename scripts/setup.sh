@@ -12,6 +12,11 @@ EXTRAS="cpu,embedded"
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
 
+if [ "${1:-}" = "test" ]; then
+  # promtool + a real Prometheus server for tests/observability (Debian package, when root).
+  scripts/install-prometheus.sh
+fi
+
 stamp="$VENV/.clinserve-$(cat pyproject.toml "$0" | sha256sum | cut -c1-16)-${EXTRAS//,/-}"
 if [ -f "$stamp" ]; then
   exit 0

@@ -16,6 +16,7 @@ from ray.exceptions import RayActorError, RayTaskError
 from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from ray.serve.handle import DeploymentHandle
 
+from serve_app import http_api
 from serve_app.availability import ReplicaAvailability
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.http_api import (
@@ -26,7 +27,6 @@ from serve_app.http_api import (
     json_body_openapi,
     read_json_body,
     request_id,
-    security,
 )
 from serve_app.llm_engine import BASE_MODEL_SELECTOR
 from serve_app.openai_compat.routes import OpenAIRoutes
@@ -78,7 +78,10 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
         self._llm = llm
         self._settings = settings
         self._adapters = set(settings.llm.adapters) | {BASE_MODEL_SELECTOR}
-        security.configure(settings.security)
+        # Through the module, not a name imported from it: Serve pickles this class by value (the
+        # module's `Ingress` is the Deployment), so a bare `security` would configure a copy and
+        # the middleware, which reads serve_app.http_api.security, would see auth switched off.
+        http_api.security.configure(settings.security)
         self._availability = ReplicaAvailability()
 
     # -- downstream calls ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ calls with `handle.options(stream=True)`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 
 from ray import serve
@@ -74,6 +75,10 @@ class LLMDeployment:
 
     def ready(self) -> bool:
         return not self._engine.dead
+
+    def replica_pid(self) -> int:
+        """Process id of this replica (fault-injection tests find the engine process under it)."""
+        return os.getpid()
 
     def captured_prompts(self) -> list[str]:
         return self._engine.captured_prompts()

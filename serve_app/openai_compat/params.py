@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from serve_app.errors import ApiError, ErrorCode
-from serve_app.http_api import describe_errors
 from serve_app.openai_compat.protocol import SamplingOptions
 from serve_app.openai_compat.schemas import (
     ChatCompletionRequest,
@@ -133,6 +132,38 @@ def _check_messages(messages: Any) -> None:
             for part in content:
                 if isinstance(part, dict) and part.get("type") != "text":
                     raise _unsupported(f"{where}.content: only text parts are supported.")
+
+
+# pydantic error types whose message never quotes the submitted value.
+_SAFE_ERROR_TYPES = frozenset(
+    {
+        "missing", "extra_forbidden", "value_error", "literal_error", "union_tag_not_found",
+        "string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type",
+        "model_attributes_type", "int_parsing", "float_parsing", "bool_parsing", "int_from_float",
+        "finite_number", "too_short", "too_long", "string_too_short", "string_too_long",
+        "string_pattern_mismatch", "greater_than", "greater_than_equal", "less_than", "less_than_equal",
+    }
+)  # fmt: skip
+
+
+def describe_errors(errors: list[Any]) -> str:
+    """Field paths and what is wrong, never the submitted values (pydantic quotes some of them,
+    e.g. an unknown `response_format.type`). Paths are schema field names and list indexes, except
+    for an unknown key, whose name is shown only when it looks like a parameter name."""
+    parts = []
+    for error in errors[:10]:
+        loc = [str(part) for part in error["loc"]]
+        if error.get("type") == "extra_forbidden" and loc:  # the one place a client's key shows up
+            loc[-1] = _name(loc[-1])
+        location = ".".join(loc)
+        if error.get("type") in _SAFE_ERROR_TYPES:
+            message = error.get("msg", "invalid")
+        elif error.get("type") == "union_tag_invalid":
+            message = f"unknown type; expected one of {error.get('ctx', {}).get('expected_tags', '')}"
+        else:
+            message = "invalid value"
+        parts.append(f"{location or 'body'}: {message}")
+    return "Invalid request body: " + "; ".join(parts) + "."
 
 
 def _validate(payload: dict[str, Any], model: type[Request], max_tokens_limit: int) -> Request:

@@ -13,7 +13,8 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 
@@ -35,6 +36,32 @@ _STRONG_PERSON_SOURCES = {"header", "title", "label"}
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")
+
+
+_ENTITY_BY_VALUE = {e.value: e for e in EntityType}
+
+
+class _NoContextEnhancer(ContextAwareEnhancer):
+    """Our rules carry their context inside the pattern (labels, titles), so Presidio's lemma-based
+    enhancer has nothing to add; the default one also deep-copies every result (slow on dense notes)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            context_similarity_factor=0.0,
+            min_score_with_context_similarity=0.0,
+            context_prefix_count=0,
+            context_suffix_count=0,
+        )
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[RecognizerResult],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[EntityRecognizer],
+        context: list[str] | None = None,
+    ) -> list[RecognizerResult]:
+        return raw_results
 
 
 class ScrubError(RuntimeError):
@@ -103,6 +130,7 @@ class PhiScrubber:
             nlp_engine=nlp_engine,
             supported_languages=languages,
             default_score_threshold=0.0,
+            context_aware_enhancer=_NoContextEnhancer(),
         )
 
     # ----------------------------------------------------------------------------------------- scrubbing
@@ -205,4 +233,4 @@ class PhiScrubber:
 def _to_candidate(r: RecognizerResult, offset: int) -> Candidate:
     meta = r.recognition_metadata or {}
     source = meta.get(SOURCE_KEY, "presidio")
-    return Candidate(EntityType(r.entity_type), r.start + offset, r.end + offset, float(r.score), source)
+    return Candidate(_ENTITY_BY_VALUE[r.entity_type], r.start + offset, r.end + offset, float(r.score), source)

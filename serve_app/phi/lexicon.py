@@ -362,5 +362,7 @@ CA_POSTAL = r"[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z][ \u00a0-]?[0-9][ABCEGHJ-
 
 def fold(value: str) -> str:
     """Casefold and strip accents: 'Côté' -> 'cote'."""
+    if value.isascii():
+        return value.lower()
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -45,9 +45,9 @@ def person_clusters(values: list[str]) -> list[int]:
     return assigned
 
 
-def identity_key(entity: EntityType, value: str, language: str) -> str:
+def identity_key(entity: EntityType, value: str, language: str, parsed: ParsedDate | None = None) -> str:
     if entity == EntityType.DATE:
-        parsed = parse_date(value, prefer_dmy=language == "fr")
+        parsed = parsed or parse_date(value, prefer_dmy=language == "fr")
         if parsed is not None:
             return parsed.key
     if entity in _DIGIT_TYPES:
@@ -78,6 +78,7 @@ class Replacer:
         self._counters: dict[EntityType, int] = {}
         self._by_key: dict[tuple[EntityType, str], str] = {}
         self._persons: dict[int, _Person] = {}
+        self._dates: dict[str, ParsedDate | None] = {}
 
     def _placeholder(self, entity: EntityType, key: str) -> str:
         found = self._by_key.get((entity, key))
@@ -94,8 +95,14 @@ class Replacer:
         except (ValueError, OverflowError):
             return None
 
+    def _parse(self, value: str) -> ParsedDate | None:
+        """Per-request memo (no process-wide cache: values are PHI)."""
+        if value not in self._dates:
+            self._dates[value] = parse_date(value, prefer_dmy=self.language == "fr")
+        return self._dates[value]
+
     def _date(self, value: str, key: str) -> str:
-        parsed = parse_date(value, prefer_dmy=self.language == "fr")
+        parsed = self._parse(value)
         if parsed is not None:
             if self.strategy == "year_only" and parsed.year is not None:
                 return str(parsed.year)
@@ -127,6 +134,8 @@ class Replacer:
             value = text[span.start : span.end]
             if span.type == EntityType.PERSON:
                 key = f"person-{clusters[i]}"
+            elif span.type == EntityType.DATE:
+                key = identity_key(span.type, value, self.language, self._parse(value))
             else:
                 key = identity_key(span.type, value, self.language)
             replacement = self._replacement(span.type, value, key, clusters.get(i, -1))

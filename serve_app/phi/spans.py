@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from serve_app.phi.types import EntityType
@@ -96,20 +97,42 @@ def _pieces_outside(c: Candidate, taken: list[Candidate], text: str) -> list[Can
     return out
 
 
+class _Taken:
+    """Accepted, non-overlapping spans kept sorted by start: overlap queries in O(log n)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[Candidate] = []
+
+    def clashes(self, c: Candidate) -> list[Candidate]:
+        i = bisect_left(self.starts, c.start)
+        out: list[Candidate] = []
+        if i > 0 and self.spans[i - 1].end > c.start:
+            out.append(self.spans[i - 1])
+        while i < len(self.spans) and self.spans[i].start < c.end:
+            out.append(self.spans[i])
+            i += 1
+        return out
+
+    def add(self, c: Candidate) -> None:
+        i = bisect_left(self.starts, c.start)
+        self.starts.insert(i, c.start)
+        self.spans.insert(i, c)
+
+
 def resolve(cands: list[Candidate], text: str) -> list[Candidate]:
     """Highest score wins an overlap (then the stronger source, then the longer span); a loser of a
     trimmable type keeps what lies outside the winner. Returns spans sorted by start."""
     merged = merge_same_type([c for c in cands if c.end > c.start], text)
-    queue = sorted(merged, key=lambda c: (-c.score, -SOURCE_RANK.get(c.source, 0), -c.length, c.start))
-    taken: list[Candidate] = []
-    while queue:
-        c = queue.pop(0)
-        clashes = [t for t in taken if t.overlaps(c)]
+    ordered = sorted(merged, key=lambda c: (-c.score, -SOURCE_RANK.get(c.source, 0), -c.length, c.start))
+    taken = _Taken()
+    for c in ordered:
+        clashes = taken.clashes(c)
         if not clashes:
-            taken.append(c)
+            taken.add(c)
             continue
         if c.type in _TRIMMABLE:
             for piece in _pieces_outside(c, clashes, text):
-                if not any(t.overlaps(piece) for t in taken):
-                    taken.append(piece)
-    return sorted(taken, key=lambda c: c.start)
+                if not taken.clashes(piece):
+                    taken.add(piece)
+    return list(taken.spans)

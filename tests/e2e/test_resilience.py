@@ -55,7 +55,7 @@ def test_killing_replicas_under_load_answers_every_request(service, client) -> N
     # Every failure is an explicit, documented error in the envelope.
     allowed = {
         "422:empty_text",
-        "500:internal_error",
+        "503:not_ready",
         "503:scrubber_unavailable",
         "503:llm_unavailable",
         "504:scrubber_timeout",
@@ -81,3 +81,18 @@ def test_llm_down_degrades_to_deidentify_only(client) -> None:
         assert extract.json()["error"]["code"] == "llm_unavailable"
         assert extract.headers["retry-after"]
     assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
+
+
+def test_dead_engine_fails_health_check_and_replica_is_replaced(client, llm_handle) -> None:
+    """Kill vLLM's engine process under the LLM replica: check_health must fail, Serve must
+    replace the replica, and the service must come back to ready by itself."""
+    import psutil
+
+    replica_pid = llm_handle.replica_pid.remote().result()
+    engines = [p for p in psutil.Process(replica_pid).children(recursive=True) if "EngineCore" in p.name()]
+    assert engines, "no vLLM engine process under the LLM replica"
+    for engine in engines:
+        engine.kill()
+    assert wait_until(lambda: client.get("/health/ready").status_code == 503, 120), "dead engine not noticed"
+    assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
+    assert llm_handle.replica_pid.remote().result() != replica_pid

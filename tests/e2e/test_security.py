@@ -21,7 +21,7 @@ def test_health_endpoints_are_open(anonymous_client) -> None:
     "headers",
     [
         {},
-        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer"},
         {"Authorization": f"Basic {TEST_API_KEY}"},
         {"Authorization": TEST_API_KEY},
     ],

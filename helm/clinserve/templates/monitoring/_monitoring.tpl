@@ -20,9 +20,9 @@ app.kubernetes.io/component: monitoring
 {{- printf "%s-%s" $base $suffix -}}
 {{- end -}}
 
-{{/* One scrape endpoint (PodMonitor podMetricsEndpoints / ServiceMonitor endpoints item body). */}}
+{{/* A scrape endpoint after its `port: metrics` line (PodMonitor podMetricsEndpoints and
+ServiceMonitor endpoints items). */}}
 {{- define "clinserve.monitoring.endpoint" -}}
-port: metrics
 path: /metrics
 scheme: http
 interval: {{ .Values.monitoring.interval }}
