@@ -94,10 +94,10 @@ TARGETS = {
 Detector = Callable[[Doc], list[Pred]]
 
 
-def ours() -> tuple[Detector, Callable[[Doc], object]]:
+def ours(settings: dict[str, object] | None = None) -> tuple[Detector, Callable[[Doc], object]]:
     from serve_app.phi import PhiScrubber, ScrubberSettings
 
-    scrubber = PhiScrubber(ScrubberSettings())
+    scrubber = PhiScrubber(ScrubberSettings.model_validate(settings or {}))
 
     def detect(doc: Doc) -> list[Pred]:
         result = scrubber.scrub(doc.text)
@@ -122,7 +122,9 @@ def vanilla() -> tuple[Detector, Callable[[Doc], object]]:
     return detect, detect
 
 
-def run(detectors: dict[str, Detector], docs: list[Doc], rounds: int) -> dict[str, tuple[list[list[Pred]], float]]:
+def run(
+    detectors: dict[str, Detector], docs: list[Doc], rounds: int
+) -> dict[str, tuple[list[list[Pred]], float]]:
     """Predictions and throughput per system. Systems alternate round by round on the same docs and the
     best round counts, so a busy machine penalises neither side; time is this process's CPU time
     (single-threaded work), which a noisy neighbour inflates far less than wall time."""
@@ -179,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--external", type=int, default=500, help="presidio-evaluator sentences (0 = skip)")
     ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Presidio baseline")
     ap.add_argument("--rounds", type=int, default=2, help="timing rounds per system (best one counts)")
+    ap.add_argument(
+        "--ours-settings", type=json.loads, default=None, help="ScrubberSettings for OUR scrubber, as JSON"
+    )
     ap.add_argument("--markdown", type=Path, help="write the report section to this file")
     ap.add_argument("--json", type=Path, help="write raw figures as JSON")
     ap.add_argument(
@@ -194,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         ext = external_corpus(args.external, seed=args.seed % 1000)
         if ext:
             corpora["external: presidio-evaluator generator (EN, generic text)"] = ext
-    systems: dict[str, Callable[[], tuple[Detector, Callable[[Doc], object]]]] = {"ours": ours}
+    systems: dict[str, Callable[[], tuple[Detector, Callable[[Doc], object]]]] = {
+        "ours": lambda: ours(args.ours_settings)
+    }
     if not args.no_vanilla:
         systems["vanilla"] = vanilla
     load_s: dict[str, float] = {}

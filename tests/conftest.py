@@ -21,7 +21,8 @@ LOCAL_CONFIG = REPO_ROOT / "serve_config.local.yaml"
 
 def _port(env_var: str) -> int:
     """A port from the environment, else a free loopback port, so test sessions can run beside
-    `make run` and beside each other."""
+    `make run` and beside each other. Tests read the ports from the `service` fixture (this
+    module may be imported twice: as pytest's conftest and as `tests.conftest`)."""
     if os.environ.get(env_var):
         return int(os.environ[env_var])
     with socket.socket() as probe:

@@ -78,7 +78,8 @@ NO_PHI = [
     "<<Apixaban>>, Benign Prostatic Hyperplasia. Family History: Mother with <<Alzheimer Disease>>. "
     "Medications: <<Metformin>> 1000 mg <<BID>>, <<Ramipril>> 10 mg daily, <<Tamsulosin>> 0.4 mg qHS.",
     "Assessment & Plan: Continue <<Tagrisso>>. Discussed at Thoracic Tumor Board. Refer to Palliative Care. "
-    "Consider <<Amivantamab>> + <<Lazertinib>> at progression (MARIPOSA trial). Physical Exam: no Virchow node.",
+    "Consider <<Amivantamab>> + <<Lazertinib>> at progression (MARIPOSA trial)"
+    ". Physical Exam: no Virchow node.",
     "Antécédents : HTA, dyslipidémie, ostéoporose (<<Prolia>> q6 mois), <<maladie de Paget>> osseuse. "
     "Hormonothérapie par <<Létrozole>> 2,5 mg <<DIE>>. Mammographie : BI-RADS 2. Cancer du sein luminal B, "
     "<<RE+>> <<RP+>> <<HER2->>, stade <<IIB>> (pT2 pN1 M0).",

@@ -22,15 +22,16 @@ Ivor-Lewis McKeown Kocher Pfannenstiel Trendelenburg Valsalva Heimlich Epley Hal
 Zenker Meckel Hirschsprung Fallot Ebstein Eisenmenger Kartagener Klinefelter Noonan Prader-Willi Angelman
 Rett Tay-Sachs Gaucher Fabry Pompe Niemann-Pick Creutzfeldt-Jakob Lewy Bence-Jones Reed-Sternberg Auer
 Howell-Jolly Pelger-Huët Coombs Ziehl-Neelsen Gram Papanicolaou Giemsa Masson Wright Bowen Merkel Hurthle
-Hürthle Warthin Brenner Sertoli Leydig Klatskin Wilson Von Willebrand Willebrand Hippel-Lindau Lindau Li-Fraumeni Gilbert Dubin-Johnson Budd-Chiari Mallory-Weiss Stevens-Johnson Steven-Johnson Lyell Behçet Behcet
-Still Takayasu Wegener Churg-Strauss Goodpasture Conn Sheehan Simmonds Turner Down Edwards Patau DiGeorge
-Bruton Wiskott-Aldrich Chediak-Higashi Fanconi Diamond-Blackfan Bernard-Soulier Glanzmann Evans Richter
-Sézary Sezary Langerhans Rosai-Dorfman Castleman Kikuchi Erdheim-Chester Schwann Schwannoma Pott Charcot
-Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambert Myasthenia Bouveret Couinaud
-Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail Tyrer-Cuzick
-Oncotype MammaPrint Nottingham Scarff-Bloom-Richardson Bloom-Richardson Elston Ellis Fuhrman ISUP Dukes
-Astler-Coller Ann-Arbor Lugano Deauville Binet Rai Durie-Salmon RECIST iRECIST Clavien-Dindo Clavien Dindo
-Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes
+Hürthle Warthin Brenner Sertoli Leydig Klatskin Wilson Von Willebrand Willebrand Hippel-Lindau Lindau
+Li-Fraumeni Gilbert Dubin-Johnson Budd-Chiari Mallory-Weiss Stevens-Johnson Steven-Johnson Lyell Behçet
+Behcet Still Takayasu Wegener Churg-Strauss Goodpasture Conn Sheehan Simmonds Turner Down Edwards Patau
+DiGeorge Bruton Wiskott-Aldrich Chediak-Higashi Fanconi Diamond-Blackfan Bernard-Soulier Glanzmann Evans
+Richter Sézary Sezary Langerhans Rosai-Dorfman Castleman Kikuchi Erdheim-Chester Schwann Schwannoma Pott
+Charcot Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambert Myasthenia Bouveret
+Couinaud Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail
+Tyrer-Cuzick Oncotype MammaPrint Nottingham Scarff-Bloom-Richardson Bloom-Richardson Elston Ellis Fuhrman
+ISUP Dukes Astler-Coller Ann-Arbor Lugano Deauville Binet Rai Durie-Salmon RECIST iRECIST Clavien-Dindo
+Clavien Dindo Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes
 """
 DRUGS = """
 nivolumab ipilimumab pembrolizumab atezolizumab durvalumab avelumab cemiplimab dostarlimab tremelimumab
@@ -142,6 +143,10 @@ class ClinicalAllowList:
             return True
         return bool(_GENE_LIKE.match(bare) and any(ch.isdigit() for ch in bare))
 
+    def is_user_phrase(self, text: str) -> bool:
+        """One of the operator's extra terms, exactly (case- and accent-insensitive)."""
+        return fold(text.strip()) in self._phrases
+
     def is_allowed(self, text: str) -> bool:
         """The whole span is an allow-listed phrase or made only of clinical tokens."""
         key = fold(text.strip())
@@ -174,35 +179,104 @@ BUILTIN_ALLOW_LIST = ClinicalAllowList()
 # "Benign Prostatic Hyperplasia", "Palliative Care", "Tamsulosin"). A NER-only name candidate with such a
 # token is dropped; names found through a title, a header label or a relation are not affected.
 _MEDICAL_SUFFIXES = (
-    "itis", "osis", "oses", "emia", "aemia", "émie", "plasia", "plasie", "trophy", "trophie", "ectomy", "ectomie",
-    "otomy", "otomie", "ostomy", "ostomie", "plasty", "plastie", "scopy", "scopie", "graphy", "graphie", "ology",
-    "ologie", "ologist", "ologue", "pathy", "pathie", "algia", "algie", "uria", "urie", "penia", "pénie",
-    "cytosis", "megaly", "mégalie", "sclerosis", "sclérose", "tension", "ation", "ency",
-    "osin", "olol", "pril", "sartan", "statin", "azole", "mab", "nib", "mycin", "cillin", "oxacin", "tidine",
-    "prazole", "semide", "thiazide", "gliptin", "gliflozin", "glutide", "parin", "xaban", "ase", "ism", "isme",
-    "iasis", "ectasis", "ptysis", "rrhea", "rrhée", "cardia", "cardie", "pnea", "pnée", "thorax",
+    "itis",
+    "osis",
+    "oses",
+    "emia",
+    "aemia",
+    "émie",
+    "plasia",
+    "plasie",
+    "trophy",
+    "trophie",
+    "ectomy",
+    "ectomie",
+    "otomy",
+    "otomie",
+    "ostomy",
+    "ostomie",
+    "plasty",
+    "plastie",
+    "scopy",
+    "scopie",
+    "graphy",
+    "graphie",
+    "ology",
+    "ologie",
+    "ologist",
+    "ologue",
+    "pathy",
+    "pathie",
+    "algia",
+    "algie",
+    "uria",
+    "urie",
+    "penia",
+    "pénie",
+    "cytosis",
+    "megaly",
+    "mégalie",
+    "sclerosis",
+    "sclérose",
+    "tension",
+    "ation",
+    "ency",
+    "osin",
+    "olol",
+    "pril",
+    "sartan",
+    "statin",
+    "azole",
+    "mab",
+    "nib",
+    "mycin",
+    "cillin",
+    "oxacin",
+    "tidine",
+    "prazole",
+    "semide",
+    "thiazide",
+    "gliptin",
+    "gliflozin",
+    "glutide",
+    "parin",
+    "xaban",
+    "ase",
+    "ism",
+    "isme",
+    "iasis",
+    "ectasis",
+    "ptysis",
+    "rrhea",
+    "rrhée",
+    "cardia",
+    "cardie",
+    "pnea",
+    "pnée",
+    "thorax",
 )
 _MEDICAL_WORDS = _keys(
     """
-disease diseases syndrome disorder failure insufficiency diabetes mellitus hyperlipidemia dyslipidemia flutter
-infarction stroke cancer tumor tumour board care palliative clinic unit service services department therapy
-radiation surgery chest abdomen pelvis brain lung lungs liver kidney heart renal hepatic cardiac pulmonary
-prostatic benign malignant acute chronic atrial ventricular coronary artery vein thrombosis embolism pneumonia
-sepsis anemia anaemia neutropenia history exam examination assessment plan review systems vitamin supplement
-calcium iron magnesium potassium sodium type stage grade score index test panel screen protocol trial study
-consent emergency intensive medicine internal general social physical occupational speech nutrition dietary
-pharmacy laboratory pathology radiology imaging ultrasound echo scan biopsy resection procedure obstructive
-pulmonary lobe node nodes lymph mass lesion effusion edema oedema fracture pain fatigue nausea vomiting fever
-cough dyspnea dyspnoea hemoptysis bleeding infection positive negative primary secondary metastatic recurrent
-adjuvant neoadjuvant maintenance consolidation induction palliation hospice rehab rehabilitation physio
-cardiology oncology hematology haematology neurology nephrology gastroenterology dermatology urology gynecology
-psychiatry pediatrics geriatrics endocrinology rheumatology immunology infectious surgical medical clinical
-tumeur maladie insuffisance diabète diabete fibrillation soins palliatifs médecine medecine chirurgie examen
-bilan poumon foie rein coeur cœur cardiaque pulmonaire rénale renale hépatique hepatique douleur fièvre fievre
-toux infection métastatique metastatique récidive recidive traitement hormonothérapie hormonotherapie
-chimiothérapie chimiotherapie radiothérapie radiotherapie immunothérapie immunotherapie comité comite
-multidisciplinaire pivot incontinence carcinome lymphome adénome adenome sarcome mélanome melanome myélome
-myelome glioma gliome syndrome ostéoporose osteoporose dyslipidémie dyslipidemie hypertension artérielle arterielle
+disease diseases syndrome disorder failure insufficiency diabetes mellitus hyperlipidemia dyslipidemia
+flutter infarction stroke cancer tumor tumour board care palliative clinic unit service services department
+therapy radiation surgery chest abdomen pelvis brain lung lungs liver kidney heart renal hepatic cardiac
+pulmonary prostatic benign malignant acute chronic atrial ventricular coronary artery vein thrombosis
+embolism pneumonia sepsis anemia anaemia neutropenia history exam examination assessment plan review systems
+vitamin supplement calcium iron magnesium potassium sodium type stage grade score index test panel screen
+protocol trial study consent emergency intensive medicine internal general social physical occupational
+speech nutrition dietary pharmacy laboratory pathology radiology imaging ultrasound echo scan biopsy
+resection procedure obstructive pulmonary lobe node nodes lymph mass lesion effusion edema oedema fracture
+pain fatigue nausea vomiting fever cough dyspnea dyspnoea hemoptysis bleeding infection positive negative
+primary secondary metastatic recurrent adjuvant neoadjuvant maintenance consolidation induction palliation
+hospice rehab rehabilitation physio cardiology oncology hematology haematology neurology nephrology
+gastroenterology dermatology urology gynecology psychiatry pediatrics geriatrics endocrinology rheumatology
+immunology infectious surgical medical clinical tumeur maladie insuffisance diabète diabete fibrillation
+soins palliatifs médecine medecine chirurgie examen bilan poumon foie rein coeur cœur cardiaque pulmonaire
+rénale renale hépatique hepatique douleur fièvre fievre toux infection métastatique metastatique récidive
+recidive traitement hormonothérapie hormonotherapie chimiothérapie chimiotherapie radiothérapie
+radiotherapie immunothérapie immunotherapie comité comite multidisciplinaire pivot incontinence carcinome
+lymphome adénome adenome sarcome mélanome melanome myélome myelome glioma gliome syndrome ostéoporose
+osteoporose dyslipidémie dyslipidemie hypertension artérielle arterielle
 """
 )
 

@@ -208,6 +208,8 @@ class PhiScrubber:
             value = text[c.start : c.end]
             strong_name = c.type == EntityType.PERSON and c.source in _STRONG_PERSON_SOURCES
             if not strong_name:
+                if allow.is_user_phrase(value):
+                    continue  # operator's allow-list: never scrubbed, whatever the type
                 if allow.is_allowed(value) and c.type in (
                     EntityType.PERSON,
                     EntityType.CITY,
@@ -222,8 +224,10 @@ class PhiScrubber:
                     continue
             if c.type == EntityType.POSTAL_CODE and _TNM.fullmatch(value):
                 continue
-            if c.source in ("ner", "gazetteer") and c.type == EntityType.PERSON and any(
-                looks_medical(t) for t in _WORDS.findall(value)
+            if (
+                c.source in ("ner", "gazetteer")
+                and c.type == EntityType.PERSON
+                and any(looks_medical(t) for t in _WORDS.findall(value))
             ):
                 continue
             kept.append(c)
@@ -233,4 +237,6 @@ class PhiScrubber:
 def _to_candidate(r: RecognizerResult, offset: int) -> Candidate:
     meta = r.recognition_metadata or {}
     source = meta.get(SOURCE_KEY, "presidio")
-    return Candidate(_ENTITY_BY_VALUE[r.entity_type], r.start + offset, r.end + offset, float(r.score), source)
+    return Candidate(
+        _ENTITY_BY_VALUE[r.entity_type], r.start + offset, r.end + offset, float(r.score), source
+    )

@@ -16,10 +16,13 @@ Chateauguay Drummondville Granby Saint-Hyacinthe Blainville Mirabel Brossard Dol
 Victoriaville Saint-Eustache Mascouche Salaberry-de-Valleyfield Rouyn-Noranda Sorel-Tracy Vaudreuil-Dorion
 Val-d'Or Alma Chicoutimi Jonquière Jonquiere Shawinigan Saint-Georges Sept-Îles Sept-Iles Thetford Mines
 Baie-Comeau Magog Joliette Matane Rivière-du-Loup Riviere-du-Loup Amos Dorval Pointe-Claire Kirkland
-Beaconsfield Westmount Mont-Royal Outremont Verdun Lachine LaSalle Anjou Montréal-Nord Saint-Laurent Saint-Léonard Rosemont Hochelaga Côte-Saint-Luc Cote-Saint-Luc Hampstead Candiac La Prairie Chambly Beloeil
-Varennes Sainte-Julie Saint-Bruno-de-Montarville Saint-Lambert Saint-Constant Sainte-Catherine Mont-Saint-Hilaire Cowansville Bromont Lachute Sainte-Agathe-des-Monts Mont-Tremblant Saint-Sauveur Rawdon
+Beaconsfield Westmount Mont-Royal Outremont Verdun Lachine LaSalle Anjou Montréal-Nord Saint-Laurent
+Saint-Léonard Rosemont Hochelaga Côte-Saint-Luc Cote-Saint-Luc Hampstead Candiac La Prairie Chambly Beloeil
+Varennes Sainte-Julie Saint-Bruno-de-Montarville Saint-Lambert Saint-Constant Sainte-Catherine
+Mont-Saint-Hilaire Cowansville Bromont Lachute Sainte-Agathe-des-Monts Mont-Tremblant Saint-Sauveur Rawdon
 Berthierville Louiseville Nicolet Bécancour Becancour La Tuque Roberval Dolbeau-Mistassini Chibougamau Gaspé
-Gaspe Percé Carleton-sur-Mer New Richmond Amqui Montmagny Lac-Mégantic Lac-Megantic Coaticook Asbestos Val-des-Sources Sainte-Marie Saint-Raymond Donnacona Beauport Charlesbourg Sainte-Foy Sillery Cap-Rouge
+Gaspe Percé Carleton-sur-Mer New Richmond Amqui Montmagny Lac-Mégantic Lac-Megantic Coaticook Asbestos
+Val-des-Sources Sainte-Marie Saint-Raymond Donnacona Beauport Charlesbourg Sainte-Foy Sillery Cap-Rouge
 L'Ancienne-Lorette Stoneham Boischatel Beaupré Baie-Saint-Paul La Malbaie Kuujjuaq Chisasibi Mistissini
 Wendake Kahnawake Kanesatake Pierrefonds Roxboro Île-Bizard Senneterre La Sarre Ville-Marie Témiscaming
 Maniwaki Buckingham Aylmer Hull Pontiac Huntingdon Ormstown Napierville Farnham Acton Vale Toronto Ottawa

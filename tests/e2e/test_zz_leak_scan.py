@@ -10,7 +10,6 @@ import urllib.request
 import pytest
 
 from bench.load import FRENCH_NOTE, SHORT_NOTE
-from tests.conftest import TEST_METRICS_PORT
 from tests.e2e.notes import NOTE_WITH_PHI, PLANTED
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +50,7 @@ def test_no_canary_in_any_log_file_or_metric(service) -> None:
         audit_lines += text.count('"message": "audit"')
         leaks.extend(f"{path.relative_to(logs)}: {c!r}" for c in CANARIES if c in text)
     assert audit_lines > 0, "the audit log was not found among the scanned files"
-    with urllib.request.urlopen(f"http://127.0.0.1:{TEST_METRICS_PORT}/metrics", timeout=30) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{service.metrics_port}/metrics", timeout=30) as response:
         metrics = response.read().decode()
     leaks.extend(f"metrics: {c!r}" for c in CANARIES if c in metrics)
     assert not leaks, leaks

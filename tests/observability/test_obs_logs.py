@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CANARY, CANARY_FRAGMENTS, WAIT_S, wait_until
+from obs_traffic import CANARY, CANARY_FRAGMENTS, HEADER_CANARY, WAIT_S, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -75,15 +75,36 @@ def test_request_ids_chosen_by_serve_are_echoed_to_the_client(observed) -> None:
     assert len({e.request_id for e in observed.exchanges}) == len(observed.exchanges)
 
 
-def test_no_canary_in_any_log_file(logs: Path) -> None:
+def scan(logs: Path, needles: set[str]) -> tuple[list[str], set[str]]:
+    """(leaks as 'file: needle', needles found) over every file under the session's logs dir."""
     files = [path for path in logs.rglob("*") if path.is_file()]
     assert len(files) > 10, "expected the Ray session's log files"
     assert any(path.name.startswith("replica_clinserve_LLM_") for path in files)
-    needles = {value.encode() for value in [*CANARY.values(), *CANARY_FRAGMENTS]}
-    leaks = []
+    leaks, found = [], set()
     for path in files:
         data = path.read_bytes()
-        leaks.extend(f"{path.relative_to(logs)}: {needle.decode()!r}" for needle in needles if needle in data)
+        for needle in needles:
+            if needle.encode() in data:
+                leaks.append(f"{path.relative_to(logs)}: {needle!r}")
+                found.add(needle)
+    return leaks, found
+
+
+def test_the_scan_finds_what_is_logged(logs: Path, observed) -> None:
+    """Control: the same scan finds every request id of the traffic (they are logged)."""
+    ids = {e.request_id for e in observed.exchanges}
+    _, found = scan(logs, ids)
+    assert found == ids
+
+
+def test_no_canary_in_any_log_file(logs: Path) -> None:
+    leaks, _ = scan(logs, {*CANARY.values(), *CANARY_FRAGMENTS})
+    assert leaks == [], leaks
+
+
+def test_an_unsafe_client_request_id_is_not_logged(logs: Path) -> None:
+    """The app replaces an X-Request-ID that is not a safe token; nothing may log the raw value."""
+    leaks, _ = scan(logs, {HEADER_CANARY, "Vantongeren", "orlaith.v@example.org"})
     assert leaks == [], leaks
 
 

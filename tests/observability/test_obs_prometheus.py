@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import PROBE_CODE, PROM_CLUSTER, PROM_NAMESPACE, WAIT_S, wait_until
 from obs_lib import alert_rules, dashboard_targets, dashboard_variable_queries, grafana_to_promql
+from obs_traffic import PROBE_CODE, PROM_CLUSTER, PROM_NAMESPACE, WAIT_S, wait_until
 
 from bench.prometheus_server import finite_points
 
@@ -43,6 +43,8 @@ def test_every_dashboard_query_returns_data(prom, observed) -> None:
                 out.append(f"{target.where}: {expr}")
         return out
 
+    # Control: the same check reports a query that has no data.
+    assert finite_points(prom.query_range("ray_clinserve_no_such_metric_total", start, end, 2)) == 0
     remaining: list[str] = []
 
     def done() -> bool:
@@ -78,12 +80,10 @@ def test_alert_rules_evaluate_against_the_real_series(prom) -> None:
     # The probe recorded a scrubber failure (a new series): the alert fires, with the cluster labels.
     firing = current["ClinserveScrubberFailures"]
     assert firing["state"] == "firing", firing
-    labels = [alert["labels"] for alert in firing["alerts"]]
-    assert {
-        "code": PROBE_CODE,
-        "namespace": PROM_NAMESPACE,
-        "ray_io_cluster": PROM_CLUSTER,
-    }.items() <= labels[0].items()
+    probe = [a["labels"] for a in firing["alerts"] if a["labels"].get("code") == PROBE_CODE]
+    assert len(probe) == 1, firing["alerts"]
+    assert probe[0]["namespace"] == PROM_NAMESPACE and probe[0]["ray_io_cluster"] == PROM_CLUSTER
+    assert probe[0]["severity"] == "warning" and probe[0]["component"] == "scrubber"
     # The app is healthy: the readiness alerts see the real series and stay quiet.
     for name in (
         "ClinserveNotReady",

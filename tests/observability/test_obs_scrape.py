@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from conftest import CANARY, CANARY_FRAGMENTS, PROBE_CODE
 from obs_lib import SYNTHETIC_SERIES, all_queries, app_metric_definitions, exported_sample_names, metric_names
+from obs_traffic import CANARY, CANARY_FRAGMENTS, PROBE_CODE
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 def test_the_traffic_got_the_answers_it_was_built_for(observed) -> None:
     got = Counter((e.wave, e.path, e.status, e.code) for e in observed.exchanges)
     assert got[(1, "/v1/deidentify", 200, "ok")] == 1
-    assert got[(2, "/v1/deidentify", 200, "ok")] == 1
+    assert got[(2, "/v1/deidentify", 200, "ok")] == 2  # one with an unsafe X-Request-ID
     extracts = [
         e for e in observed.exchanges if e.path == "/v1/extract" and e.code in {"ok", "model_output_invalid"}
     ]

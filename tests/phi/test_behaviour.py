@@ -152,7 +152,7 @@ def test_settings_forbid_unknown_fields():
         "🩺😀 Patient 😀 \u200f\u202e reversed \u202c zero\u200bwidth " * 200,
         "x@" * 50_000,
         "1." * 100_000,
-        "Dr. " * 20_000,
+        "Dr. " * 5_000,
         "((((" * 10_000 + "514-555-1234",
         "\x00\x01\x02 control chars \ud7ff \ufffd",
         "الاسم: محمد — مريض Patient: Marie Gagnon",
@@ -166,9 +166,9 @@ def test_adversarial_inputs_do_not_crash(scrub, text):
 
 def test_long_note_is_chunked_and_offsets_hold(scrub):
     block = "Vu par Dr. Tremblay le 12 mars 2024. Tél. : 514-555-1234.\n"
-    text = block * 3000  # ~180 kB, several spaCy chunks
+    text = block * 1000  # ~58 kB: three spaCy chunks (max_chunk_chars=20000)
     r = scrub(text)
-    assert r.counts["PHONE"] == 3000 and r.counts["DATE"] == 3000
+    assert r.counts["PHONE"] == 1000 and r.counts["DATE"] == 1000
     for s in r.entities[:50] + r.entities[-50:]:
         assert text[s.start : s.end] in {"Tremblay", "12 mars 2024", "514-555-1234"}
 
@@ -194,3 +194,30 @@ def test_no_text_in_logs(scrubber, caplog):
     caplog.set_level("DEBUG")
     scrubber.scrub("Nom: Gagnon, Marie   NAM: GAGM 5512 0112")
     assert not re.search(r"Gagnon|GAGM", caplog.text)
+
+
+def test_concurrent_scrubs_match_sequential(scrubber):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [NOTE, CLINICAL, "Dr. Smith called 514-555-0142 on March 3, 2024.", "NAM TREJ85031512"] * 4
+    expected = [scrubber.scrub(t).text for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda t: scrubber.scrub(t).text, texts))
+    assert got == expected
+
+
+def test_offline_nlp_configuration():
+    import spacy
+
+    from serve_app.phi.nlp import nlp_configuration
+
+    config = nlp_configuration(["en", "fr"])
+    assert config["nlp_engine_name"] == "spacy"
+    for model in config["models"]:
+        assert spacy.util.is_package(model["model_name"])
+
+
+def test_result_serializes(scrub):
+    r = scrub(NOTE)
+    again = ScrubResult.model_validate_json(r.model_dump_json())
+    assert again == r

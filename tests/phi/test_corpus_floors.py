@@ -32,7 +32,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def synthetic_tally(scrubber):
-    docs = generate_corpus(80, seed=12345)
+    docs = generate_corpus(60, seed=12345)
     preds = [[Pred(s.type.value, s.start, s.end) for s in scrubber.scrub(d.text).entities] for d in docs]
     return score(docs, preds, keep_examples=20)
 

@@ -43,7 +43,9 @@ def _presidio_canada(language: str) -> list[EntityRecognizer]:
     return out
 
 
-def build_recognizers(language: str, *, use_ner: bool = True, name_gazetteer: bool = True) -> list[EntityRecognizer]:
+def build_recognizers(
+    language: str, *, use_ner: bool = True, name_gazetteer: bool = True
+) -> list[EntityRecognizer]:
     recognizers: list[EntityRecognizer] = [
         RuleRecognizer(f"{name}_{language}", rules, language) for name, rules in RULE_SETS.items()
     ]

@@ -129,6 +129,24 @@ RULES: tuple[Rule, ...] = (
         validate=_valid,
         strip=_STRIP,
     ),
+    # ranges: the first day of "du 3 au 7 mars 2024" / "entre le 3 et le 7 mars", the last of "March 3-7"
+    rule(
+        "range_first_day",
+        E.DATE,
+        rf"(?<![\w])(?i:du|from|between|entre le|entre|des|dès le)[ \t]{{1,2}}(?P<v>{_DAYNUM}{_ORD})"
+        rf"[ \t]{{1,2}}(?i:au|to|and|et le|et|-|–)[ \t]{{1,2}}{_DAYNUM}{_ORD}[ \t]{{1,2}}{MONTH_ANY}",
+        0.9,
+        strip=_STRIP,
+    ),
+    rule(
+        "range_last_day",
+        E.DATE,
+        rf"(?<![\w]){MONTH_ANY}[ \t]{{1,2}}{_DAYNUM}{_ORD}[ \t]{{0,2}}(?:-|–|to|au)[ \t]{{0,2}}(?P<v>"
+        rf"{_DAYNUM})"
+        rf"(?![\w:])",
+        0.9,
+        strip=_STRIP,
+    ),
     # in March, depuis mars, mid-May (a bare month name in temporal context)
     rule(
         "month_in_context",

@@ -120,6 +120,18 @@ _FAC_ACRONYMS = (
     r"|HDQ|HEJ|HSS|CHRTR|CHRDL|CHAUR|CHVO|CHUSJ|IRCM|RI-MUHC|CSSSL|HGM|HRV|MGH|RVH|MNI|SMHC|HSJ|HMT|HPLG)"
     r"(?![\w-])"
 )
+# Well-known names whose lower-case words the generic rules cannot carry ("Hôpital général juif").
+_FAC_KNOWN = (
+    r"(?<![\w-])(?:H[ôo]pital g[ée]n[ée]ral juif|H[ôo]pital de Montr[ée]al pour enfants"
+    r"|H[ôo]pital g[ée]n[ée]ral du Lakeshore|H[ôo]pital g[ée]n[ée]ral de Montr[ée]al|"
+    r"H[ôo]pital Royal Victoria"
+    r"|Institut universitaire de cardiologie et de pneumologie de Qu[ée]bec|"
+    r"Institut de cardiologie de Montr[ée]al"
+    r"|Institut neurologique de Montr[ée]al|Centre hospitalier universitaire Sainte-Justine"
+    r"|Centre universitaire de sant[ée] McGill|Institut universitaire en sant[ée] mentale de Montr[ée]al"
+    r"|Institut universitaire de g[ée]riatrie de Montr[ée]al|H[ôo]pital en sant[ée] mentale Albert-Prévost)"
+    r"(?![\w-])"
+)
 
 
 # Words that belong to place names although they are function/common words elsewhere.
@@ -210,6 +222,14 @@ RULES: tuple[Rule, ...] = (
         0.85,
         validate=_not_tnm,
     ),
+    # lower-case "h2x 1y4": only in the spaced form, which nothing clinical shares
+    rule(
+        "postal_ca_lower",
+        E.POSTAL_CODE,
+        r"(?<![\w])(?P<v>[abceghj-nprstvxy][0-9][abceghj-nprstv-z][ \u00a0][0-9][abceghj-nprstv-z][0-9])"
+        r"(?![\w])",
+        0.7,
+    ),
     rule(
         "zip",
         E.POSTAL_CODE,
@@ -250,5 +270,6 @@ RULES: tuple[Rule, ...] = (
     rule("facility_fr", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_FR})", 0.88, refine=_refine_facility),
     rule("facility_en", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN})", 0.86, refine=_refine_facility),
     rule("facility_en_of", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN_OF})", 0.86, refine=_refine_facility),
+    rule("facility_known", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_KNOWN})", 0.9),
     rule("facility_acronym", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_ACRONYMS})", 0.85),
 )

@@ -40,7 +40,9 @@ def _plain_word(token: str) -> bool:
 
 class NameGazetteerRecognizer(EntityRecognizer):
     def __init__(self, language: str) -> None:
-        super().__init__(supported_entities=[E.PERSON.value], name=f"NameGazetteer_{language}", supported_language=language)
+        super().__init__(
+            supported_entities=[E.PERSON.value], name=f"NameGazetteer_{language}", supported_language=language
+        )
 
     def load(self) -> None:
         return None

@@ -107,6 +107,9 @@ _AFTER_NAME = (
     r"|,[ \t]{0,2}(?:an?[ \t])?\d{1,3}[ \t-]{0,2}(?i:ans|years?|-year|y/?o|yo)))"
 )
 
+# A header field starts a line or follows a separator/wide gap ("DOB: x   Patient: y"), so "Drug name:"
+# inside a sentence is not a name label.
+_FIELD_START = r"(?:^|(?<=[\t|;,.(])|(?<=[|;,.(] )|(?<=  )|(?<=\u00a0))[ \t]{0,3}"
 _UPPER3 = r"[A-ZÀ-ÖØ-ÞŒ]{3,30}(?:[-'’][A-ZÀ-ÖØ-ÞŒ]{2,30}){0,2}"
 
 
@@ -119,10 +122,11 @@ RULES: tuple[Rule, ...] = (
     rule(
         "header",
         E.PERSON,
-        rf"(?<![\w])(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})",
+        rf"{_FIELD_START}(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})",
         0.96,
         source="header",
         refine=refine_name,
+        flags=re.MULTILINE,
     ),
     rule(
         "by",
