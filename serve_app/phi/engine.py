@@ -32,7 +32,7 @@ from serve_app.phi.types import ALL_ENTITIES, EntityType, ScrubResult
 logger = logging.getLogger(__name__)
 logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
-_STRONG_PERSON_SOURCES = {"header", "title", "label"}
+_STRONG_PERSON_SOURCES = {"header", "title", "label", "context"}
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")

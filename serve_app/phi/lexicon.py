@@ -261,8 +261,8 @@ line close rise gate
 STREET_TYPE_FR = rf"(?i:{_alt(STREET_TYPES_FR)})\.?"
 STREET_TYPE_EN = rf"(?i:{_alt(sorted(set(STREET_TYPES_EN)))})\.?"
 DIRECTION = r"(?:Est|Ouest|Nord|Sud|East|West|North|South|NE|NW|SE|SW|N\.?|S\.?|E\.?|O\.?|W\.?)"
-UNIT = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte|#)\.?"
 UNIT_WORD = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte)(?![^\W\d_])"
+UNIT = rf"(?:{UNIT_WORD}\.?|#)"
 
 PROVINCES = {
     "qc": "QC",

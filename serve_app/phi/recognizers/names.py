@@ -170,6 +170,19 @@ RULES: tuple[Rule, ...] = (
         source="context",
         refine=refine_name,
     ),
+    # A letter's signature: "Sincerely,\nPatricia Turner" / "Cordialement,\n\nDre Julie Roy"
+    rule(
+        "signature",
+        E.PERSON,
+        r"(?i:sincerely|regards|best regards|kind regards|yours truly|respectfully|cordialement|"
+        r"bien [àa] vous"
+        r"|salutations distingu[ée]es|meilleures salutations|sinc[èe]rement)"
+        r"[ \t]{0,2},?[ \t]{0,2}\n(?:[ \t]{0,8}\n){0,2}"
+        rf"[ \t]{{0,8}}(?P<v>{_TITLED})",
+        0.9,
+        source="context",
+        refine=refine_name,
+    ),
     # "GAGNON, Marie" / "TREMBLAY Jean-Guy": an upper-case surname followed by a capitalized given name.
     rule(
         "upper_surname",
