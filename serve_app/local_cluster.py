@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from serve_app import embedded
+from serve_app.proxy_middleware import PROXY_CALLBACK, PROXY_CALLBACK_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ class LocalServe:
         # Ray 2.60 turns token auth on for a new local cluster and writes ~/.ray/auth_token when
         # RAY_AUTH_MODE is unset; setting RAY_AUTH_MODE=token here would skip making the token.
         os.environ.update(self.env)
+        # Inherited by every Ray process, the Serve proxy included (see serve_app.proxy_middleware).
+        os.environ.setdefault(PROXY_CALLBACK_ENV, PROXY_CALLBACK)
         prepare_embedded_assets(self.config)
         ray.init(
             namespace="clinserve",

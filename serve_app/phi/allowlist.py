@@ -286,7 +286,7 @@ def looks_medical(token: str) -> bool:
     key = fold(token.strip(".,;:()'’\""))
     if len(key) < 4:
         return False
-    if key in _MEDICAL_WORDS or key in _BUILTIN:
+    if key in _MEDICAL_WORDS or (key in _BUILTIN and key not in _EPONYM_KEYS):
         return True
     if len(key) >= 7 and key.endswith("oma"):  # carcinoma, sarcoma (not Paloma)
         return True

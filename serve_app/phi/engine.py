@@ -34,6 +34,7 @@ logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 
 _STRONG_PERSON_SOURCES = {"header", "title", "label", "context"}
 _LETTER = re.compile(r"[^\W\d_]")
+_ESCAPED_BREAK = re.compile(r"\\[nrt]")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")
 
@@ -170,6 +171,9 @@ class PhiScrubber:
 
     def _detect(self, state: _State, text: str, lang: str) -> list[Candidate]:
         settings = state.settings
+        # Literal escape sequences from double-escaped exports ("Phone:\\n514...") read as spaces; the
+        # substitution keeps every offset, so spans still index the original text.
+        text = _ESCAPED_BREAK.sub("  ", text)
         cands: list[Candidate] = []
         for offset, window in chunks(text, settings.max_chunk_chars):
             for r in self._analyze(state, window, lang):

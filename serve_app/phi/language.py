@@ -13,7 +13,8 @@ _FR = frozenset(
         """
 le la les des du de et est avec pour une un dans sur au aux pas qui que ne sans il elle à été ans
 patiente sous selon chez lors depuis mais ou donc ce cette ces son sa ses leur nous vous aucun
-aucune très suivi examen douleur traitement fois jour jours semaine mois selon après avant
+aucune très suivi examen douleur traitement fois jour jours semaine mois selon après avant je mon ma mes
+merci bonjour sont était avait elles ils lui cela ceci mais comme aussi puis alors vers
 """
     )
 )
@@ -42,7 +43,7 @@ def detect_language(text: str, allowed: Sequence[str]) -> str:
             en += 1
         if word.startswith(("l'", "d'", "qu'", "n'", "s'", "j'", "c'")):
             fr += 1
-    if fr > en and "fr" in allowed:
+    if fr > en and fr >= 2 and "fr" in allowed:
         return "fr"
     if en > fr and "en" in allowed:
         return "en"

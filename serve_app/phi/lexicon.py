@@ -183,8 +183,6 @@ TITLES_FR = [
     "Madame",
     "Monsieur",
     "Mademoiselle",
-    "Me",
-    "Maître",
     "Sœur",
     "Soeur",
     "Frère",

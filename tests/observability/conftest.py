@@ -97,7 +97,7 @@ def observed(service, client, anonymous_client, prometheus_server) -> Iterator[O
                     exchanges.append(exchange(1, client, "POST", "/v1/extract", json={"text": CANARY_NOTE}))
             # Let the export catch up with wave 1 (and Prometheus scrape it) before wave 2, so the
             # series of wave 1 have a sample before wave 2 moves them: rate() then sees increases.
-            wait_until(lambda: not expectations(baseline, Scrape.of(url), exchanges), WAIT_S)
+            wait_until(lambda: not expectations(baseline, Scrape.of(url), exchanges, probes=1), WAIT_S)
             time.sleep(4)
             # Wave 2.
             exchanges.append(exchange(2, client, "POST", "/v1/deidentify", json={"text": CANARY_NOTE}))

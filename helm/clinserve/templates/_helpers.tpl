@@ -198,6 +198,9 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{- define "clinserve.commonEnv" -}}
 - name: HF_HOME
   value: {{ .Values.modelCache.mountPath | quote }}
+{{/* Serve's HTTP proxy drops unsafe client X-Request-IDs (PHI must not become a log key). */}}
+- name: RAY_SERVE_HTTP_PROXY_CALLBACK_IMPORT_PATH
+  value: "serve_app.proxy_middleware:proxy_middlewares"
 {{- end -}}
 
 {{/* Env of the group that hosts the LLM: the Hugging Face token from its Secret. */}}

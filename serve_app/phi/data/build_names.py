@@ -17,6 +17,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from serve_app.phi.lexicon import words
+
 LOCALES = [
     "en_US",
     "en_GB",
@@ -86,16 +90,27 @@ FRENCH_COMMON = (
 )
 
 
+# Frequent given names that are also (rare) English words; capitalized, they are names.
+KEEP_ANYWAY = set(
+    words(
+        """
+John Frank Jack Nick Carol Bob Don Ray Sue Pat Rob Tom Ben Dan Ted Ken Tim Jim Joe Sam Max Ron Roy Guy Pierre
+Claude Lou Jerry Terry Harry Larry Barry Gary Jean Marc Rick Randy Sandy Eddie Bobby Billy Bud Chuck Hank Herb
+Norm Stu Wade Dean Dale Glen Lance Miles Otis Neil Chad Brad Luke Paul
+"""
+    )
+)
+
+
 def _dictionary_words() -> set[str]:
     path = Path("/usr/share/dict/american-english")
     if not path.exists():
         sys.exit(f"missing {path}: apt-get install wamerican")
-    words = {w.strip() for w in path.read_text(encoding="utf-8", errors="ignore").splitlines()}
-    return {w for w in words if w and w[0].islower()} | set(FRENCH_COMMON.split())
+    found = {w.strip() for w in path.read_text(encoding="utf-8", errors="ignore").splitlines()}
+    return {w for w in found if w and w[0].islower()} | set(FRENCH_COMMON.split())
 
 
 def main() -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
     from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
     from serve_app.phi.lexicon import fold
     from serve_app.phi.vocab import not_name_words
@@ -109,8 +124,8 @@ def main() -> None:
             len(name) >= 3
             and name[0].isupper()
             and all(ch.isalpha() or ch in "-'" for ch in name)
-            and key not in common
-            and key not in stop
+            and (key not in common or name in KEEP_ANYWAY)
+            and (key not in stop or name in KEEP_ANYWAY)
             and not looks_medical(name)
             and not BUILTIN_ALLOW_LIST.is_clinical_token(name)
         )

@@ -105,593 +105,594 @@ Bertram Bertrand Besart Besarta Besey Beshte Besim Besin Besnik Beste Betania Be
 Betti Bettina Betty Bevan Beverley Beverly Beyda Beyhatun Beyler Beyzade Bezek Beáta Beňadik Bhanumati
 Bhavani Bhavika Bhavini Bhavna Bhavya Bhekani Bhekisisa Bhekizizwe Bhekokwakhe Biagio Bianca Bianka Bibi
 Bibiana Bibiána Bibuwa Bican Bidayet Bieke Bienvenida Bilal Bilay Bilender Bilgen Bilginur Bilgütay Biljana
-Bilkay Billie Billie-Jo Biltaş Bimala Bina Binay Binbaşar Binışık Birben Birger Birgid Birgit Birgitt
+Bilkay Billie Billie-Jo Billy Biltaş Bimala Bina Binay Binbaşar Binışık Birben Birger Birgid Birgit Birgitt
 Birgitta Birgitte Birgül Birsan Birsen Birte Birthe Biruta Biserka Bishakha Bitül Bişar Bjarne Bjorn Björn
 Bjørg Bjørn Bladimir Blahoslav Blaine Blair Blake Blanaid Blanca Blanduzia Blanka Blas Blathnaid Blaž Blažej
-Blažena Blerim Blerina Blerta Bluette Boaz Boban Bodhi Bodil Bodo Boe Boel Bogdan Bogdana Boglárka Bogomir
-Bohdan Bohdana Bohumil Bohumila Bohumír Bohuslav Bohuslava Bohuš Bojan Bolatito Boleslav Boluwatife Boma
-Bonifacio Bonifác Borahan Borataş Borbála Boris Borja Borris Borut Borys Botond Boynak Bozbağ Bozena Bozerk
-Boztaş Boğatimur Bořivoj Boštjan Božena Božica Božidara Bradley Brady Brahim Bram Brandi Brandon Branislav
-Branislava Branka Branko Braxton Brayan Brayden Breandan Breanna Brecht Breda Breeda Breege Breffni Brencis
-Brenda Brendan Brendon Breno Brent Brett Brian Briana Brianna Brice Brid Bridget Bridie Briek Brien Brieuc
-Briget Brighid Brigid Brigita Brigitta Brigitte Brijesh Brinda Brit Brita Britney Britt Britt-Mari
-Britt-Marie Britta Brittany Brittney Brodie Brona Bronach Bronagh Bronislava Bronwen Bronwyn Brooke Brooklyn
-Bror Broņislava Bruce Bruna Brunhild Brunhilde Bruni Brunilda Bruno Bryan Bryce Bryony Brândușa Brígida
-Brăduț Bucur Budi Buenaventura Buhari Bujar Bukurije Bulunç Bunmi Burak Burakhan Burckhard Burcuhan Burghard
-Burim Burkard Burkhard Burkhardt Burç Busara Busisiwe Buyrukhan Buşra Bystrík Bálint Bárbara Bärbel Béatrice
-Béla Bénédicte Bérengère Bérénice Börje Börteçin Bøje Børge Büget Bünyamün Büreyre Büşranur Bănel Bērends
-Bērtulis Błażej Břetislav Cabir Caetana Cagak Cager Cahal Cahir Cahya Cahyadi Cahyanto Cahyo Cahyono Cailin
-Cailum Caio Cait Caitlin Caitlyn Caitriona Caius Cajsa Caket Cakrabirawa Cakrabuana Cakrajiya Cakrawala
-Cakrawangsa Calcedonio Caleb Calebe Calista Calisto Calixta Calixto Callan Callum Calogero Calum Calvin
-Camelia Cameron Camil Camila Camilla Camille Camillo Camillus Camilo Campbell Campo Canan Canberk Candace
-Candela Candelaria Candelario Candelas Candeniz Candice Candra Candrakanta Canfeza Cangür Canice Cannur
-Canseven Cansin Cantemir Cantez Canur Caoilfhionn Caoimhe Caoimhin Caolain Caolan Caomhan Capa Capucine Cara
-Caragh Caraka Caren Caridad Carin Carina Carine Carita Carl Carl-Heinz Carl-Johan Carla Carlijn Carlito
-Carlo Carlos Carlota Carlotta Carly Carmel Carmela Carmelita Carmelo Carmen Carmenza Carmina Carminho Carola
-Carole Carolien Carolin Carolina Caroline Carolyn Carrie Carsten Carter Carub Cas Casandra Casemiro Casey
-Casian Casiana Caspar Casper Cassandra Cassidy Cassie Catalina Catarina Caterina Cathal Catharina Catherina
-Catherine Catheriona Cathleen Cathrin Cathrina Cathrine Cathriona Cathy Catia Catinca Cato Catrin Catrina
-Catrine Catrinel Catriona Catur Caturangga Cauã Cauê Cavit Cawisadi Cawisono Cawuk Cayadi Cayetana Cayetano
-Cazimir Ceara Cebesoy Cebrián Cecelia Cecep Cecil Cecile Cecilia Cecilie Cecilija Cecilio Cecília Cedide
-Cedric Cedrin Ceferino Celal Celene Celestina Celestino Celia Celilay Celina Celine Celso Cem Cemal
-Cemalettin Cemani Cemeti Cemil Cemiyle Cemplunk Cenan Cengiz Cengkal Cengkir Centa Cerasela Cercis Cesar
-Cesare Cetin Cevale Cevheri Ceyhun Ceylin Cezar Cezara Cezary Cezayir Chaaya Chaitaly Chaitanya Chakradev
-Chakradhar Chakrika Chaman Chameli Champak Chanakya Chanchal Chandani Chandra Chandran Chandresh Chaniya
-Chantal Chantel Chantelle Charan Charis Charita Charlene Charles Charlie Charline Charlott Charlotta
-Charlotte Charly Charmaine Charo Charvi Chasmum Chatresh Chatura Chausiki Chavvi Che Chelo Chelsea Chelsey
-Chema Cherie Cherith Cheryl Cheusi Cheyenne Chiara Chipukizi Chita Chloe Chloé Chloë Chris Christa
-Christa-Maria Christel Christelle Christer Christiaan Christian Christiana Christiane Christianne Christie
-Christin Christina Christine Christl Christof Christofer Christoffer Christoph Christophe Christopher
-Christos Christy Chucho Chuki Chus Chuy Cian Cianan Ciaobella Ciara Ciaran Ciarrai Cici Cielo Cihan
-Cihandide Cilli Cillian Cilly Cindoruk Cindy Cinta Cinthia Cintia Cinzia Ciprian Cipriana Cipriano Ciriaco
-Ciril Cirillo Cirino Cirkeline Ciro Ciríaco Citlali Citra Claas Claes Clair Claire Claire-Lise Clara Clare
-Clarence Clarice Clarisa Clarissa Clarisse Clark Clas Claude Claudette Claudia Claudine Claudio Claudiu
-Claudius Claudy Claus Claus-Dieter Claus-Peter Clavs Clayton Clelia Clemencia Clemens Clemente Clementina
-Cleopatra Cleto Clifford Clinton Cliodhna Cliona Clive Clodagh Cloe Clotilde Cloé Cláudia Cláudio Cläre
-Clémentine Clímaco Codie Codin Codrin Codrina Codruț Codruța Cody Cohen Cole Coleman Colette Colin Coline
-Collette Collin Colm Colman Colton Coluccio Colum Columba Conal Conall Conan Concepción Concepta Concetta
-Concha Conchita Conchur Conleth Connell Connie Connor Conny Conor Conrad Conrado Constantin Constantina
-Constanza Constanze Constança Constanța Consuela Consuelo Cora Coralia Coralie Coraline Cordula Corentin
-Corey Corina Corine Corinna Corinne Coriolano Cormac Cormack Cornel Cornelia Cornelio Cornelis Corneliu
-Cornelius Corrado Corrie Corsin Cortney Corvin Cory Cosima Cosimo Cosme Cosmin Cosmina Costache Costantino
-Costanzo Costel Costin Courteney Courtney Coşkun Craig Crenguța Crescencia Crin Crina Cristal Cristea
-Cristhian Cristian Cristiana Cristiano Cristina Cristobal Cristofor Cristóbal Cruz Csaba Csilla Csongor
-Ctibor Ctirad Cuheyna Cuman Curdin Curro Curtis Custodia Custodio Cvetka Cvetko Cynthia Cyprian Cyprián
-Cyriel Cyril Cyrill Cyrille Czeslaw Cándida Cándido Cátia Cäcilia Cäcilie Cécile Cédric Célestin Célestine
-Célia Célina Céline César Cüneyit Călin Cătălin Cătălina Daan Dace Dacian Daciana Dacin Dadap Dadi Dafina
-Dafne Dag Dagel Dagmar Dagmara Dagny Dagobert Dagoberto Dahiana Dai Daiana Daiga Daina Dainess Dainis
-Dainius Daire Dairine Dairo Dajana Dakota Daksh Daksha Dakshesh Dalaja Dalan Dalbir Dalia Dalibor Dalila
-Dalili Dalima Daliman Dalimin Daliono Dalkılıç Dalton Damar Damaris Damian Damiano Damien Damife Damijan
-Damini Damir Damián Damjan Damjana Damlanur Damon Damu Damyanti Dan Dana Danang Dani Danica Daniel Daniela
-Daniele Danielius Daniella Danielle Daniels Danijel Danijela Danilo Danique Daniswara Danièle Daniël Danna
-Danny Dante Danu Danuja Danuta Danuše Dany Danış Daphne Daphné Dara Daragh Darcy Dardan Daren Daria Dariana
-Dariati Darija Darijan Darika Darimin Darin Darina Darinka Dario Darius Dariusz Darja Darko Darlene Darmaji
-Darman Darmana Darmanto Darpan Darragh Darran Darrell Darren Darrin Darryl Darryn Darsh Darsirah Dartono
-Daru Daruna Darwin Dary Daryani Daryl Darío Dasa Daudi Dave Davi David Davida Davide Davin Davnet Davor
-Davorin Davy Dawid Dayamai Dayana Dayar Dayita Dayna Dağistan Deaglan Deane Deanna Dearbhail Dearbhaile
-Dearbhla Debbie Debby Debora Deborah Deborrah Debra Decebal Declan Deepa Deha Deiby Deicy Deidre Deirbhile
-Deirdre Deisy Deividas Dejan Del Delfina Delfino Delia Delil Delphine Demeter Demetra Demetrio Demi Demi-Lee
-Demi-Leigh Demilade Demirbüken Demiriz Demirok Demiryürek Denis Denisa Denise Deniz Denizalp Denkel Dennis
-Denny Dereck Derek Derick Derkay Derly Dermot Dermott Derval Dervilla Dervla Derya Deryanur Desiderio
-Desmond Despina Detlef Detlev Dev Devansh Devi Devika Devin Deviner Devon Dewi Dex Deyanira Dezider Dezső
-Değer Değmeer Dhriti Dhruv Diah Dian Diana Diane Diann Dianne Diar Diarmaid Diarmuid Dida Didier Didina
-Diederik Diedrich Diego Dierk Diethard Diethelm Diether Dietlind Dietlinde Dietmar Dietrich Digdaya Dijana
-Diken Dilara Dilcan Dilder Dilfeza Dilhuş Dillon Dilsitan Dilşat Dimas Dimaz Dimitri Dimitrina Dimitrios
-Dina Dincer Dinda Dinis Dino Dinu Dinçkol Dinçsü Diogo Dion Dionigi Dionisia Dionisio Dionne Dionýz Dipa
-Dipta Dirican Dirja Dirlik Dita Ditmar Ditte Dittmar Divya Diya Diána Diāna Dmitri Dobromila Dobroslav
-Dobroslava Dochia Dogan Doina Dolores Dolun Dom Domagoj Domantas Domas Domen Domenic Domenica Domenico
-Domhnall Dominga Domingo Domingos Dominic Dominick Dominik Dominika Dominyka Dominykas Domitila Domnica Dona
-Donagh Donal Donald Donat Donata Donatas Donatella Donatello Donato Donna Donnacha Donncha Dono Donough
-Donovan Dora Doreen Dorel Dorian Doriana Dorien Dorin Dorina Dorine Dorinel Doris Dorit Dorita Dorle Dorli
-Dorota Dorotea Doroteja Dorothe Dorothea Dorothee Dorothy Dorothée Dorottya Dorte Dorthe Doru Dorukhan
-Douglas Dovilė Dovydas Doyinsola Doğanalp Doğannur Doğanşah Doğuhan Draga Dragan Dragana Dragica Drago
-Dragoș Dragutin Drahomír Drahomíra Drahoslav Drahoslava Drajat Dražen Drilon Drita Driton Duane Duarte Dubán
-Ducu Duha Duilio Duje Dulce Duma Dumisani Dumisile Dumitra Dumitrana Dumitru Duncan Dunia Dunja Duracan
-Durante Durdali Durgadin Durmuşali Durodola Dursadiye Dursun Duruk Duruöz Dusan Dustin Duuk Duván Duyguhan
-Dušan Dušanka Dwayne Dwi Dylan Dylano Dymphna Dympna Dzidra Dzintars Dzintra Dániel Dávid Dáša Débora
-Déborah Dénes Dóra Dölensoy Döner Dörte Dörthe Dündaralp Dürrüşehvar Dārta Dāvis Eadaoin Eamon Eamonn Eanna
-Eavan Eba Ebba Ebbe Eberhard Eberhardt Ebuakil Ecaterina Ecegül Ecemiş Eckard Eckart Eckehard Eckhard
-Eckhardt Eckhart Ecrin Eda Edaviye Edda Eddie Edel Edelbert Edelgard Edelmira Edelmiro Edeltraud Edeltraut
-Edeltrud Eden Eder Edgar Edgaras Edgard Edgardo Edgars Edgübay Edhitha Edi Edier Edilberto Edilma Edilson
-Edin Edina Edinson Edison Edisson Edita Edith Editha Edmond Edmund Edmundo Edmunds Edna Edoardo Edon Edona
-Edouard Edu Eduar Eduard Eduarda Eduardo Eduards Edvard Edvardas Edvin Edvinas Edvīns Edwar Edward Edwin
-Edwina Edīte Eelis Eemeli Eemil Eerik Eero Eesha Eetu Eeva Efe Efil Eflâtun Efrain Efraín Efrén Efser
-Eftimia Eftimie Ega Egbert Egenur Eggert Egidijus Egil Egils Eglė Egon Egzon Egzona Ehrenfried Ehrentraud
-Ehrhard Eidvilė Eija Eila Eileen Eilis Eilish Eimantas Eimear Eimer Eimhear Einar Einari Einer Eino Eira
-Eiravati Eirik Eitel Eithne Eivind Eivor Eja Eka Ekaja Ekalinga Ekani Ekansh Ekanta Ekantika Ekapad Ekaraj
-Ekaterina Ekbal Ekber Ekiya Ekkehard Ekkehart Ekmel Eko Ekrem Ekta Ekundayo Ekundu Ela Eladio Elaine Elamiye
-Elba Elcy Elda Elea Eleanor Eleanora Elemér Elena Eleni Elenore Eleonor Eleonora Eleonore Eleonóra Eleuterio
-Elfi Elfie Elfriede Elgin Elhan Eli Elia Eliakimu Eliana Eliane Elias Elie Eliecer Elien Elif Elifnur Eligia
-Eligio Eliisa Elijah Elin Elina Eline Elinor Elio Eliot Eliott Elis Elisa Elisabet Elisabeta Elisabete
-Elisabeth Elisabetha Elisabetta Elisaveta Elise Eliseo Elisha Elita Eliza Elizabeta Elizabete Elizabeth
-Elize Eliáš Eliška Elke Elkin Ella Elladio Ellen Elli Ellie Ellinor Elliot Elliott Elly Elma Elmar Elmer
-Elmeri Elmo Elmārs Elna Elnur Eloah Elodia Elodie Elof Eloisa Eloise Elon Elona Eloy Eloá Eloísa Eloïse
-Elpidio Els Elsa Elsbeth Elsebeth Elsie Elsy Elton Eluh Elva Elvan Elver Elvia Elvin Elvina Elvira Elvis
-Elvy Elvíra Elvīra Elwira Elyas Elza Elzbieta Eléa Eléna Eléonore Elías Elöve Elīna Elżbieta Ema Emal Eman
-Emanoil Emanuel Emanuela Emanuele Emanuella Emanuelly Emanuil Emas Embuh Emelie Emelina Emeline Emely
-Emelyne Emer Emerson Emese Emiel Emigdio Emil Emilce Emile Emilia Emilian Emiliana Emiliano Emilie Emilien
-Emilija Emilio Emilis Emilly Emilse Emily Emin Emina Emine Emiro Emirşan Emiş Emma Emma-Louise Emmanuel
-Emmanuelle Emmerich Emmet Emmett Emmi Emmy Emong Emperatriz Empluk Emre Emrullah Emy Emília Emīlija Emīls
-Enar Encarna Encarnacion Encarnación Encarnita Enda Endah Endra Endre Endrit Ene Enea Enes Enfes Engelbert
-Engin Enginiz Engla Enikő Eniola Enis Enith Enna Ennio Enno Enrico Enrika Enrique Ensar Ensari Ensio Enteng
-Enver Enya Enzi Enzio Enzo Eoghan Eoin Epifanio Eral Eraldo Erasmo Eraycan Erbay Erbil Ercan Ercihan Erdal
-Erdemer Erdibay Erdmute Erdogan Erdursun Erem Eren Erenalp Erensoy Ergener Erginel Ergönül Ergül Ergün
-Erhard Erhardt Eric Erica Erich Erick Erik Erika Erikas Erin Erina Erinçer Erion Eriş Erkan Erkinel Erkki
-Erksoy Erkılıç Erland Erling Ermanis Ermanno Ermenegildo Ermes Ermutlu Erna Ernest Ernestas Ernestine
-Ernesto Ernests Ernst Ernst-August Ernst-Dieter Ernst-Otto Ernő Erol Eroğul Ersel Erseç Ertan Erten Ertuncay
-Ertün Ervaniye Ervin Ervín Erwan Erwin Eryk Eryn Eryıldız Erzsébet Eröz Erşat Esa Esben Esenbay Esengün
-Esentürk Eshana Esila Eskil Eskinalp Esko Esma Esmanperi Esmarelda Esmee Esmeralda Esmée Esna Esneider
-Esparta Espartaco Espen Esperanza Espiridión Esra Essi Esteban Estefanía Estela Estella Estelle Estera
-Esteri Esther Estiawan Estiono Estiven Estrella Esupofo Eszter Etela Etelka Etelvina Ethan Ethel Ethna Ethne
-Etienne Etta Ettore Euan Eufrosina Eugen Eugene Eugenia Eugenie Eugenio Eugène Eugénia Eugénie Eulalia
-Eulália Eunan Eunice Eunika Eusebia Eusebio Eusebiu Eustaquio Eustațiu Eutimio Eutropio Eva Eva-Lena
-Eva-Maria Eva-Marie Evald Evaldas Evamaria Evan Evance Evangelia Evangelina Evangelista Evangelos
-Evanghelina Evaristo Evcimen Evde Evelia Evelien Eveliina Evelin Evelina Eveline Evelio Evelyn Evelyne
-Evelína Evert Evi Evie Evija Evita Evrim Evrimer Evy Ewa Ewald Ewan Ewatomi Ewelina Eyyüp Ezequiel Ezgin
-Ezgütekin Ezio Ezra Eşim Eşref Faas Faber Fabia Fabian Fabiana Fabien Fabienne Fabio Fabiola Fabián Fabiënne
-Fabrice Fabricio Fabrizia Fabrizio Fadekemi Faderera Fadil Fadile Fadime Fadıla Fahari Fahrullah Fainche
-Faisa Faizah Faize Falak Falan Falguni Falk Falko Fami Fanaka Fanni Faqid Farah Faraj Faraja Faras Farhan
-Farhiya Farhunnisa Farid Farijika Fariq Faris Faruk Fathonah Fatigül Fatih Fatiha Fatima Fatime Fatinur
-Fatma Fatmanur Fatmir Fatmire Faton Faustas Faustino Fausto Fay Faye Fayize Fazul Feargal Fearghal Febe Febi
-Fedde Fedele Feden Federica Federico Federigo Fedor Fehim Fehintola Fehmiye Felice Felicia Feliciana
-Feliciano Felicidad Felicitas Feliks Felipa Felipe Felisa Felix Felizitas Femke Fenna Fenne Fenni Ferahdiba
-Ferat Feraye Ferdi Ferdinand Ferdinando Feremez Ferenc Fergal Fergus Ferhan Ferihan Ferinaz Fermuta Fermín
-Fernand Fernanda Fernande Fernando Ferney Ferre Fersan Feryas Ferzi Fetullah Feyha Feyruz Feyzin Feza
-Fiachra Fiamma Fibikemi Fidaye Fidel Fidela Fidelma Fien Fiene Fikayomi Fildan Filip Filipa Filipe Filippa
-Filippo Filit Filiz Filofteia Filomena Filoména Finbar Finbarr Finian Finn Finola Fintan Fiodor Fiona Fionan
-Fionna Fionntan Fionnuala Fionnula Fiorenzo Fiorino Firdevis Fisnik Fitan Fitim Fitnat Fito Fitore Fitria
-Fitriani Fiyaz Flamur Flannan Flavia Flavie Flavio Flaviu Flemming Fletcher Fleur Floare Floarea Floortje
-Flor Flore Florea Florencia Florencio Florent Florentin Florentina Florentine Florentino Florența Florian
-Floriana Floriane Florica Florim Florina Florinda Florine Floris Florián Flurin Flurina Flynn Folashade
-Folke Folker Folkert Folu Fortunata Fortunato Frado Fran Franca Frances Francesca Francesco Franci Francia
-Francine Francis Francisc Francisca Francisco Franciscus Franciska Franciszek Franck Franco Francoise Francy
-Franjo Frank-Michael Frank-Peter Franka Frankie Franklin Franky Frans František Františka Franz Franz-Josef
-Franz-Peter Franz-Xaver Franziska François François-Xavier Françoise Frančišek Fraser Frauke Frazer Fred
-Freda Freddy Frede Frederic Frederick Frederico Frederik Frederika Frederike Frederikke Frederique Fredi
-Fredo Fredric Fredrik Fredrika Fredy Freia Freja Freya Fricis Frida Fridolin Fridrich Frieda Friedbert
-Friedemann Frieder Friedericke Friederike Friedhelm Friedhilde Friedhold Friedl Friedlinde Friedo Friedrich
-Friedrich-Karl Friedrich-Wilhelm Frithjof Fritz Frode Frusina Fryderyk Frédéric Frédérique Fulgencio Fulvio
-Fuma Fuzuli Fynn Fábio Fátima Félix Fügen Gabel Gabi Gabin Gabino Gabor Gabriel Gabriela Gabriele Gabrielius
-Gabriella Gabrielle Gabrielly Gabriël Gaby Gada Gadang Gading Gaduh Gael Gaetano Gagan Gaia Gaida Gaiman
-Gaja Galak Galang Galar Galasso Galih Galina Galiono Galip Gallego Galo Galuh Galur Gaman Gamani Gamanto
-Gambira Gamblang Ganda Gandewa Gandi Ganep Ganga Gangsa Gangsar Gani Ganimete Ganiye Ganjaran Gantar Gara
-Garan Garang Garda Garech Gareth Garima Garreth Garrett Garry Garvan Gary Gaspar Gaspard Gaspare Gasti
-Gaston Gastone Gastón Gatis Gatot Gatra Gaurang Gaurangi Gaurav Gauri Gaurika Gautam Gautami Gauthier Gavan
-Gavin Gawati Gayathri Gaylene Gazel Gazmend Gaël Gaëlle Gaëtan Gašpar Gbadebo Gbolahan Gbowoade Geanina
-Gearoid Gebhard Gediminas Geert Geetika Geir Gejza Gelengül Gelsomina Gelu Gema Gemma Genaro Gencaslan
-Genevieve Geneviève Gennaro Genovefa Genoveva Genta Gençay Gențiana Geoffrey Geoffroy Georg George Georgel
-Georges Georgeta Georgette Georgia Georgian Georgiana Georgina Georgine Georgios Geovanny Gerald Geraldine
-Geraldo Gerard Gerarda Gerardine Gerardo Gerardus Geray Gerd Gerda Gerdi Gereon Gerfried Gergely Gergő
-Gerhard Gerhardt Gerhart Gerhild Gerlind Gerlinde Germaine German Germana Germán Gernot Gero Gerold Gerolf
-Geronimo Gerrard Gerrit Gerry Gerson Gert Gerta Gerti Gertraud Gertraude Gertraut Gertrud Gertrude Gertrudis
-Gertrúda Gervasio Gerwin Gerónimo Gesa Gesche Gesine Geta Gethera Geza Ghaliyati Ghani Ghenadie Gheorghe
-Gheorghiță Gherghina Ghislain Ghislaine Ghiță Giacinto Giacobbe Giacomo Giada Giampaolo Giampiero Gian
-Gian-Luca Giancarlo Gianfrancesco Gianfranco Gianina Gianluca Gianluigi Gianmarco Gianna Gianni Gianpaolo
-Gianpietro Gicu Gică Giedrius Giedrė Giel Giesela Gijs Gil Gilang Gilberte Gilberto Gilda Gildardo Giles
-Gilles Gillian Gillis Gilma Gilman Gina Ginette Gino Gintarė Ginyas Gioacchino Gioachino Gioele Gioffre
-Gioia Gion Gionata Giorgia Giorgian Giorgiana Giorgio Giosuè Giovanna Giovanni Giovanny Girik Girindra
-Girish Girolamo Gisa Gisbert Gisela Gislinde Gisèle Gitta Gitte Giulia Giuliana Giuliano Giulietta Giulio
-Giuseppa Giuseppe Giuseppina Giustino Giz Gizela Gizella Gladis Gladys Glauco Glenda Glenn Glenys Gloria
-Goda Godelieva Godelieve Godofredo Goffredo Goma Goncafer Gonzalo Gonçalo Gopal Goran Gorazd Gordan Gordana
-Gordon Gorm Gottfrid Gottfried Gotthard Gotthilf Gotthold Gottlieb Gottlob Goyo Gracia Graciana Graciano
-Graciela Graeme Graham Grainne Grania Grayson Grazia Graziano Graziella Grazyna Grațian Grațiana Grațiela
-Greca Greco Greg Grega Greger Gregg Gregor Gregorian Gregorio Gregory Greta Gretchen Grete Gretel Grethe
-Gretl Gretta Griet Grieta Grigore Griselda Gro Grzegorz Grégoire Grégory Gréta Grēta Guadalupe Guarino
-Gudrun Gudula Guenter Guenther Guglielmo Gugu Gugulethu Guido Guilherme Guillaume Guillermina Guillermo
-Guiomar Guiseppe Gun-Britt Gunar Gunbir Gunborg Gunda Gundel Gundhild Gundi Gundolf Gundula Guneet Gunhild
-Gunilla Gunita Gunn Gunnar Gunnel Gunta Guntars Gunter Gunther Guntis Guntram Gunvor Gunārs Gurli Gustaaf
-Gustaf Gustas Gustav Gustave Gustavo Gustaw Gusti Gustáv Gusztáv Guus Guusje Gwen Gwenaëlle Gwendolen
-Gwendoline Gwendolyn Gyda Gytis Gytė Gyula Gyöngyi György Györgyi Győző Gzim Gábor Gérald Géraldine Gérard
-Géza Gök Gökay Gökbudun Göken Gökhan Göknur Gökperi Göksev Gökten Gökçe Gökçebalan Gökçil Göli Gönen Gönül
-Göran Görgünay Görklü Görsev Gösta Göte Götz Gözel Gözem Gücal Gül Gülay Gülağa Gülbani Gülbeyan Gülbiye
-Gülcegün Güldam Gülder Güldünya Gülel Gülenay Güler Gülev Güleğen Gülfari Gülfeza Gülgen Gülgüzel Gülhisar
-Gülinaz Gülkadın Güllühan Gülmisal Gülnaziye Gülper Gülsalın Gülselin Gülsen Gülseren Gülsevil Gülsiye Gülsü
-Gülten Gülter Gülzadiye Gülçe Gülözge Gülüs Gülşa Gülşahin Gülşeref Gümüştekin Günar Günaydin Günden
-Gündüzalp Günebakan Güneri Güngördü Güngören Günkurt Günsel Günser Günter Günther Günver Günşen Gürarda
-Gürcüye Gürelcem Gürsal Gürten Güverçin Güzey Güçal Güçlüer Güçyeter Habibe Haciali Hacile Hadassa Hadi
-Hadithi Hadrey Hadrien Hafshah Hafıza Hagen Haiba Hailey Hairyanto Hajnalka Hajo Hakan Hakikat Halenur Haley
-Halidun Halil Halim Halima Halina Halisi Haliye Haluk Hami Hamid Hamima Hamis Hamish Hamiyet Hampus Hamsini
-Hamza Hamzah Hana Hanbiken Hanedan Hani Hanife Hanim Hanja Hanna Hannah Hannchen Hanne Hanne-Lore Hannele
-Hannelore Hannes Hanni Hanno Hanns Hannu Hanny Hanora Hans Hans-Adolf Hans-Albert Hans-Bernd Hans-Christian
-Hans-Detlef Hans-Dieter Hans-Dietrich Hans-Eberhard Hans-Erich Hans-Friedrich Hans-Georg Hans-Gerd
-Hans-Gerhard Hans-Günter Hans-Günther Hans-Heinrich Hans-Helmut Hans-Henning Hans-Herbert Hans-Hermann
-Hans-Hinrich Hans-Joachim Hans-Jochen Hans-Josef Hans-Jörg Hans-Jürgen Hans-Karl Hans-Ludwig Hans-Martin
-Hans-Michael Hans-Otto Hans-Peter Hans-Rainer Hans-Rudolf Hans-Theo Hans-Ulrich Hans-Uwe Hans-Walter
-Hans-Werner Hans-Wilhelm Hans-Willi Hans-Wolfgang Hansgeorg Hansjoachim Hansjörg Hansjürg Hansjürgen
-Hanspeter Hansruedi Hanss Hansueli Hansultan Haralamb Haralambie Harald Harambee Harbinaz Hardana Hardi
-Hardik Hari Harijs Harimurti Harinakshi Harini Haris Harish Harita Hariz Harja Harjasa Harjaya Harjo Harley
-Harol Harold Haroldo Harper Harri Harriet Harrison Harro Harsana Harsanto Harsaya Harshil Hartaka Hartana
-Hartmut Hartmuth Harto Hartwig Harun Harvey Hasan Hasbek Hasgül Hashiki Hasim Hasna Hasret Hassan Hasso
-Hasta Hatem Hatice Hatima Hatin Hava Havali Havse Hawehindi Hayali Hayden Haydée Hayel Hayleigh Hayley
-Hayret Hayrünnisa Hazine Hazrat Hedda Hedi Hedvig Hedviga Hedvika Hedwig Hedy Hege Heide Heide-Marie
-Heidelinde Heidelore Heidemarie Heiderose Heidi Heidrun Heidy Heike Heikki Heiko Heimo Heiner Heinfried
-Heini Heino Heinrich Heinz Heinz-Dieter Heinz-Georg Heinz-Gerd Heinz-Günter Heinz-Günther Heinz-Joachim
-Heinz-Josef Heinz-Jürgen Heinz-Otto Heinz-Peter Heinz-Walter Heinz-Werner Heinz-Wilhelm Heinz-Willi Heitor
-Hekima Hekime Hekmet Helan Heleen Helen Helena Helene Helfried Helga Helge Heli Helinä Heliodoro Hella Helle
-Hellena Hellevi Hellmut Hellmuth Helma Helmar Helmer Helmi Helmtrud Helmut Helmuth Heloisa Heloísa Helvi
-Helén Heléne Helēna Hema Hemal Hemang Hemangini Hemani Hemi Hendra Hendri Hendrik Henife Henk Henner Henni
-Henning Henny Henri Henric Henrich Henricus Henrieta Henrietta Henriette Henrik Henrike Henrikki Henriks
-Henrique Henry Henryk Heracleea Heraclio Herbert Herberto Herdis Heribert Heriberto Herlinde Herma Herman
-Hermanis Hermann Hermann-Josef Hermanni Hermelinda Hermenegildo Hermes Hermina Herminia Herminio Hermína
-Hernando Herney Hernán Herrmann Herta Hertha Heru Hervé Herwig Heryanto Hesti Heva Heyvetullah Hezniye
-Hicham Hidaya Hidde Hidir Hilario Hilary Hilayda Hilda Hildburg Hilde Hildegard Hildegart Hildegund
-Hildegunde Hilding Hilkka Hillary Hillevi Hilma Hilmar Hiltraud Hiltrud Himawan Hindal Hinet Hinewai Hinrich
-Hipólito Hiral Hitesh Hiçsönmez Hjalmar Hjalte Hjördis Hoani Hodari Holger Hollie Holm Homero Honora Honoré
-Horacio Horațiu Horea Horia Horst Horst-Dieter Horst-Günter Horst-Peter Hortense Hortensia Hortenzia Horymír
-Howard Hoşkadem Hredhaan Hritik Hrvoje Huban Hubert Hubertine Hubertus Hudavent Hudson Hugh Hugo Hugues
-Huguette Huia Hulda Humaira Humaiya Humberto Hunalp Hunor Hurican Hurşide Hussein Huzuri Hynek Håkan Håkon
-Håvard Héloïse Hélène Hüda Hükümdar Hülya Hümeyra Hürdoğan Hürmet Hüryaşar Hürüyet Hüseyin Hüsmen Hüsnühâl
-Hıfzullah Iacob Iain Ian Iancu Ianis Iara Iasmina Iben Ibeth Ibidapo Ibironke Ibolya Ibrahim Ibrani Ibun
-Ibán Ica Icha Ida Ide Idika Idriz Idun Idık Ieva Ifa Ige Ignace Ignacia Ignacio Ignacy Ignas Ignatz Ignaz
-Ignazio Ignác Ignė Igor Igors Ihaia Ihsan Iida Iiris Iisakki Ijaya Ika Ikbal Ikeoluwa Iker Ikhsan Ikin
-Ikshita Ilari Ilaria Ilarie Ilarion Ildefonso Ildiko Ildikó Ildız Ileana Ilenia Ilga Ilgı Ilhan Ilias Ilie
-Ilija Ilinca Ilir Ilja Ilka Ilkka Ilmari Ilmārs Ilona Ilonka Ilsa Ilse Ilyas Ilze Imane Imants Imany Imara
-Imaran Imelda Imer Imke Immo Imogen Imran Imre Imrich Ina Inaya Indah Indali Indi India Indie Indira Indra
-Indrajit Indrek Indriķis Indrė Indy Ine Ines Inese Ineta Inez Ing-Britt Ing-Marie Inga Inga-Britt Inga-Lill
-Ingalill Ingbert Inge Ingeborg Ingeburg Ingegerd Ingegärd Ingela Ingelise Ingelore Ingemar Inger Ingetraud
-Ingetraut Ingmar Ingo Ingolf Ingrid Ingrida Ingried Ingrīda Inguna Ingvar Inioluwa Inka Inken Inkeri
-Inmaculada Inna Inocencio Inocențiu Insa Inta Intan Inès Inés Inês Ināra Ioan Ioana Ioanina Ioannis Iolanda
-Iona Ionel Ionela Ionelia Ionică Ionuț Iosefina Iosif Ippazio Ira Irena Irene Iretioluwa Irfan Iriana
-Iridenta Irina Irinel Irja Irma Irmantas Irmela Irmeli Irmengard Irmgard Irmhild Irmi Irmingard Irmtraud
-Irmtraut Irmtrud Irnanto Irsad Irwan Irya Iryna Irène Irén Iréne Irēna Irıs Isa Isaac Isabel Isabela Isabell
-Isabella Isabelle Isabelly Isac Isadora Isaiah Isak Isaline Isaque Isaura Isaya Isaías Ise Iseoluwa Isha
-Ishaan Ishani Ishanvi Ishita Ishola Ishwar Isidor Isidora Isidoro Isidro Isis Isla Ismael Ismail Ismaël
-Ismet Ismo Ismık Isobel Isolde Israel Issack Istvan István Ita Itanya Ituri Itzel Itziar Iulia Iulian
-Iuliana Iuliu Iurie Iustin Iustina Iustinian Ivan Ivana Ivanka Ivano Ivar Ivars Iver Iveta Ivica Ivka Ivo
-Ivona Ivonne Ivor Iván Iwan Iwo Iwona Iyabode Iyadunni Izabela Izabelė Ize Izidor Iztok Iľja Işin Işıkay
-Işıman Işın Jaak Jaakko Jaan Jaana Jaanus Jabal Jabulani Jacek Jacinta Jacintha Jacinto Jackeline Jackie
-Jackson Jacky Jaclyn Jacob Jacobine Jacobo Jacobus Jacopo Jacqueline Jacques Jader Jadranka Jadwiga Jael
-Jaeman Jafet Jaga Jagapati Jagaraga Jagat Jagdish Jagrati Jagvi Jahi Jai Jaider Jaiman Jaime Jair Jairaj
-Jairo Jais Jaka Jake Jakob Jakobs Jakov Jakub Jalia Jalmari Jalsa Jamal Jamalia James Jamie Jamie-Lee
-Jamie-Leigh Jamil Jamila Jan-Erik Jan-Olof Jan-Peter Jan-Åke Jana Janaki Janani Jane Janet Janeta Janeth
-Janett Janette Janez Jangwa Jani Janic Janice Janick Janik Janin Janina Janine Janis Janja Jankat Janko Jann
-Janna Janne Janneth Janni Jannie Jannik Jannis Jano Janos Janosch Januja Janus Janusz Janya Jaqueline Jara
-Jared Jari Jarkko Jarl Jarlath Jarleth Jarmila Jarmo Jarne Jarno Jarolím Jaromír Jaromíra Jaron Jaroslav
-Jaroslava Jaroslaw Jarrod Jaruthip Jarwa Jarwadi Jarwi Jasin Jasiri Jasmani Jasmijn Jasmin Jasmina Jasminka
-Jasmit Jasna Jason Jaswadi Jati Jatin Jatmiko Javi Javier Javiera Jaxon Jaya Jayadi Jayda Jayde Jayden
-Jayeng Jaylinn Jayne Jayson Jazmín Jaël Jean Jean-Baptiste Jean-Charles Jean-Christophe Jean-Claude
-Jean-François Jean-Jacques Jean-Louis Jean-Luc Jean-Marc Jean-Marie Jean-Michel Jean-Paul Jean-Philippe
-Jean-Pierre Jean-Pol Jean-Yves Jeana Jeanette Jeanine Jeanne Jeannette Jeannine Jeet Jeevika Jef Jeferson
-Jeff Jefferson Jeffery Jeffrey Jefri Jeison Jeisson Jekaterina Jelani Jele Jelena Jelita Jelka Jelle Jelte
-Jemma Jena Jenaro Jenel Jenifer Jenna Jenni Jennie Jennifer Jenny Jens Jens-Peter Jens-Uwe Jente Jenő Jeppe
-Jere Jeremi Jeremiah Jeremias Jeremy Jeremías Jerguš Jerica Jerker Jermaine Jermiah Jernej Jerneja Jeroen
-Jerome Jerry Jerson Jerzy Jerónimo Jerôme Jesper Jesse Jessica Jessie Jessika Jessy Jesus Jesusa Jesús
-Jetmir Jeton Jevgeni Jezups Jhalak Jhan Jhoan Jhoana Jhon Jhonatan Jhonny Jhony Jil Jill Jillian Jim Jimena
-Jimmie Jina Jinawi Jindra Jindřich Jindřiška Jinthe Jip Jiri Jitka Jiřina Jiří Joachim Joacim Joakim Joan
-Joana Joann Joanna Joanne Joannes Joao Joaquim Joaquina Joaquín Jobst Jocelyn Jocelyne Jochem Jochen Jodi
-Jodie Jody Joe Joel Joelle Joep Joerg Joeri Joey Joffrey Johan Johana Johann Johanna Johanne Johannes Johans
-Johnathan Johnnie Johnny Johny Joko Jokūbas Jolana Jolanda Jolanta Jolanthe Jolene Jolie Jolien Jolijn
-Joline Jolán Jon Jona Jonah Jonas Jonatan Jonathan Jonathon Joni Jonna Jonny Jono Jonás Jonáš Joona Joonas
-Joonatan Joost Joppe Joran Jordan Jordana Jordi Jordon Jordy Jordán Joren Jorge Joris Jorja Jorma Jorn Jort
-Jorunn Jorūnė Jos Jose Josef Josefa Josefiina Josefin Josefina Josefine Josep Joseph Josepha Josephina
-Josephine Josephus Josette Joshua Josiah Josiane Josianne Josip Josipa Joso Josse Jost Josua Josué José
-Josée Joséphine Jouko Jouni Jovan Jovana Jovita Joyce Jozef Jozefína Jozo João Joël Joëlle Joško Jožef
-Jožefa Jožica Jua Juan Juana Juanita Juanito Jude Judit Judita Judith Judy Juergen Juha Juhana Juhani Juho
-Jukka Jules Juli Julia Julian Juliana Juliane Julianna Julie Julie-Anne Julien Juliet Julieta Julieth
-Juliette Julija Julijana Julio Julita Julius Juliusz Julián Jumaane Jumadi Jumari Juna Juni Juozas Juraj
-Jure Jurgen Jurgita Juri Jurij Juris Jurre Jussi Justas Justin Justina Justinas Justine Justiniani Justus
-Justyna Justína Jusuf Jutta Juul Juulia Juuso Juwon Jyoti Jyrki Jytte János Jázmin Jérémy Jérôme Jéssica
-Józef József Jörg Jörg-Peter Jörgen Jörn Jørgen Júlia Július Jürg Jürgen Jüri Jānis Jāzeps Jēkabs Jēkaubs
-Jędrzej Jūla Jūle Jūlija Jūlijs Kaan Kaarina Kaarlo Kaat Kabir Kacper Kacung Kader Kadir Kadri Kadınana
-Kahir Kahu Kahurangi Kai Kai-Uwe Kaia Kaija Kaique Kairav Kaisa Kaitlin Kaitlyn Kaj Kaja Kajen Kajetan Kajsa
-Kajus Kala Kaleb Kalervo Kalevi Kalgay Kalim Kalina Kalle Kalpit Kaltrina Kaluwa Kamal Kamala Kamar Kamaria
-Kambali Kamidin Kamiel Kamil Kamila Kamilly Kamya Kanak Kanda Kandef Kane Kani Kania Kanpulat Kaombwe
-Kapagan Kara Karabaş Karaca Karaer Karakucak Karama Karan Karanbay Karataş Karcan Kardelen Kardi Karel Karen
-Kari Karim Karima Karimah Kariman Karin Karina Karine Karja Karl Karl-August Karl-Dieter Karl-Erik
-Karl-Ernst Karl-Friedrich Karl-Georg Karl-Hans Karl-Heinrich Karl-Heinz Karl-Hermann Karl-Josef Karl-Jürgen
-Karl-Ludwig Karl-Otto Karl-Peter Karl-Werner Karl-Wilhelm Karla Karley Karlfried Karlheinz Karlijn Karlo
-Karlukhan Karlīna Karman Karmen Karna Karol Karola Karolien Karoliina Karolin Karolina Karoline Karolis
-Karolína Karsa Karsana Karsten Karta Kartika Karya Karyn Kashangaki Kashish Kashvi Kasim Kasimir Kasiran
-Kasiyah Kaskazi Kaspar Kaspars Kasper Kastriot Kasusra Kata Katalin Katariina Katarina Katarzyna Katarína
-Katarīna Katcha Kate Katelijne Katelyn Katerina Katerine Kateřina Katharina Katharine Katherin Katherina
-Katherine Kathi Kathleen Kathrin Kathryn Kathy Kati Katia Katica Katie Katie-Louise Katja Katleen Kato Katri
-Katrien Katriina Katrijn Katrin Katrina Katrine Katriona Katrīna Katty Katy Kauko Kauri Kaver Kavurt Kavya
-Kawaca Kawaya Kay Kay-Uwe Kayagün Kayden Kaye Kaygusuz Kayla Kaylee Kayleigh Kayrabay Kayun Kayıt Kazim
-Kazimierz Kazimír Kaşif Kealan Keano Keanu Keegan Keelan Keely Keeva Kefser Keijo Keira Keisha Keith Keji
-Keld Kelli Kellie Kelly Kelly-Anne Kelly-Marie Kelsey Kelvin Kelâmi Kemal Kemba Kenan Kenari Kendra Kenes
-Kenn Kennet Kenneth Kenny Kent Kenter Kenth Kenyangi Kenza Kenzie Kenzo Keri Kerim Kerime Kerman Kerri
-Kerrie Kerry Kerstin Kerttu Kete Kevin Keya Kezban Kezia Khadija Khaled Khalid Khamani Khamisi Khanyisile
-Khloe Kiaan Kiah Kian Kiandra Kiapo Kiara Kiaran Kibafupia Kibar Kibibi Kiburi Kiera Kieran Kiernan Kieron
-Kifaye Kijana Kijani Kike Kikelomo Kiki Kilian Killian Kim Kimberley Kimberly Kimbilio Kimmo Kimya Kinaya
-Kinga Kingston Kinubi Kiojah Kipenzi Kipepeo Kipras Kira Kiramettin Kirby Kiri Kirk Kirsi Kirsten Kirsti
-Kirstie Kirstin Kirstine Kirsty Kisima Kitan Kitti Kiume Kiwara Kiyasi Kjeld Kjell Kjersti Kjetil Klaas
-Klara Klas Klaudia Klaudie Klaus Klaus-Dieter Klaus-Günter Klaus-Jürgen Klaus-Michael Klaus-Peter
-Klaus-Ulrich Klaus-Werner Klavdija Klavs Klemen Klemens Klement Kliment Klothilde Klára Kläre Knud Knut Kobe
-Kocabaş Koen Koenraad Koko Kolawole Koldan Koloman Koncagül Kondo Konguralp Konrad Konradi Konradus
-Konstantin Konstantinos Konstanty Konstanze Konštantín Kopan Kora Koray Korbinian Kordula Korede Kori
-Korinna Korkmazalp Kornel Kornelia Kornelija Kornelius Kornél Kornélia Korugan Kotryna Kotuz Kovu Koçak
-Koçkan Koşukhan Kreszentia Kreszenz Kriemhild Kris Krish Krisha Krishna Krista Kristaps Kristel Kristen
-Krister Kristers Kristi Kristiaan Kristian Kristiane Kristie Kristien Kristiina Kristijan Kristin Kristina
-Kristine Kristián Kristiāna Kristjan Kristof Kristofer Kristoffer Kristopher Krists Kristupas Kristy
-Kristína Kristóf Kristýna Krisztina Krisztián Krisztofer Kritika Krišjānis Krišs Krištof Krystal Krystian
-Krystyna Kryštof Krzysztof Ksawery Ksenija Kuchanua Kuddusi Kujtim Kullervo Kumar Kumral Kuncara Kunibert
-Kunigunda Kunigunde Kuno Kunthara Kurnia Kurt Kurtis Kurunzi Kushtrim Kusiima Kustaa Kusuma Kutay Kutgün
-Kutun Kvetoslav Kvetoslava Květa Květoslava Kweli Kyan Kyano Kyara Kyla Kyle Kylian Kylie Kyllian Kyllikki
-Kyra Kálmán Károly Kâmil Kâzime Käte Käthe Käthi Kåre Kévim Kévin Köker Köktaş Kösemen Kübran Kürşad Kārlis
-Kęstutis Kılıçbay Kınel Kırat Kırgız Kısmet Kıvılcım Kızıl Kızıltunç Laban Labinot Labuh Lacey Lachlan Lada
-Ladina Ladislau Ladislaus Ladislav Ladislava Ladli Laetitia Lage Laika Laila Lailati Laimonis Laini Lajita
-Lajos Laksana Laksh Lakshit Lakshmi Lala Lalita Lalo Laly Lamar Lambert Lamberto Lana Lanang Lando
-Langalibalele Langgeng Lanjar Lantar Laoise Laora Lara Lara-Sophie Laras Larisa Larissa Larry Lars Lars-Erik
-Lars-Göran Lars-Olof Lars-Åke Lascăr Lasmanto Lasmono Lasse Lassi Laswi Laszlo Latasha Latif Latika Latoya
-Laura Laure Laureano Laureen Lauren Laurence Laurens Laurent Laurenz Laurenția Laurențiu Lauretta Lauri
-Laurian Lauriane Laurin Laurine Lauris Laurita Laurits Laurynas Laus Laust Lavanya Lavinia Lavínia Lavīze
-Lawrence Layla Lazar Lazzaro Lazăr Laëtitia Laís Lea-Sophie Leah Leana Leander Leandra Leandro Leanne Leano
-Leart Ledion Ledün Leela Leen Leena Leevi Lega Legawa Leia Leider Leidy Leif Leigh Leila Leire Lejla Leke
-Lekha Lelia Lembah Lena Lene Leni Lenka Lenn Lennard Lennart Lennarth Lennert Lenny Leo Leocadia Leocadio
-Leokadia Leon Leona Leonard Leonardo Leoncio Leone Leonel Leonhard Leoni Leonid Leonie Leonor Leonora
-Leonore Leons Leontin Leontina Leontīne Leopold Leopolda Leopoldina Leopoldine Leopoldo Leordean Leoš Lere
-Leroy Lerze Lesana Lesia Lesley Leslie Leszek Leticia Leticija Letizia Letiția Letícia Levente Levi Levin
-Levoslav Lewis Lex Leydi Leyla Leyli Leyre Lezize Leïla León Lia Liam Lian Liana Liane Lias Libardo Libby
-Liberto Libia Libni Libor Libuša Libuše Liceth Licia Lică Lida Lidia Lidija Lidwina Lidya Lieke Liene Liepa
-Liesa Liesbet Liesbeth Lieschen Liesel Lieselot Lieselotte Lieve Lieven Lieze Ligia Ligita Liisa Lila Lili
-Lilia Lilian Liliana Liliane Lilija Lilijana Lilita Lilja Liljana Lilla Lillemor Lilli Lillian Lilo Lilou
-Liman Limar Limon Lina Linas Lincoln Linda Linde Lindita Lindsay Lindsey Linn Linnea Linnéa Lino Lintang
-Linus Lio Lioara Lioba Lionel Lipika Liridon Liridona Lirim Lisa Lisa-Marie Lisandro Lisanne Lisbet Lisbeth
-Lise Lise-Lott Lise-Lotte Liselott Liselotte Liseth Lisette Lissi Lissy Liv Liva Livia Livio Liviu Liwia Liz
-Liza Lize Lizete Lizeth Lizz Lizzy Ljiljana Ljubica Ljubisa Ljubov Ljudmila Lloyd Lodewijk Lodovico Loek
-Loes Logan Lohit Loida Lois Loke Lola Lolita Lona Londisizwe Londiwe Loni Lonnie Lopa Lora Loraine Lorcan
-Loredana Lorelei Lorena Lorenz Lorenza Lorenzo Loreto Loretta Loretto Lori Lorik Lorin Loris Lorna Lorraine
-Lothar Lotta Lotte Lotti Lou Louane Loui Louie Louis Louisa Louise Louka Louna Lourdes Lourenço Lova Lovis
-Lovisa Lovre Lovro Lowe Lowie Loyola Loïc Loïs Luan Luana Luara Lubomír Luboš Luc Luca Lucas Lucca Luce
-Lucențiu Lucero Lucette Luchino Lucho Lucia Lucian Luciana Luciano Lucie Lucien Lucienne Lucija Lucila
-Lucile Lucinda Lucio Lucrezia Lucreția Lucrețiu Lucy Lucía Ludger Ludivine Ludmila Ludmilla Ludo Ludolf
-Ludovic Ludovica Ludovico Ludovicus Ludvig Ludvik Ludvík Ludwig Ludwina Luděk Luhung Luigi Luigia Luigina
-Luis Luisa Luise Luisina Luitgard Luiza Lujza Luka Lukas Lukasz Luke Lukita Lukman Lukáš Luljeta Luluh Lulut
-Lulzim Luminița Lumír Luna Lungile Lunna Lupe Lupita Lurhur Lutfan Lutfi Lutgarde Lutgardis Lutgart Luthfi
-Lutz Luuk Luwar Luwes Luyanda Luz Luzia Luzie Luzius Luís Luísa Lwandile Lya Lyam Lydia Lydie Lykke Lynda
-Lyndon Lyndsay Lyndsey Lynette Lynley Lynn Lynne Lynnette Lynsey László Lázaro Lâle Lærke Léana Léane Léna
-Léo Léon Léonard Léonie Léopold Lívia Lúcia Lüfen Lütfi Lýdia Lýdie Lăcrămioara Lėja Lība Līga Līna Līza
-Lūcija Maaike Maanas Maanav Maaria Maarit Maarten Maartje Mabel Mac MacKenzie Macarena Macaria Macario
-Macauley Macide Maciej Mackenzie Macs Madaha Madalena Madara Maddalena Maddison Madeleine Madelene Madelief
-Madeline Madhav Madhavi Madini Madison Madlen Madoa Mael Maeva Maeve Mafalda Magali Magaly Magarete Magda
-Magdalena Magdalene Magdaléna Magdolna Maggie Magne Magnus Magret Magrit Mahali Mahdi Mahesa Mahfud Mahi
-Mahigül Mahika Mahir Mahmoud Mahmud Mahmut Mahnaz Mahsun Mahter Mahulena Maia Maicol Maida Maie Maighread
-Maija Maik Maike Maiken Maimunah Maira Maire Mairead Mairin Mairtin Maisha Maite Maitê Maj Maj-Britt Maj-Lis
-Maja Majani Majella Majken Majvor Makara Makayla Makini Maks Maksim Maksimiljan Maksur Maksymilian Maksüde
-Makunga Makuta Makuu Mala Malachy Malcolm Malea Malena Malene Malgorzata Malik Malika Malin Maliza Malle
-Malou Malte Malthe Malva Malvina Malvína Malwina Mamadou Maman Mamen Manaaki Manah Manaia Manan Manawa
-Manbir Manca Manda Mandla Mandlakhe Mandy Manfred Manja Manola Manole Manolo Manon Mansurali Mantas Manthan
-Mantė Manu Manuel Manuela Manuelita Manuella Manus Manya Mara Maraea Maras Marc Marcantonio Marcel Marcela
-Marcelina Marcelino Marcell Marcella Marcelle Marcello Marcelo Marcheta Marcia Marcial Marciano Marcin
-Marcio Marco Marcos Marcu Marcus Maree Mareen Mareike Mareikura Mareile Marek Mareks Maren Marese Marga
-Margana Margaret Margareta Margarete Margaretha Margarethe Margarida Margaritha Margaréta Margaud Margaux
-Margherita Margit Margita Margitta Margo Margot Margoth Margret Margreth Margrethe Margrieta Margrit
-Margrith Margus Mari Maria-Luise Maria-Theresia Mariadi Mariah Mariam Marian Mariana Mariane Marianela
-Mariangela Mariann Marianna Marianne Mariano Maribel Marica Maricela Maricica Maricruz Marie Marie-Ange
-Marie-Anne Marie-Christine Marie-Claire Marie-Claude Marie-France Marie-Françoise Marie-Hélène Marie-Jeanne
-Marie-José Marie-Laure Marie-Line Marie-Louise Marie-Luise Marie-Madeleine Marie-Noëlle Marie-Paule
-Marie-Pierre Marie-Rose Marie-Sophie Marie-Theres Marie-Therese Marie-Thérèse Mariechen Marieke Mariela
-Mariele Mariella Marielle Marieluise Marietta Mariette Marija Marijan Marijana Marijke Marijn Marika
-Marilena Marilyn Marin Marinela Marinette Marini Marinka Marino Marinus Mario Marioara Mariola Marion Marisa
-Marisela Marisol Marissa Maristela Marit Marita Maritta Maritza Marius Mariusz Marián Marja Marja-Leena
-Marja-Liisa Marjaana Marjan Marjana Marjanca Marjani Marjatta Marjeta Marjo Marjorie Marjukka Marjut Markas
-Marketta Markku Marko Markus Markéta Marleen Marlen Marlene Marleny Marlies Marliese Marlis Marlise Marlon
-Marly Marlyse Marlène Marlén Marnix Maroš Marsito Marsudi Marta Martaka Martana Martani Marte Martha Marthe
-Martijn Martim Martina Martine Martino Martirio Martta Martti Martyn Martynas Maruša Marvin Marwata Mary
-Maryadi Maryam Maryanto Maryline Marylène Maryse Marzena Masar Massimiliano Massimo Masume Matas Matea Matei
-Matej Mateja Mateo Mateus Mateusz Matevž Matheo Matheus Mathew Mathias Mathieu Mathijs Mathilda Mathilde
-Mathis Mathys Mathéo Mati Matias Matic Matija Matilda Matilde Matiu Matjaž Mato Matouš Matteo Matthew
-Matthias Matthieu Matthijs Matthäus Matti Mattia Mattias Mattéo Matunda Matyáš Matéo Matías Matúš Matěj
-Matīss Maua Maud Maude Mauno Maura Maureen Mauri Maurice Mauricette Mauricio Maurilio Maurin Maurine Maurits
-Mauritz Maurizio Mauro Maurus Maurycy Mavuno Maxence Maxi Maxime Maximiano Maximilian Maximiliano Maximilien
-Maximilián Maximino Maxine Maxwell Maya Mayerly Maynur Mayra Maysa Mayte Mazlum Maël Maëlle Maëlys Maëva
-Maïté Maşide Maša Maža Mcebisi Mckenzie Meabh Meagan Meaghan Mechthild Mechthilde Mechtild Mecide Mecit Meda
-Medard Medina Medėja Meelis Meera Mees Mefarettin Mefharet Megan Megha Meghan Meghana Mehdi Mehdiye Mehmed
-Mehmet Mehmetzahir Mehrigül Meibh Meik Meike Meinhard Meinolf Meinrad Meja Mekhala Mel Melaha Melania
-Melanie Melba Melchior Melchor Melek Meleknur Melichar Melihcan Melikkan Melina Melinda Melisa Melissa
-Melita Melitta Melker Melle Melvin Melwin Melánia Melûl Memili Menfeat Mengi Mengüç Menişan Meral Merba
-Mercedes Merche Merdi Mereana Meredith Merel Meret Merete Merethe Mergim Merijn Merike Merim Merita Merja
-Merle Merlin Mert Mertel Merva Mervi Mervin Mervyn Mery Meryem Meryeme Merzuk Mestur Mesude Mesut Metin
-Metinkaya Metka Metod Mette Meveddet Mevlüdiye Mevlüt Meyhanim Mezide Meşhur Micael Micaela Micah Miceal
-Micha Michael Michaela Michaele Michail Michal Michala Michaël Michał Micheal Micheala Michel Michela
-Michelangelo Michele Micheletto Micheline Michell Michelle Michelotto Michiel Michèle Mick Mickaël Mie Mieke
-Miel Mieszko Miglė Miguel Miguela Miha Mihael Mihaela Mihai Mihail Mihajlo Mihels Mihhail Mihin Mihkel
-Mihnea Mihrab Mihriye Mihály Miia Miika Mijo Mik Mika Mikael Mikaela Mikaere Mikayla Mikels Mikhail Mikkel
-Mikko Miklós Mikołaj Mikuláš Mila Milada Milagros Milan Milana Milay Milda Milena Milica Milka Milla Millie
-Milo Milorad Milos Miloslav Miloslava Milota Milou Miloš Milton Miluše Milán Mimi Mimmi Mimoza Mina
-Mindaugas Mindy Minenhle Minerva Minibe Minna Minodora Mio Mioara Miodrag Mira Mirabela Miran Miranda Miray
-Mirbadin Mircea Mirco Mirdza Mireia Mireille Mirela Mirella Mireya Miriam Miriama Mirian Mirja Mirjam
-Mirjami Mirjana Mirko Mirlinda Miro Miron Mirona Miroslav Miroslava Miroslaw Miroslawa Mirsad Mirta Mirte
-Mirthe Miruna Miryam Misael Mischa Mishat Mislav Misra Misuli Mitali Mitchel Mitchell Mitesh Mitică Mitra
-Mitruț Mitzy Miyesser Miķelis Miłosz Mkarkara Mladen Mlungisi Mnqobi Moa Modesta Modesto Modris Modupe
-Mofifoluwa Mogens Mohamad Mohamed Mohamedi Mohammad Mohammed Mohini Moira Moisés Mojca Mojisola Mojisoluwa
-Mojmír Mollie Molly Mona Monalisa Monica Monika Monique Monis Monja Montserrat Moradeke Morayo Morena
-Morenike Moreno Morgan Morgane Moritz Morolake Morris Morten Mortimer Mosinmileoluwa Mosunmola Motunrayo
-Moya Moyosore Mrihani Mthokozisi Muarra Mucahit Mufide Mugdha Mugur Mugurel Muhamed Muhamet Muhammad
-Muhammed Muhammet Muharrem Muhima Muhip Muhiye Muhyettin Muireann Mujde Mujur Mukbile Muktedir Mulele Mulya
-Mulyanto Mulyono Mumpuni Muni Murat Muratcan Muriel Murielle Murilo Murray Mursinin Mursita Murti Musa
-Musafet Musaffa Musila Mustafa Mustapha Mustika Mustofa Mutasım Mutia Mutluhan Muvaffak Muvahhide Muzaffer
-Mwamini Mwasaa Mwezi Mya Myles Myra Myriam Myrta Myrtha Myrthe Mzamo Márcio Mário Márta Márton Mátyás Máximo
-Märta Märtha Mégane Mélanie Mélina Mélissa Mélodie Mónica Mónika Móric Möhsim Mübetcel Mücellib Mücevher
-Müferrih Müfit Müjde Mükramin Mükrüme Mülâyim Mümtaze Münezzer Münif Müret Mürit Müsemma Müslum Müveddet
-Müzekker Müğber Müşüre Māra Māris Mārīte Mădălin Mădălina Mălina Mărioara Măriuca Nabil Nabila Nachiket
-Nacio Nada Nades Nadeschda Nadeshda Nadežda Nadia Nadin Nadine Nadja Nadège Naděžda Nae Nael Nafii Nafile
-Naglis Naiara Naide Naim Naimh Nair Naja Najam Najib Najuma Najwa Naki Nakip Naksh Nakul Nalar Nalân Nana
-Nancy Nand Nandini Nando Nanna Nanni Naoimh Naoise Naomh Naomi Napoleone Naradi Narcis Narcisa Narciso Nardi
-Narhanim Narji Nasab Naser Nashipie Nasiba Nasim Nasra Nasrullah Nassim Nastja Nasuf Natacha Natali Natalia
-Natalie Natalija Natalio Natalja Nataly Natan Natanael Nataniel Natasa Natascha Natasha Natasja Natasza
-Nataša Natașa Nate Nath Nathalia Nathalie Nathan Nathanael Nathanaël Nathaniel Nathari Natividad Natália
-Natálie Natālija Naud Naveen Nayara Nayeli Nayfa Nayibe Nayil Naz Nazaret Nazario Nazende Nazi Nazimet
-Nazlihan Nazlim Nazmi Nazıdil Naël Naïm Ndumiso Nea Neal Neasa Nebih Nebiha Nebojsa Necati Necdat Nechifor
-Necilal Necmettin Necva Nedas Nedda Neel Neelima Nefaret Nefiye Neha Nehip Neider Neil Neill Neja Nejc
-Nejdet Nel Nela Nelah Nelcy Nele Nelio Nell Nelli Nellie Nelly Nelson Nelsy Nelu Nemanja Nenad Neo Neptün
-Nerea Nereida Neriban Nerijus Nerim Neringa Nermin Nesfe Nesip Neslinur Nessa Nete Netra Nevaeh Neval
-Nevenka Nevgin Neville Nevin Nevio Nevise Nevsal Nevsale Neyran Nezengül Nezihi Nezize Neşrin Neža Ngaire
-Ngamia Ngeni Nhlanhla Nial Niall Niamh Niara Nicanor Niccolò Nichifor Nichola Nicholas Nichole Nicklas Nicky
-Niclas Nico Nicoară Nicodemo Nicodim Nicola Nicolae Nicolai Nicolaie Nicolaj Nicolas Nicolasa Nicolaus
-Nicole Nicoleta Nicoletta Nicoline Nicolás Nicolò Nicu Niculina Niculiță Nicușor Nicuță Nidhi Nidia Nidra
-Niek Niels Nienke Nieves Nigel Nigesa Nihai Nihal Nihan Niharika Niilo Niina Nik Nika Nikau Nikita Nikki
-Niklas Niklaus Niko Nikodem Nikol Nikola Nikolai Nikolaj Nikolajs Nikolaos Nikolas Nikolaus Nikolett
-Nikoletta Nikolina Nikora Niks Nikša Nilam Nilcan Nilda Nili Nilima Nilo Nils Nilson Nimrat Nina Ninetta
-Ninioluwa Nino Ninthe Nirgül Nirja Nisa Nisha Nitara Nitesh Nives Nixon Niyaga Niyazi Niyilolawa Niğmet
-Njabulo Njozi Nkazimulo Noa Noah Noam Nobantu Nobuhle Noe Noeleen Noelia Noeline Noelle Noemi Noemí Nohora
-Noirin Nojus Nokulunga Nolan Noleen Nollaig Nomagugu Nomalanga Noman Nomasonto Nomathalente Nomathemba
-Nomcebo Nomthandazo Nomusa Nomvula Nonhlanhla Nonjabulo Noor Noora Noortje Nora Norah Norbert Norberto
-Norbey Nore Noreen Norica Norina Norma Norman Normunds Notburga Nothando Noud Nour Nout Novi Noxolo
-Nozibusiso Nozizwe Noé Noémi Noëlla Noëlle Noëmi Nqobizitha Nrima Ntimi Nuala Nubia Nugraha Nuhu Nula Nuno
-Nura Nural Nuran Nuray Nurbanu Nurcan Nurda Nurdeniz Nuretdin Nurettin Nurey Nurgil Nurhayet Nuri Nuria
-Nuriat Nuriyet Nurkan Nurmelek Nurseda Nurser Nursim Nurtaç Nurten Nurul Nurullah Nurveren Nury Nurşan Nuyan
-Nuša Nwabudike Nyana Nyasi Nydia Nynke Nyoka Nyoman Nyoni Nyota Nyuki Nádia Nándor Nélida Néstor Nóra Núria
-Nüdret Nürice Oana Oba ObaniJesu Obdulia Ocampo Octav Octavia Octavian Octaviana Octavio Octaviu Océane Oda
-Odalis Odalys Odeline Odette Odhran Odika Odile Odkanlı Oeshi Ofelia Oganer Ogooluwa Oguş Oisin Oiva Ojas
-Ojasvi Okanay Okbay Oke Okgüçlü Okseven Okta Okto Oktüremiş Okyalaz Ola Oladare Oladimeji Olaf Olajumoke
-Olakunle Olalla Olanrewaju Olansile Olasunmbo Olav Olavi Olca Oldağ Oldrich Oldřich Ole Oleg Olegario Olena
-Olfert Olga Olgierd Olimpia Olimpian Olimpiu Oliva Oliver Olivia Olivie Olivier Olivija Oliviu Olivér Oliwer
-Oliwier Olle Olli Olof Ololade Olov Olufunke Olufunmilayo Olumorotimi Oluwafemi Oluwagbemiga Oluwakemi
-Oluwamumibori Oluwamuyiwa Oluwasanmi Oluwasegun Oluwole Oluş Olwen Olwethu Olympia Olívia Omaca Omaira Omaja
-Oman Omar Omer Omisha Omkaar Omobobola Omobolanle Omodunni Omolabake Omolara Omosalewa Omotara Omotayo
-Omotola Omotoun Omowumi Omya Onat Ondrej Ondřej Ongay Oni Onkar Onni Onofre Onuker Onur Onurcan Onursu
-Onveer Oona Oonagh Opan Ophelia Ophélie Opung Opwonya Oran Oranlı Orazio Oreofe Orestas Oreste Orfhlaith
-Orgün Orhan Oriana Orinder Orla Orlagh Orlaigh Orlaith Orlando Orna Ornella Orsolya Ortak Ortansa Ortrud
-Ortrun Ortwin Oruç Orvokki Orçin Oscar Osha Oskar Oskari Oskars Oskár Osman Osmo Osogo Ossi Ossian Osunleke
-Osvald Osvaldo Osvalds Oswald Oswaldo Oswin Otakar Otay Otfried Othmar Otilia Otis Otmar Oto Ottavio
-Ottfried Ottilia Ottilie Ottmar Otto Ottokar Ottomar Ottone Ottó Otávio Otília Otýlie Otīlija Outi Ove
-Ovidio Ovidiu Oviya Owen Owethu Oxana Oyenike Oyindasola Oymak Ozana Ozansü Ozy Oğulbaş Oğurata Oğuzman
-Oļģerts Oľga Paavo Pablo Paca Paco Pacífica Padma Padmi Padraic Padraig Padraigh Padraigin Pahal Paige
-Paiman Paker Paksu Pallavi Palle Palmira Paloma Pam Pambe Pamela Pamfil Panagachie Panait Panca Pancho Pandu
-Panfilo Pangeran Pangestu Panini Panji Pankrác Panya Paola Paoletta Paolo Paramita Paraschiva Pardi Paride
-Paris Parker Parman Parth Pascal Pascale Pascaline Pascual Pascuala Pasi Paskalia Pasqual Pasquale Pastora
-Patric Patrice Patricia Patricie Patricija Patricio Patrick Patrik Patrizia Patrizio Patryk Patrícia Paul
-Paul-Gerhard Paul-Heinz Paula Paule Paulette Pauli Paulica Paulien Pauliina Paulin Paulina Pauline Paulino
-Paulius Paulo Pauls Paulína Paulīna Pauric Pavani Pavao Pavel Pavla Pavlína Pavol Pawel Paweł Paye Payton
-Paz Peadar Peader Pearce Pearse Peder Pedro Peeter Peggy Pehlil Pekka Pekkan Pelaji Pelayo Pelle Pellegrino
-Pembesin Penelope Pentti Pepe Pepijn Pepita Pepito Per-Erik Per-Olof Peren Perinur Perkasa Perla Perlita
-Permun Pernilla Pernille Pero Perrine Perry Pertti Pesent Petar Pete Peter-Michael Petr Petra Petrana Petras
-Petre Petri Petrică Petrina Petrișor Petrona Petronela Petros Petru Petrus Petruț Petruța Petter Petteri
-Peyton Phelim Phileine Philip Philipp Philippa Philippe Philippine Phillip Philomena Phyllis Pia Piaras
-Piedad Pien Pierangelo Piergiorgio Piergiuseppe Pierina Pierluigi Piermaria Piero Pierpaolo Pierre-Yves
-Pierrette Piersanti Piet Pieter Pieter-Jan Pietra Pietro Piia Pijus Pilar Pili Pim Pina Piotr Pippa Pirahmet
-Piran Piret Pirjo Pirkko Pirmin Piroska Pius Pleun Pleșu Plinio Plácido Polina Polly Polona Polonca Pompeo
-Pompilia Pompiliu Pomponio Poncio Pontus Pooja Popobawa Porfirio Poul Povilas Praba Prabawa Prabowo Prabu
-Prakosa Pranata Pranav Pranawa Praneel Pranit Prasetya Prasetyo Pratyush Pravoslav Prayitna Prayoga Prayogo
-Preben Predrag Preston Priit Prima Primitiva Primitivo Prisca Priscila Priscilla Prisha Priska Priya Profira
-Prokop Prudencia Prudencio Przemysław Puccio Puji Puk Pumbaa Puput Purificación Purwa Purwadi Purwanto
-Pushti Puspa Puti Putri Putu Pánfilo Päivi Päivikki Pénélope Pía Pío Pürçek Pătru Pēteris Přemysl Qabil
-Qadim Qarin Qasim Qori Quentin Quincy Quinn Quinten Quinty Quique Quirino Qushi Raagini Rabbiye Rabea Rabih
-Rachael Rachana Rachel Rachelle Rachid Rachida Rachit Rachita Rada Radek Radeke Raden Radha Radhika Radika
-Radim Radit Raditya Radka Radmila Rado Radomír Radoslav Radoslava Radosław Radovan Radovana Radu Radvilė
-Radúz Rael Raewyn Raf Rafa Rafael Rafaela Rafaél Rafaël Rafał Raffael Raffaela Raffaele Raffaella
-Raffaellino Raffaello Rafi Rafia Rafid Rafih Rafila Raghav Ragna Ragnar Ragner Ragnhild Raharja Rahayu Rahel
-Rahiye Rahman Rahmat Rahmet Rahmi Raihan Raija Raik Raili Raimo Raimondo Raimonds Raimund Raimundo Raina
-Rainer Raisa Raissa Raivis Raivo Rajata Rajeshri Rajko Rakide Raksha Ralf Ralf-Dieter Ralf-Peter Ralph
-Raluca Rama Ramadan Ramazan Raminta Ramiro Ramiz Ramon Ramona Ramunė Ramón Ramūnas Rana Ranbir Randall Randi
-Randolf Rangga Rani Rania Ranieri Ranveer Raoul Raphael Raphaela Raphaël Raquel Rasa Rashidi Rasma Rasmus
-Rastislav Rasul Ratih Ratna Raul Rauno Ravi Ravy Rawiri Rayaan Rayan Rayana Rayla Raymond Raymonde Raymund
-Razı Raúl Rebeca Rebecca Rebecka Rebeka Rebekah Rebekka Rebihat Recep Recepali Reda Redmond Reece Reet Refet
-Refik Regan Regina Reginald Regitse Regitze Regula Regína Regīna Rehaan Rehime Reidun Reijo Reimar Reimer
-Reimund Reina Reinald Reinaldo Reinel Reiner Reingard Reinhard Reinhardt Reinhart Reinhild Reinhilde
-Reinhold Reinis Reino Reksa Relu Remazan Rembrandt Remedios Remi Remigio Remo Remus Remy Remzi Rena Renaat
-Renan Renata Renate Renato Renaud Rendy Rene Renee Rengül Reni Rens Renske Renzo Renáta René Renée Reshoni
-Resi Respati Restu Resulcan Reto Reuben Reva Revza Rex Rexhep Reyansh Reyes Reyna Reynaldo Reza Rezin Rezzak
-Rhavi Rhian Rhianna Rhianne Rhiannon Rhona Rhonda Rhys Ria Rian Rica Ricarda Ricardo Riccardo Ricciotti
-Richard Richardt Richárd Rickard Rickey Ricky Rico Ridhi Ridwan Rigmor Rigo Rigoberto Rihards Riikka Riina
-Riitta Rik Rika Rikard Rikke Riku Riley Rimantė Rina Rinaldo Rini Rino Rinor Risalet Risasi Rishi Risto Rita
-Ritt Ritva Riya Riza Rizki Ričardas Ričards Robbe Robbie Robby Robert Roberta Robertas Robertina Roberto
-Roberts Robinson Robyn Rocco Rochelle Rochus Rocío Roderich Roderick Rodger Rodica Rodney Rodolfo Rodolphe
-Rodrigo Rodrigue Roel Roeland Rogelio Rohan Rohat Roise Roisin Rojnu Rojus Rok Rokas Roko Roksana Roland
-Rolandas Rolande Rolando Rolands Roldán Rolf Rolf-Dieter Rolf-Peter Romain Romana Romane Romanița Romano
-Romeo Romina Romolo Romuald Romualdas Romulus Romy Roméo Ron Rona Ronal Ronald Ronaldo Ronan Ronith Ronja
-Ronke Ronni Ronnie Ronny Rony Ronya Roope Roos Roosa Roque Rory Rosa Rosa-Maria Rosalba Rosaleen Rosalia
-Rosalie Rosalina Rosalinda Rosalinde Rosalva Rosalía Rosanna Rosanne Rosaria Rosarie Rosario Rosaura
-Rose-Marie Roseanna Rosel Roselinde Roseline Rosemarie Rosenda Rosendo Rosetta Rosi Rosie Rosina Rosita Rosl
-Roslyn Rosman Rosmarie Ross Rossa Rossana Rostislav Roswita Roswitha Rotraud Rotraut Rouven Rowan Rowena
-Roxana Roxane Roxelana Roy Roza Rozalia Rozalija Rozália Rua Ruairi Ruari Rubani Ruben Rubiela Rubén Rudi
-Rudolf Rudolph Rudra Rudy Rudīte Ruedi Rufina Rufino Ruggero Ruggiero Rugilė Ruhide Ruhiu Ruhsat Ruhugül Rui
-Rumeysa Rungo Rupert Ruperta Ruperto Rushil Rusman Rusnė Russell Ruta Rute Ruth Ruthild Ruxanda Ruxandra Ruy
-Ruzica Ruža Ružena Ružica Ryan Ryder Ryszard Rytis Rytė Régis Régulo Réka Rémi Rémy Róbert Rómulo Róza Rózsa
-Róża Rúben Rüdiger Rüknettin Rümeysa Rüşen Răducu Răzvan Rıfkıye Rūdolfs Rūta Růžena S'fiso Saadat Saanvi
-Saar Saara Saba Saban Sabar Sabari Sabas Sabatino Sabih Sabihe Sabin Sabina Sabine Sabri Sabrina Sabína
-Sabır Sacha Sachi Sadaka Sadao Sadat Sadeti Sadie Sadik Sadiki Sadina Sadittin Sadiye Safet Safina Safinaz
-Safiri Safta Safura Sahil Sahin Sahir Sahra Sai Saiful Saire Saka Sakari Sakip Saksham Sakti Sakura Saleh
-Salih Salimah Salimet Salkın Salma Salman Salome Salomea Salomé Salomón Salsabila Salud Salurbay Salvador
-Salvatore Salvi Salwa Sam Samahat Samaksh Samanta Samantha Samar Samarth Samesh Sami Samiah Samir Samira
-Sammy Samo Samsul Samu Samuel Samuele Samuli Samurtay Samuël Samweli Samy Sanavber Sanaya Sancak Sancho
-Sanda Sandalio Sandi Sandile Sandis Sandor Sandra Sandrine Sandro Sandu Sanela Sanije Sanita Sanja Sanna
-Sanne Sanni Santa Sante Santeri Santiago Santino Santos Sanur Sanya Sançar Saoirse Sapa Sara Sarabi Sarafina
-Sarah Sarah-Jane Sarah-Louise Sargın Sarina Sarita Sarmīte Sarpkın Sarthak Sarya Sarıcabay Sasa Sascha Sasha
-Saskia Sathvik Satrettin Satu Saturnina Saturnino Satya Satıa Saul Saulius Saumya Saundra Sauti Sava Savak
-Saverio Saveta Savina Savni Saydam Saygın Sayin Sayrak Sayın Saçı Saúl Sağcan Sağıt Saša Sašo Scarlett Scot
-Scott Seamus Sean Sean-Paul Seana Seanan Seaneen Seanna Sebastiaan Sebastian Sebastiano Sebastien Sebastijan
-Sebastián Sebastião Sebastjan Sebattin Sebigül Seblâ Seda Sedat Sedife Sefer Segilola Segismundo Segundo
-Seha Sehel Seif Seija Sejda Selaheddin Selatin Selcen Selena Seler Selim Selime Selin Selina Seline Selma
-Selmin Selvi Selâtin Selçuk Sem Semat Semender Semenica Semine Semir Semra Semrin Sena Senad Senan Sencar
-Seniha Senn Senne Senol Senta Seona Seosamh Sepp Seppe Seppo Septi Seracettin Serafina Serafín Seraina Serda
-Sereina Serena Serezli Serfinaz Sergei Sergej Sergey Sergio Sergiu Sergius Serhatmehmet Serkan Serma Sernur
-Serol Serpil Servinaz Servác Sessa Seth Setya Sevcan Sevdi Sevdinar Seve Severiano Severin Severina Severino
-Severo Severín Sevgen Sevginur Sevican Sevim Sevindik Sevla Sevsevil Seydo Seye Seyfullah Seyhan Seyithan
-Seyyide Sezal Sezen Sezginbaş Seçgül Seçme Shaban Shakila Shakira Shana Shane Shani Shania Shanice Shanna
-Shannan Shannen Shannon Shari Sharlene Sharon Shaun Shauna Shauneen Shaurya Shawana Shawn Shawna Shay Shayne
-Shea Sheamus Sheela Sheelagh Sheena Sheila Shekoni Shelby Shelia Shelley Shelly Sheree Sheri Sherri Sheryl
-Shida Shiela Shinead Shirley Shivani Shivansh Shona Shpresa Shqipe Shravya Sian Sibel Sibilla Sibille
-Sibonelo Sibongile Sibusisiwe Sibusiso Sibylla Sibylle Sidar Siddharth Sidiq Sidki Sidonia Sidónia Siebe
-Siegbert Siegfried Sieghard Sieglinde Siegmar Siegmund Siegrid Siegried Siegrun Siegward Siem Siena Sienna
-Sifa Sigfrid Sigfrido Sigfried Sigge Sigismund Sigita Siglinde Sigmar Sigmund Sigrid Sigrun Sigurd Sigvard
-Sihawukele Siim Siiri Sijuade Siku Sil Silanur Silas Sile Silja Silje Silke Sille Silondile Silva Silvana
-Silvano Silvester Silvestre Silvestro Silvia Silvian Silviana Silvie Silvija Silvio Silviu Silvo Simas
-Simber Simen Simeon Simi Similoluwa Simina Simion Simisola Simo Simon Simona Simonas Simone Simonetta
-Simonne Simphiwe SimphiweyiNkosi Simten Simão Simón Sina Sinaida Sinan Sindre Sindy Sinead Sini Sinică
-Sinikka Sinisa Siniša Sintija Siobain Sioban Siobhain Siobhan Siofra Sione Siper Siphesihle Sirap Siri Sirje
-Sirkka Siro Sirpa Siska Sisko Sissel Sithembiso Siti Sittik Siv Sivert Sixten Siya Siyabonga Sjoerd
-Skaidrīte Skender Skolastika Skye Skyla Skylar Sladjana Slamet Slavica Slavisa Slavka Slavko Slavomír
-Slavomíra Slavěna Slawomir Slobodan Sláva Slávka Smaranda Smiltė Sneha Sneider Snezana Snježana Socorro Sofi
-Sofia Sofiane Sofie Sofija Sofía Solange Soledad Soleh Soline Solma Solveig Solvej Solvita Solène Sonad
-Sondre Songurkan Songül Sonia Sonja Sonnur Sonya Sophia Sophie Sophie-Louise Sophie-Marie Soraia Sorana
-Soraya Sorcha Sorin Sorina Sosimo Sowande Soydaner Soykan Soykut Soyselçuk Soňa Spencer Speranța Sphiwe
-Srečko Stacey Stacie Stacy Staffan Stan Stana Stanca Stancu Stanislaus Stanislav Stanislava Stanislaw
-Stanisław Stanka Stanko Stanley Stavros Staņislavs Steen Stef Stefaan Stefan Stefani Stefania Stefanie
-Stefano Steffen Steffi Steinar Stela Stelian Steliana Stella Stellan Steluța Sten Stephan Stephane Stephanie
-Stephany Stephen Sterre Steve Steven Stewart Stian Stien Stig Stijn Stilla Stina Stine Stiven Stjepan Stojan
-Stuart Sture Stéphan Stéphane Stéphanie Suat Subomi Subutiye Suci Sudi Sudiksha Suhani Sulhi Sultane Sunay
-Sune Sunel Sungara Suphi Surya Susam Susan Susana Susanita Susann Susanna Susannah Susanne Suse Susi
-Sussanne Sussie Suus Suvi Suzana Suzanna Suzanne Suze Suzy Svante Svatopluk Svatoslav Svea Svein Sven
-Sven-Erik Sven-Olof Svenja Svenning Sverre Svetlana Svetozár Svätopluk Světlana Swala Swantje Swen Swetlana
-Syahrini Sybilla Sybille Sydney Sylke Sylvain Sylvana Sylvester Sylvia Sylviane Sylvianne Sylvie Sylvio
-Sylwia Synnøve Sys Szabolcs Szilveszter Szilvia Szilárd Szymon Sándor Sára Sânziana Sébastien Sérgio
-Séverine Sónia Sökmen Sönke Sören Söyler Sözer Søren Sørine Søs Sücaettin Süha Süheyda Sükrü Süleyla
-Süleyman Sümerya Sümeyye Süner Süsen Süvari Süzer Sıla Sırriye Sıylıhan Ta-tanisha Tabea Tabitha Taciddin
-Tadas Tade Tadej Tadeja Tadeo Tadeusz Tadeáš Tadhg Tagangül Tage Tahir Tai Taina Taine Taisto Taja Tajus
-Takatifu Talayer Tali Talia Talibe Tama Tamanna Tamara Tamati Tamaydın Tambika Tami Tammie Tammy Tamu Tamás
-Tanak Tanay Tanbay Tandoğdu Tane Taneli Tangaroa Tanguy Tangül Tanhan Tania Tanish Tanja Tanmayi Tanpınar
-Tanses Tansev Tansığ Tantri Tanveer Tanvi Tanya Tanyolaç Tanyu Tanır Tapani Tapio Tara Tarak Tarancı Tari
-Tarik Tarja Tarmo Tartış Taru Tarzícius Tasdik Tasha Tasnim Tassilo Taswir Tatiana Tatjana Tatu Taufan
-Taufik Tauno Tautvydas Tayaydın Taygan Tayla Taylak Taylor Tayyibe Tayyip Taçnur Taşar Taşkan Teber Tecimer
-Tecla Ted Teddy Tedi Teea Teemu Teerth Tegan Teguh Teija Teja Tejas Tejs Tekbay Tekecan Tekiner Tekla Teknaz
-Teksoy Telemaco Telim Tellervo Telmo Telse Temidayo Temime Temirhan Temistocle Temizkal Temuçin Tenis Tenzin
-Teo Teobaldo Teodor Teodora Teodoro Teodors Teodosia Teodosio Teofil Teohari Teona Tercan Tere Terence
-Teresa Terese Teresia Teresita Tereza Terezija Terhi Terina Terje Terlan Tero Terrance Terrence Terri Terttu
-Teréz Terézia Tess Tessa Teun Teuta Teuvo Tevs Teybet Tezcan Tezol Teófila Teófilo Thabani Thabisa Thabisile
-Thabiti Thaddeus Thaddäus Thalente Thales Thandazile Thandeka Thandiwe Thando Thea Theda Thekla Thelma
-Thembeka Thembekile Thembile Thembisile Theo Theobald Theodoor Theodor Theodora Theodore Theodoro Theodoros
-Theophil Theres Theresa Therese Theresia Therése Thi Thiago Thibaud Thibault Thibaut Thibo Thierry Thies
-Thijmen Thijn Thijs Thilo Thom Thomas Thor Thoralf Thorben Thore Thorsten Thure Thuthukile Théa Théo
-Théodore Théophile Thérèse Tiago Tiana Tiare Tiarna Tiarnan Tibe Tiberia Tiberiu Tibo Tibor Tiburcio Ticen
-Tichomír Tiegan Tiernan Tiffany Tiia Tiina Tiit Tiiu Tijl Tijmen Tijn Tijs Til Tilda Tilen Tillmann Tilly
-Tilman Tilmann Tilo Tim Timbul Timea Timm Timmy Timo Timon Timotei Timotej Timoteo Timothy Timothée Timurtaş
-Timéo Tina Tinca Tincuța Tindra Tineke Tinne Tino Tira Tirta Tirtayasa Tirza Tisa Titas Titi Titilayo Titin
-Tito Titus Tivadar Tiziana Tiziano Tiğin Tjaša Tobias Tobiasz Tobiáš Toby Todd Todor Toivo Toker Toki Toktuğ
-Tokunbo Toköz Tola Tolonbay Tolulope Toluwanimi Toma Tomas Tomasa Tomasz Tomaž Tomi Tomislav Tommaso Tommi
-Tommy Tomo Tomori Tomurcuk Tomás Tomáš Tonguç Toni Tonia Tonicha Tonino Tonje Tonny Tonya Toomas Toon Topias
-Topuz Tora Toralf Torben Torbjörn Torbjørn Tord Torgny Torhan Tori Toribio Torill Torquato Torsten Tory Tova
-Tove Toño Toğan Tracey Traci Tracie Tracy Traian Traude Traudel Traudl Traugott Traute Travis Treacy Treasa
-Trent Trevor Tri Tricia Triin Trina Trine Trini Trinidad Triona Tripti Tristan Tristán Triveni Triya Troels
-Trond Trude Trudel Trudi Trīne Tuana Tudor Tudora Tudorița Tudosia Tuere Tufani Tugiman Tui Tuija Tukufu
-Tule Tulia Tulio Tullio Tulun Tunahan Tunguç Tunçboğa Tunçkılıç Tuomas Tuomo Turabi Turcein Ture Turgut
-Turid Turlough Turvi Tutkucan Tutkun Tuukka Tuula Tuuli Tuulia Tuulikki Tuur Tuva Tuyuğ Tuğcan Tuğrulhan
-Tuğtaş Tuğçe Twan Tycho Tygo Tyla Tyler Tymon Tymoteusz Tyra Tyrone Tyson Tânia Téo Tímea Tõnu Törel
-Tükelalp Tülay Tülin Tümer Tümkurt Tünde Türabi Türcan Türkalp Türkan Türkmen Türknur Tüzeer Tüzenur Tınal
-Ubaldo Uberto Ubika Ucchal Uchita Uda Udant Udarsh Udeera Udo Udyati Ueli Uffe Ufukay Ugnė Ugo Ugolino
-Ujamaa Ulakbey Uldis Ulf Uli Ulises Ulla Ulla-Britt Ullrich Ulrica Ulrich Ulrik Ulrika Ulrike Ultan Ulu
-Uludağ Uluman Ulutay Uluğbey Ulva Ulya Umande Umang Umar Umay Umaya Umberto Umi Ummahani Umman Umoja Umut
-Umutcan Umuşan Una Undine Unggul Unjani Unnati Unni Uno Uolevi Upadhriti Upasna Upik Upkaar Upma Uraltay
-Urbain Urbano Urhan Uriel Urishilla Urmas Urmi Uroš Urs Ursel Ursina Ursula Urszula Urte Urvashi Urvi Urša
-Urška Uršuľa Uschi Ushan Ushindi Usiku Usman Usyi Uta Utama Ute Utkarsh Utkucan Utz Uwe Uyanser Uygun Uzbay
-Uzima Uzsoy Uçan Uçbeyi Uğan Uğur Uğurkan Uğurtan Vacibe Vadim Vafir Vagn Vahittin Vaida Vaidas Vaishnavi
-Vajèn Vakarė Vakris Valborg Valda Valdemar Valdis Valentijn Valentim Valentin Valentina Valentino Valentín
-Valentína Valentīna Valeri Valeria Valerie Valerij Valerija Valerio Valeriu Valero Valeska Valija Valon
-Valter Valtteri Valère Valér Valéria Valérie Vamakshi Vanda Vanesa Vanessa Vania Vanja Vansha Vanya Varenya
-Vargın Varlık Varsha Varvara Vasana Vasarė Vasatika Vasco Vasil Vasile Vasilica Vasilică Vassilios Vasudha
-Vasyl Vaughan Vavrinec Vaysal Vecide Veda Vedant Vedat Vedhika Vedika Vedran Veera Veerle Veeti Vefia Vega
-Vegard Veijo Veikko Veis Veit Veli Velitdin Vello Velta Venancio Venceslás Vendela Vendelín Vendula Venera
+Blažena Blerim Blerina Blerta Bluette Boaz Bob Boban Bobby Bodhi Bodil Bodo Boe Boel Bogdan Bogdana Boglárka
+Bogomir Bohdan Bohdana Bohumil Bohumila Bohumír Bohuslav Bohuslava Bohuš Bojan Bolatito Boleslav Boluwatife
+Boma Bonifacio Bonifác Borahan Borataş Borbála Boris Borja Borris Borut Borys Botond Boynak Bozbağ Bozena
+Bozerk Boztaş Boğatimur Bořivoj Boštjan Božena Božica Božidara Brad Bradley Brady Brahim Bram Brandi Brandon
+Branislav Branislava Branka Branko Braxton Brayan Brayden Breandan Breanna Brecht Breda Breeda Breege
+Breffni Brencis Brenda Brendan Brendon Breno Brent Brett Brian Briana Brianna Brice Brid Bridget Bridie
+Briek Brien Brieuc Briget Brighid Brigid Brigita Brigitta Brigitte Brijesh Brinda Brit Brita Britney Britt
+Britt-Mari Britt-Marie Britta Brittany Brittney Brodie Brona Bronach Bronagh Bronislava Bronwen Bronwyn
+Brooke Brooklyn Bror Broņislava Bruce Bruna Brunhild Brunhilde Bruni Brunilda Bruno Bryan Bryce Bryony
+Brândușa Brígida Brăduț Bucur Budi Buenaventura Buhari Bujar Bukurije Bulunç Bunmi Burak Burakhan Burckhard
+Burcuhan Burghard Burim Burkard Burkhard Burkhardt Burç Busara Busisiwe Buyrukhan Buşra Bystrík Bálint
+Bárbara Bärbel Béatrice Béla Bénédicte Bérengère Bérénice Börje Börteçin Bøje Børge Büget Bünyamün Büreyre
+Büşranur Bănel Bērends Bērtulis Błażej Břetislav Cabir Caetana Cagak Cager Cahal Cahir Cahya Cahyadi
+Cahyanto Cahyo Cahyono Cailin Cailum Caio Cait Caitlin Caitlyn Caitriona Caius Cajsa Caket Cakrabirawa
+Cakrabuana Cakrajiya Cakrawala Cakrawangsa Calcedonio Caleb Calebe Calista Calisto Calixta Calixto Callan
+Callum Calogero Calum Calvin Camelia Cameron Camil Camila Camilla Camille Camillo Camillus Camilo Campbell
+Campo Canan Canberk Candace Candela Candelaria Candelario Candelas Candeniz Candice Candra Candrakanta
+Canfeza Cangür Canice Cannur Canseven Cansin Cantemir Cantez Canur Caoilfhionn Caoimhe Caoimhin Caolain
+Caolan Caomhan Capa Capucine Cara Caragh Caraka Caren Caridad Carin Carina Carine Carita Carl Carl-Heinz
+Carl-Johan Carla Carlijn Carlito Carlo Carlos Carlota Carlotta Carly Carmel Carmela Carmelita Carmelo Carmen
+Carmenza Carmina Carminho Carol Carola Carole Carolien Carolin Carolina Caroline Carolyn Carrie Carsten
+Carter Carub Cas Casandra Casemiro Casey Casian Casiana Caspar Casper Cassandra Cassidy Cassie Catalina
+Catarina Caterina Cathal Catharina Catherina Catherine Catheriona Cathleen Cathrin Cathrina Cathrine
+Cathriona Cathy Catia Catinca Cato Catrin Catrina Catrine Catrinel Catriona Catur Caturangga Cauã Cauê Cavit
+Cawisadi Cawisono Cawuk Cayadi Cayetana Cayetano Cazimir Ceara Cebesoy Cebrián Cecelia Cecep Cecil Cecile
+Cecilia Cecilie Cecilija Cecilio Cecília Cedide Cedric Cedrin Ceferino Celal Celene Celestina Celestino
+Celia Celilay Celina Celine Celso Cem Cemal Cemalettin Cemani Cemeti Cemil Cemiyle Cemplunk Cenan Cengiz
+Cengkal Cengkir Centa Cerasela Cercis Cesar Cesare Cetin Cevale Cevheri Ceyhun Ceylin Cezar Cezara Cezary
+Cezayir Chaaya Chad Chaitaly Chaitanya Chakradev Chakradhar Chakrika Chaman Chameli Champak Chanakya
+Chanchal Chandani Chandra Chandran Chandresh Chaniya Chantal Chantel Chantelle Charan Charis Charita
+Charlene Charles Charlie Charline Charlott Charlotta Charlotte Charly Charmaine Charo Charvi Chasmum
+Chatresh Chatura Chausiki Chavvi Che Chelo Chelsea Chelsey Chema Cherie Cherith Cheryl Cheusi Cheyenne
+Chiara Chipukizi Chita Chloe Chloé Chloë Chris Christa Christa-Maria Christel Christelle Christer Christiaan
+Christian Christiana Christiane Christianne Christie Christin Christina Christine Christl Christof
+Christofer Christoffer Christoph Christophe Christopher Christos Christy Chucho Chuki Chus Chuy Cian Cianan
+Ciaobella Ciara Ciaran Ciarrai Cici Cielo Cihan Cihandide Cilli Cillian Cilly Cindoruk Cindy Cinta Cinthia
+Cintia Cinzia Ciprian Cipriana Cipriano Ciriaco Ciril Cirillo Cirino Cirkeline Ciro Ciríaco Citlali Citra
+Claas Claes Clair Claire Claire-Lise Clara Clare Clarence Clarice Clarisa Clarissa Clarisse Clark Clas
+Claude Claudette Claudia Claudine Claudio Claudiu Claudius Claudy Claus Claus-Dieter Claus-Peter Clavs
+Clayton Clelia Clemencia Clemens Clemente Clementina Cleopatra Cleto Clifford Clinton Cliodhna Cliona Clive
+Clodagh Cloe Clotilde Cloé Cláudia Cláudio Cläre Clémentine Clímaco Codie Codin Codrin Codrina Codruț
+Codruța Cody Cohen Cole Coleman Colette Colin Coline Collette Collin Colm Colman Colton Coluccio Colum
+Columba Conal Conall Conan Concepción Concepta Concetta Concha Conchita Conchur Conleth Connell Connie
+Connor Conny Conor Conrad Conrado Constantin Constantina Constanza Constanze Constança Constanța Consuela
+Consuelo Cora Coralia Coralie Coraline Cordula Corentin Corey Corina Corine Corinna Corinne Coriolano Cormac
+Cormack Cornel Cornelia Cornelio Cornelis Corneliu Cornelius Corrado Corrie Corsin Cortney Corvin Cory
+Cosima Cosimo Cosme Cosmin Cosmina Costache Costantino Costanzo Costel Costin Courteney Courtney Coşkun
+Craig Crenguța Crescencia Crin Crina Cristal Cristea Cristhian Cristian Cristiana Cristiano Cristina
+Cristobal Cristofor Cristóbal Cruz Csaba Csilla Csongor Ctibor Ctirad Cuheyna Cuman Curdin Curro Curtis
+Custodia Custodio Cvetka Cvetko Cynthia Cyprian Cyprián Cyriel Cyril Cyrill Cyrille Czeslaw Cándida Cándido
+Cátia Cäcilia Cäcilie Cécile Cédric Célestin Célestine Célia Célina Céline César Cüneyit Călin Cătălin
+Cătălina Daan Dace Dacian Daciana Dacin Dadap Dadi Dafina Dafne Dag Dagel Dagmar Dagmara Dagny Dagobert
+Dagoberto Dahiana Dai Daiana Daiga Daina Dainess Dainis Dainius Daire Dairine Dairo Dajana Dakota Daksh
+Daksha Dakshesh Dalaja Dalan Dalbir Dale Dalia Dalibor Dalila Dalili Dalima Daliman Dalimin Daliono Dalkılıç
+Dalton Damar Damaris Damian Damiano Damien Damife Damijan Damini Damir Damián Damjan Damjana Damlanur Damon
+Damu Damyanti Dan Dana Danang Dani Danica Daniel Daniela Daniele Danielius Daniella Danielle Daniels Danijel
+Danijela Danilo Danique Daniswara Danièle Daniël Danna Danny Dante Danu Danuja Danuta Danuše Dany Danış
+Daphne Daphné Dara Daragh Darcy Dardan Daren Daria Dariana Dariati Darija Darijan Darika Darimin Darin
+Darina Darinka Dario Darius Dariusz Darja Darko Darlene Darmaji Darman Darmana Darmanto Darpan Darragh
+Darran Darrell Darren Darrin Darryl Darryn Darsh Darsirah Dartono Daru Daruna Darwin Dary Daryani Daryl
+Darío Dasa Daudi Dave Davi David Davida Davide Davin Davnet Davor Davorin Davy Dawid Dayamai Dayana Dayar
+Dayita Dayna Dağistan Deaglan Dean Deane Deanna Dearbhail Dearbhaile Dearbhla Debbie Debby Debora Deborah
+Deborrah Debra Decebal Declan Deepa Deha Deiby Deicy Deidre Deirbhile Deirdre Deisy Deividas Dejan Del
+Delfina Delfino Delia Delil Delphine Demeter Demetra Demetrio Demi Demi-Lee Demi-Leigh Demilade Demirbüken
+Demiriz Demirok Demiryürek Denis Denisa Denise Deniz Denizalp Denkel Dennis Denny Dereck Derek Derick Derkay
+Derly Dermot Dermott Derval Dervilla Dervla Derya Deryanur Desiderio Desmond Despina Detlef Detlev Dev
+Devansh Devi Devika Devin Deviner Devon Dewi Dex Deyanira Dezider Dezső Değer Değmeer Dhriti Dhruv Diah Dian
+Diana Diane Diann Dianne Diar Diarmaid Diarmuid Dida Didier Didina Diederik Diedrich Diego Dierk Diethard
+Diethelm Diether Dietlind Dietlinde Dietmar Dietrich Digdaya Dijana Diken Dilara Dilcan Dilder Dilfeza
+Dilhuş Dillon Dilsitan Dilşat Dimas Dimaz Dimitri Dimitrina Dimitrios Dina Dincer Dinda Dinis Dino Dinu
+Dinçkol Dinçsü Diogo Dion Dionigi Dionisia Dionisio Dionne Dionýz Dipa Dipta Dirican Dirja Dirlik Dita
+Ditmar Ditte Dittmar Divya Diya Diána Diāna Dmitri Dobromila Dobroslav Dobroslava Dochia Dogan Doina Dolores
+Dolun Dom Domagoj Domantas Domas Domen Domenic Domenica Domenico Domhnall Dominga Domingo Domingos Dominic
+Dominick Dominik Dominika Dominyka Dominykas Domitila Domnica Don Dona Donagh Donal Donald Donat Donata
+Donatas Donatella Donatello Donato Donna Donnacha Donncha Dono Donough Donovan Dora Doreen Dorel Dorian
+Doriana Dorien Dorin Dorina Dorine Dorinel Doris Dorit Dorita Dorle Dorli Dorota Dorotea Doroteja Dorothe
+Dorothea Dorothee Dorothy Dorothée Dorottya Dorte Dorthe Doru Dorukhan Douglas Dovilė Dovydas Doyinsola
+Doğanalp Doğannur Doğanşah Doğuhan Draga Dragan Dragana Dragica Drago Dragoș Dragutin Drahomír Drahomíra
+Drahoslav Drahoslava Drajat Dražen Drilon Drita Driton Duane Duarte Dubán Ducu Duha Duilio Duje Dulce Duma
+Dumisani Dumisile Dumitra Dumitrana Dumitru Duncan Dunia Dunja Duracan Durante Durdali Durgadin Durmuşali
+Durodola Dursadiye Dursun Duruk Duruöz Dusan Dustin Duuk Duván Duyguhan Dušan Dušanka Dwayne Dwi Dylan
+Dylano Dymphna Dympna Dzidra Dzintars Dzintra Dániel Dávid Dáša Débora Déborah Dénes Dóra Dölensoy Döner
+Dörte Dörthe Dündaralp Dürrüşehvar Dārta Dāvis Eadaoin Eamon Eamonn Eanna Eavan Eba Ebba Ebbe Eberhard
+Eberhardt Ebuakil Ecaterina Ecegül Ecemiş Eckard Eckart Eckehard Eckhard Eckhardt Eckhart Ecrin Eda Edaviye
+Edda Eddie Edel Edelbert Edelgard Edelmira Edelmiro Edeltraud Edeltraut Edeltrud Eden Eder Edgar Edgaras
+Edgard Edgardo Edgars Edgübay Edhitha Edi Edier Edilberto Edilma Edilson Edin Edina Edinson Edison Edisson
+Edita Edith Editha Edmond Edmund Edmundo Edmunds Edna Edoardo Edon Edona Edouard Edu Eduar Eduard Eduarda
+Eduardo Eduards Edvard Edvardas Edvin Edvinas Edvīns Edwar Edward Edwin Edwina Edīte Eelis Eemeli Eemil
+Eerik Eero Eesha Eetu Eeva Efe Efil Eflâtun Efrain Efraín Efrén Efser Eftimia Eftimie Ega Egbert Egenur
+Eggert Egidijus Egil Egils Eglė Egon Egzon Egzona Ehrenfried Ehrentraud Ehrhard Eidvilė Eija Eila Eileen
+Eilis Eilish Eimantas Eimear Eimer Eimhear Einar Einari Einer Eino Eira Eiravati Eirik Eitel Eithne Eivind
+Eivor Eja Eka Ekaja Ekalinga Ekani Ekansh Ekanta Ekantika Ekapad Ekaraj Ekaterina Ekbal Ekber Ekiya Ekkehard
+Ekkehart Ekmel Eko Ekrem Ekta Ekundayo Ekundu Ela Eladio Elaine Elamiye Elba Elcy Elda Elea Eleanor Eleanora
+Elemér Elena Eleni Elenore Eleonor Eleonora Eleonore Eleonóra Eleuterio Elfi Elfie Elfriede Elgin Elhan Eli
+Elia Eliakimu Eliana Eliane Elias Elie Eliecer Elien Elif Elifnur Eligia Eligio Eliisa Elijah Elin Elina
+Eline Elinor Elio Eliot Eliott Elis Elisa Elisabet Elisabeta Elisabete Elisabeth Elisabetha Elisabetta
+Elisaveta Elise Eliseo Elisha Elita Eliza Elizabeta Elizabete Elizabeth Elize Eliáš Eliška Elke Elkin Ella
+Elladio Ellen Elli Ellie Ellinor Elliot Elliott Elly Elma Elmar Elmer Elmeri Elmo Elmārs Elna Elnur Eloah
+Elodia Elodie Elof Eloisa Eloise Elon Elona Eloy Eloá Eloísa Eloïse Elpidio Els Elsa Elsbeth Elsebeth Elsie
+Elsy Elton Eluh Elva Elvan Elver Elvia Elvin Elvina Elvira Elvis Elvy Elvíra Elvīra Elwira Elyas Elza
+Elzbieta Eléa Eléna Eléonore Elías Elöve Elīna Elżbieta Ema Emal Eman Emanoil Emanuel Emanuela Emanuele
+Emanuella Emanuelly Emanuil Emas Embuh Emelie Emelina Emeline Emely Emelyne Emer Emerson Emese Emiel Emigdio
+Emil Emilce Emile Emilia Emilian Emiliana Emiliano Emilie Emilien Emilija Emilio Emilis Emilly Emilse Emily
+Emin Emina Emine Emiro Emirşan Emiş Emma Emma-Louise Emmanuel Emmanuelle Emmerich Emmet Emmett Emmi Emmy
+Emong Emperatriz Empluk Emre Emrullah Emy Emília Emīlija Emīls Enar Encarna Encarnacion Encarnación
+Encarnita Enda Endah Endra Endre Endrit Ene Enea Enes Enfes Engelbert Engin Enginiz Engla Enikő Eniola Enis
+Enith Enna Ennio Enno Enrico Enrika Enrique Ensar Ensari Ensio Enteng Enver Enya Enzi Enzio Enzo Eoghan Eoin
+Epifanio Eral Eraldo Erasmo Eraycan Erbay Erbil Ercan Ercihan Erdal Erdemer Erdibay Erdmute Erdogan Erdursun
+Erem Eren Erenalp Erensoy Ergener Erginel Ergönül Ergül Ergün Erhard Erhardt Eric Erica Erich Erick Erik
+Erika Erikas Erin Erina Erinçer Erion Eriş Erkan Erkinel Erkki Erksoy Erkılıç Erland Erling Ermanis Ermanno
+Ermenegildo Ermes Ermutlu Erna Ernest Ernestas Ernestine Ernesto Ernests Ernst Ernst-August Ernst-Dieter
+Ernst-Otto Ernő Erol Eroğul Ersel Erseç Ertan Erten Ertuncay Ertün Ervaniye Ervin Ervín Erwan Erwin Eryk
+Eryn Eryıldız Erzsébet Eröz Erşat Esa Esben Esenbay Esengün Esentürk Eshana Esila Eskil Eskinalp Esko Esma
+Esmanperi Esmarelda Esmee Esmeralda Esmée Esna Esneider Esparta Espartaco Espen Esperanza Espiridión Esra
+Essi Esteban Estefanía Estela Estella Estelle Estera Esteri Esther Estiawan Estiono Estiven Estrella Esupofo
+Eszter Etela Etelka Etelvina Ethan Ethel Ethna Ethne Etienne Etta Ettore Euan Eufrosina Eugen Eugene Eugenia
+Eugenie Eugenio Eugène Eugénia Eugénie Eulalia Eulália Eunan Eunice Eunika Eusebia Eusebio Eusebiu Eustaquio
+Eustațiu Eutimio Eutropio Eva Eva-Lena Eva-Maria Eva-Marie Evald Evaldas Evamaria Evan Evance Evangelia
+Evangelina Evangelista Evangelos Evanghelina Evaristo Evcimen Evde Evelia Evelien Eveliina Evelin Evelina
+Eveline Evelio Evelyn Evelyne Evelína Evert Evi Evie Evija Evita Evrim Evrimer Evy Ewa Ewald Ewan Ewatomi
+Ewelina Eyyüp Ezequiel Ezgin Ezgütekin Ezio Ezra Eşim Eşref Faas Faber Fabia Fabian Fabiana Fabien Fabienne
+Fabio Fabiola Fabián Fabiënne Fabrice Fabricio Fabrizia Fabrizio Fadekemi Faderera Fadil Fadile Fadime
+Fadıla Fahari Fahrullah Fainche Faisa Faizah Faize Falak Falan Falguni Falk Falko Fami Fanaka Fanni Faqid
+Farah Faraj Faraja Faras Farhan Farhiya Farhunnisa Farid Farijika Fariq Faris Faruk Fathonah Fatigül Fatih
+Fatiha Fatima Fatime Fatinur Fatma Fatmanur Fatmir Fatmire Faton Faustas Faustino Fausto Fay Faye Fayize
+Fazul Feargal Fearghal Febe Febi Fedde Fedele Feden Federica Federico Federigo Fedor Fehim Fehintola Fehmiye
+Felice Felicia Feliciana Feliciano Felicidad Felicitas Feliks Felipa Felipe Felisa Felix Felizitas Femke
+Fenna Fenne Fenni Ferahdiba Ferat Feraye Ferdi Ferdinand Ferdinando Feremez Ferenc Fergal Fergus Ferhan
+Ferihan Ferinaz Fermuta Fermín Fernand Fernanda Fernande Fernando Ferney Ferre Fersan Feryas Ferzi Fetullah
+Feyha Feyruz Feyzin Feza Fiachra Fiamma Fibikemi Fidaye Fidel Fidela Fidelma Fien Fiene Fikayomi Fildan
+Filip Filipa Filipe Filippa Filippo Filit Filiz Filofteia Filomena Filoména Finbar Finbarr Finian Finn
+Finola Fintan Fiodor Fiona Fionan Fionna Fionntan Fionnuala Fionnula Fiorenzo Fiorino Firdevis Fisnik Fitan
+Fitim Fitnat Fito Fitore Fitria Fitriani Fiyaz Flamur Flannan Flavia Flavie Flavio Flaviu Flemming Fletcher
+Fleur Floare Floarea Floortje Flor Flore Florea Florencia Florencio Florent Florentin Florentina Florentine
+Florentino Florența Florian Floriana Floriane Florica Florim Florina Florinda Florine Floris Florián Flurin
+Flurina Flynn Folashade Folke Folker Folkert Folu Fortunata Fortunato Frado Fran Franca Frances Francesca
+Francesco Franci Francia Francine Francis Francisc Francisca Francisco Franciscus Franciska Franciszek
+Franck Franco Francoise Francy Franjo Frank Frank-Michael Frank-Peter Franka Frankie Franklin Franky Frans
+František Františka Franz Franz-Josef Franz-Peter Franz-Xaver Franziska François François-Xavier Françoise
+Frančišek Fraser Frauke Frazer Fred Freda Freddy Frede Frederic Frederick Frederico Frederik Frederika
+Frederike Frederikke Frederique Fredi Fredo Fredric Fredrik Fredrika Fredy Freia Freja Freya Fricis Frida
+Fridolin Fridrich Frieda Friedbert Friedemann Frieder Friedericke Friederike Friedhelm Friedhilde Friedhold
+Friedl Friedlinde Friedo Friedrich Friedrich-Karl Friedrich-Wilhelm Frithjof Fritz Frode Frusina Fryderyk
+Frédéric Frédérique Fulgencio Fulvio Fuma Fuzuli Fynn Fábio Fátima Félix Fügen Gabel Gabi Gabin Gabino Gabor
+Gabriel Gabriela Gabriele Gabrielius Gabriella Gabrielle Gabrielly Gabriël Gaby Gada Gadang Gading Gaduh
+Gael Gaetano Gagan Gaia Gaida Gaiman Gaja Galak Galang Galar Galasso Galih Galina Galiono Galip Gallego Galo
+Galuh Galur Gaman Gamani Gamanto Gambira Gamblang Ganda Gandewa Gandi Ganep Ganga Gangsa Gangsar Gani
+Ganimete Ganiye Ganjaran Gantar Gara Garan Garang Garda Garech Gareth Garima Garreth Garrett Garry Garvan
+Gary Gaspar Gaspard Gaspare Gasti Gaston Gastone Gastón Gatis Gatot Gatra Gaurang Gaurangi Gaurav Gauri
+Gaurika Gautam Gautami Gauthier Gavan Gavin Gawati Gayathri Gaylene Gazel Gazmend Gaël Gaëlle Gaëtan Gašpar
+Gbadebo Gbolahan Gbowoade Geanina Gearoid Gebhard Gediminas Geert Geetika Geir Gejza Gelengül Gelsomina Gelu
+Gema Gemma Genaro Gencaslan Genevieve Geneviève Gennaro Genovefa Genoveva Genta Gençay Gențiana Geoffrey
+Geoffroy Georg George Georgel Georges Georgeta Georgette Georgia Georgian Georgiana Georgina Georgine
+Georgios Geovanny Gerald Geraldine Geraldo Gerard Gerarda Gerardine Gerardo Gerardus Geray Gerd Gerda Gerdi
+Gereon Gerfried Gergely Gergő Gerhard Gerhardt Gerhart Gerhild Gerlind Gerlinde Germaine German Germana
+Germán Gernot Gero Gerold Gerolf Geronimo Gerrard Gerrit Gerry Gerson Gert Gerta Gerti Gertraud Gertraude
+Gertraut Gertrud Gertrude Gertrudis Gertrúda Gervasio Gerwin Gerónimo Gesa Gesche Gesine Geta Gethera Geza
+Ghaliyati Ghani Ghenadie Gheorghe Gheorghiță Gherghina Ghislain Ghislaine Ghiță Giacinto Giacobbe Giacomo
+Giada Giampaolo Giampiero Gian Gian-Luca Giancarlo Gianfrancesco Gianfranco Gianina Gianluca Gianluigi
+Gianmarco Gianna Gianni Gianpaolo Gianpietro Gicu Gică Giedrius Giedrė Giel Giesela Gijs Gil Gilang Gilberte
+Gilberto Gilda Gildardo Giles Gilles Gillian Gillis Gilma Gilman Gina Ginette Gino Gintarė Ginyas Gioacchino
+Gioachino Gioele Gioffre Gioia Gion Gionata Giorgia Giorgian Giorgiana Giorgio Giosuè Giovanna Giovanni
+Giovanny Girik Girindra Girish Girolamo Gisa Gisbert Gisela Gislinde Gisèle Gitta Gitte Giulia Giuliana
+Giuliano Giulietta Giulio Giuseppa Giuseppe Giuseppina Giustino Giz Gizela Gizella Gladis Gladys Glauco Glen
+Glenda Glenn Glenys Gloria Goda Godelieva Godelieve Godofredo Goffredo Goma Goncafer Gonzalo Gonçalo Gopal
+Goran Gorazd Gordan Gordana Gordon Gorm Gottfrid Gottfried Gotthard Gotthilf Gotthold Gottlieb Gottlob Goyo
+Gracia Graciana Graciano Graciela Graeme Graham Grainne Grania Grayson Grazia Graziano Graziella Grazyna
+Grațian Grațiana Grațiela Greca Greco Greg Grega Greger Gregg Gregor Gregorian Gregorio Gregory Greta
+Gretchen Grete Gretel Grethe Gretl Gretta Griet Grieta Grigore Griselda Gro Grzegorz Grégoire Grégory Gréta
+Grēta Guadalupe Guarino Gudrun Gudula Guenter Guenther Guglielmo Gugu Gugulethu Guido Guilherme Guillaume
+Guillermina Guillermo Guiomar Guiseppe Gun-Britt Gunar Gunbir Gunborg Gunda Gundel Gundhild Gundi Gundolf
+Gundula Guneet Gunhild Gunilla Gunita Gunn Gunnar Gunnel Gunta Guntars Gunter Gunther Guntis Guntram Gunvor
+Gunārs Gurli Gustaaf Gustaf Gustas Gustav Gustave Gustavo Gustaw Gusti Gustáv Gusztáv Guus Guusje Guy Gwen
+Gwenaëlle Gwendolen Gwendoline Gwendolyn Gyda Gytis Gytė Gyula Gyöngyi György Györgyi Győző Gzim Gábor
+Gérald Géraldine Gérard Géza Gök Gökay Gökbudun Göken Gökhan Göknur Gökperi Göksev Gökten Gökçe Gökçebalan
+Gökçil Göli Gönen Gönül Göran Görgünay Görklü Görsev Gösta Göte Götz Gözel Gözem Gücal Gül Gülay Gülağa
+Gülbani Gülbeyan Gülbiye Gülcegün Güldam Gülder Güldünya Gülel Gülenay Güler Gülev Güleğen Gülfari Gülfeza
+Gülgen Gülgüzel Gülhisar Gülinaz Gülkadın Güllühan Gülmisal Gülnaziye Gülper Gülsalın Gülselin Gülsen
+Gülseren Gülsevil Gülsiye Gülsü Gülten Gülter Gülzadiye Gülçe Gülözge Gülüs Gülşa Gülşahin Gülşeref
+Gümüştekin Günar Günaydin Günden Gündüzalp Günebakan Güneri Güngördü Güngören Günkurt Günsel Günser Günter
+Günther Günver Günşen Gürarda Gürcüye Gürelcem Gürsal Gürten Güverçin Güzey Güçal Güçlüer Güçyeter Habibe
+Haciali Hacile Hadassa Hadi Hadithi Hadrey Hadrien Hafshah Hafıza Hagen Haiba Hailey Hairyanto Hajnalka Hajo
+Hakan Hakikat Halenur Haley Halidun Halil Halim Halima Halina Halisi Haliye Haluk Hami Hamid Hamima Hamis
+Hamish Hamiyet Hampus Hamsini Hamza Hamzah Hana Hanbiken Hanedan Hani Hanife Hanim Hanja Hanna Hannah
+Hannchen Hanne Hanne-Lore Hannele Hannelore Hannes Hanni Hanno Hanns Hannu Hanny Hanora Hans Hans-Adolf
+Hans-Albert Hans-Bernd Hans-Christian Hans-Detlef Hans-Dieter Hans-Dietrich Hans-Eberhard Hans-Erich
+Hans-Friedrich Hans-Georg Hans-Gerd Hans-Gerhard Hans-Günter Hans-Günther Hans-Heinrich Hans-Helmut
+Hans-Henning Hans-Herbert Hans-Hermann Hans-Hinrich Hans-Joachim Hans-Jochen Hans-Josef Hans-Jörg
+Hans-Jürgen Hans-Karl Hans-Ludwig Hans-Martin Hans-Michael Hans-Otto Hans-Peter Hans-Rainer Hans-Rudolf
+Hans-Theo Hans-Ulrich Hans-Uwe Hans-Walter Hans-Werner Hans-Wilhelm Hans-Willi Hans-Wolfgang Hansgeorg
+Hansjoachim Hansjörg Hansjürg Hansjürgen Hanspeter Hansruedi Hanss Hansueli Hansultan Haralamb Haralambie
+Harald Harambee Harbinaz Hardana Hardi Hardik Hari Harijs Harimurti Harinakshi Harini Haris Harish Harita
+Hariz Harja Harjasa Harjaya Harjo Harley Harol Harold Haroldo Harper Harri Harriet Harrison Harro Harry
+Harsana Harsanto Harsaya Harshil Hartaka Hartana Hartmut Hartmuth Harto Hartwig Harun Harvey Hasan Hasbek
+Hasgül Hashiki Hasim Hasna Hasret Hassan Hasso Hasta Hatem Hatice Hatima Hatin Hava Havali Havse Hawehindi
+Hayali Hayden Haydée Hayel Hayleigh Hayley Hayret Hayrünnisa Hazine Hazrat Hedda Hedi Hedvig Hedviga Hedvika
+Hedwig Hedy Hege Heide Heide-Marie Heidelinde Heidelore Heidemarie Heiderose Heidi Heidrun Heidy Heike
+Heikki Heiko Heimo Heiner Heinfried Heini Heino Heinrich Heinz Heinz-Dieter Heinz-Georg Heinz-Gerd
+Heinz-Günter Heinz-Günther Heinz-Joachim Heinz-Josef Heinz-Jürgen Heinz-Otto Heinz-Peter Heinz-Walter
+Heinz-Werner Heinz-Wilhelm Heinz-Willi Heitor Hekima Hekime Hekmet Helan Heleen Helen Helena Helene Helfried
+Helga Helge Heli Helinä Heliodoro Hella Helle Hellena Hellevi Hellmut Hellmuth Helma Helmar Helmer Helmi
+Helmtrud Helmut Helmuth Heloisa Heloísa Helvi Helén Heléne Helēna Hema Hemal Hemang Hemangini Hemani Hemi
+Hendra Hendri Hendrik Henife Henk Henner Henni Henning Henny Henri Henric Henrich Henricus Henrieta
+Henrietta Henriette Henrik Henrike Henrikki Henriks Henrique Henry Henryk Heracleea Heraclio Herbert
+Herberto Herdis Heribert Heriberto Herlinde Herma Herman Hermanis Hermann Hermann-Josef Hermanni Hermelinda
+Hermenegildo Hermes Hermina Herminia Herminio Hermína Hernando Herney Hernán Herrmann Herta Hertha Heru
+Hervé Herwig Heryanto Hesti Heva Heyvetullah Hezniye Hicham Hidaya Hidde Hidir Hilario Hilary Hilayda Hilda
+Hildburg Hilde Hildegard Hildegart Hildegund Hildegunde Hilding Hilkka Hillary Hillevi Hilma Hilmar Hiltraud
+Hiltrud Himawan Hindal Hinet Hinewai Hinrich Hipólito Hiral Hitesh Hiçsönmez Hjalmar Hjalte Hjördis Hoani
+Hodari Holger Hollie Holm Homero Honora Honoré Horacio Horațiu Horea Horia Horst Horst-Dieter Horst-Günter
+Horst-Peter Hortense Hortensia Hortenzia Horymír Howard Hoşkadem Hredhaan Hritik Hrvoje Huban Hubert
+Hubertine Hubertus Hudavent Hudson Hugh Hugo Hugues Huguette Huia Hulda Humaira Humaiya Humberto Hunalp
+Hunor Hurican Hurşide Hussein Huzuri Hynek Håkan Håkon Håvard Héloïse Hélène Hüda Hükümdar Hülya Hümeyra
+Hürdoğan Hürmet Hüryaşar Hürüyet Hüseyin Hüsmen Hüsnühâl Hıfzullah Iacob Iain Ian Iancu Ianis Iara Iasmina
+Iben Ibeth Ibidapo Ibironke Ibolya Ibrahim Ibrani Ibun Ibán Ica Icha Ida Ide Idika Idriz Idun Idık Ieva Ifa
+Ige Ignace Ignacia Ignacio Ignacy Ignas Ignatz Ignaz Ignazio Ignác Ignė Igor Igors Ihaia Ihsan Iida Iiris
+Iisakki Ijaya Ika Ikbal Ikeoluwa Iker Ikhsan Ikin Ikshita Ilari Ilaria Ilarie Ilarion Ildefonso Ildiko
+Ildikó Ildız Ileana Ilenia Ilga Ilgı Ilhan Ilias Ilie Ilija Ilinca Ilir Ilja Ilka Ilkka Ilmari Ilmārs Ilona
+Ilonka Ilsa Ilse Ilyas Ilze Imane Imants Imany Imara Imaran Imelda Imer Imke Immo Imogen Imran Imre Imrich
+Ina Inaya Indah Indali Indi India Indie Indira Indra Indrajit Indrek Indriķis Indrė Indy Ine Ines Inese
+Ineta Inez Ing-Britt Ing-Marie Inga Inga-Britt Inga-Lill Ingalill Ingbert Inge Ingeborg Ingeburg Ingegerd
+Ingegärd Ingela Ingelise Ingelore Ingemar Inger Ingetraud Ingetraut Ingmar Ingo Ingolf Ingrid Ingrida
+Ingried Ingrīda Inguna Ingvar Inioluwa Inka Inken Inkeri Inmaculada Inna Inocencio Inocențiu Insa Inta Intan
+Inès Inés Inês Ināra Ioan Ioana Ioanina Ioannis Iolanda Iona Ionel Ionela Ionelia Ionică Ionuț Iosefina
+Iosif Ippazio Ira Irena Irene Iretioluwa Irfan Iriana Iridenta Irina Irinel Irja Irma Irmantas Irmela Irmeli
+Irmengard Irmgard Irmhild Irmi Irmingard Irmtraud Irmtraut Irmtrud Irnanto Irsad Irwan Irya Iryna Irène Irén
+Iréne Irēna Irıs Isa Isaac Isabel Isabela Isabell Isabella Isabelle Isabelly Isac Isadora Isaiah Isak
+Isaline Isaque Isaura Isaya Isaías Ise Iseoluwa Isha Ishaan Ishani Ishanvi Ishita Ishola Ishwar Isidor
+Isidora Isidoro Isidro Isis Isla Ismael Ismail Ismaël Ismet Ismo Ismık Isobel Isolde Israel Issack Istvan
+István Ita Itanya Ituri Itzel Itziar Iulia Iulian Iuliana Iuliu Iurie Iustin Iustina Iustinian Ivan Ivana
+Ivanka Ivano Ivar Ivars Iver Iveta Ivica Ivka Ivo Ivona Ivonne Ivor Iván Iwan Iwo Iwona Iyabode Iyadunni
+Izabela Izabelė Ize Izidor Iztok Iľja Işin Işıkay Işıman Işın Jaak Jaakko Jaan Jaana Jaanus Jabal Jabulani
+Jacek Jacinta Jacintha Jacinto Jack Jackeline Jackie Jackson Jacky Jaclyn Jacob Jacobine Jacobo Jacobus
+Jacopo Jacqueline Jacques Jader Jadranka Jadwiga Jael Jaeman Jafet Jaga Jagapati Jagaraga Jagat Jagdish
+Jagrati Jagvi Jahi Jai Jaider Jaiman Jaime Jair Jairaj Jairo Jais Jaka Jake Jakob Jakobs Jakov Jakub Jalia
+Jalmari Jalsa Jamal Jamalia James Jamie Jamie-Lee Jamie-Leigh Jamil Jamila Jan-Erik Jan-Olof Jan-Peter
+Jan-Åke Jana Janaki Janani Jane Janet Janeta Janeth Janett Janette Janez Jangwa Jani Janic Janice Janick
+Janik Janin Janina Janine Janis Janja Jankat Janko Jann Janna Janne Janneth Janni Jannie Jannik Jannis Jano
+Janos Janosch Januja Janus Janusz Janya Jaqueline Jara Jared Jari Jarkko Jarl Jarlath Jarleth Jarmila Jarmo
+Jarne Jarno Jarolím Jaromír Jaromíra Jaron Jaroslav Jaroslava Jaroslaw Jarrod Jaruthip Jarwa Jarwadi Jarwi
+Jasin Jasiri Jasmani Jasmijn Jasmin Jasmina Jasminka Jasmit Jasna Jason Jaswadi Jati Jatin Jatmiko Javi
+Javier Javiera Jaxon Jaya Jayadi Jayda Jayde Jayden Jayeng Jaylinn Jayne Jayson Jazmín Jaël Jean
+Jean-Baptiste Jean-Charles Jean-Christophe Jean-Claude Jean-François Jean-Jacques Jean-Louis Jean-Luc
+Jean-Marc Jean-Marie Jean-Michel Jean-Paul Jean-Philippe Jean-Pierre Jean-Pol Jean-Yves Jeana Jeanette
+Jeanine Jeanne Jeannette Jeannine Jeet Jeevika Jef Jeferson Jeff Jefferson Jeffery Jeffrey Jefri Jeison
+Jeisson Jekaterina Jelani Jele Jelena Jelita Jelka Jelle Jelte Jemma Jena Jenaro Jenel Jenifer Jenna Jenni
+Jennie Jennifer Jenny Jens Jens-Peter Jens-Uwe Jente Jenő Jeppe Jere Jeremi Jeremiah Jeremias Jeremy
+Jeremías Jerguš Jerica Jerker Jermaine Jermiah Jernej Jerneja Jeroen Jerome Jerry Jerson Jerzy Jerónimo
+Jerôme Jesper Jesse Jessica Jessie Jessika Jessy Jesus Jesusa Jesús Jetmir Jeton Jevgeni Jezups Jhalak Jhan
+Jhoan Jhoana Jhon Jhonatan Jhonny Jhony Jil Jill Jillian Jim Jimena Jimmie Jina Jinawi Jindra Jindřich
+Jindřiška Jinthe Jip Jiri Jitka Jiřina Jiří Joachim Joacim Joakim Joan Joana Joann Joanna Joanne Joannes
+Joao Joaquim Joaquina Joaquín Jobst Jocelyn Jocelyne Jochem Jochen Jodi Jodie Jody Joe Joel Joelle Joep
+Joerg Joeri Joey Joffrey Johan Johana Johann Johanna Johanne Johannes Johans John Johnathan Johnnie Johnny
+Johny Joko Jokūbas Jolana Jolanda Jolanta Jolanthe Jolene Jolie Jolien Jolijn Joline Jolán Jon Jona Jonah
+Jonas Jonatan Jonathan Jonathon Joni Jonna Jonny Jono Jonás Jonáš Joona Joonas Joonatan Joost Joppe Joran
+Jordan Jordana Jordi Jordon Jordy Jordán Joren Jorge Joris Jorja Jorma Jorn Jort Jorunn Jorūnė Jos Jose
+Josef Josefa Josefiina Josefin Josefina Josefine Josep Joseph Josepha Josephina Josephine Josephus Josette
+Joshua Josiah Josiane Josianne Josip Josipa Joso Josse Jost Josua Josué José Josée Joséphine Jouko Jouni
+Jovan Jovana Jovita Joyce Jozef Jozefína Jozo João Joël Joëlle Joško Jožef Jožefa Jožica Jua Juan Juana
+Juanita Juanito Jude Judit Judita Judith Judy Juergen Juha Juhana Juhani Juho Jukka Jules Juli Julia Julian
+Juliana Juliane Julianna Julie Julie-Anne Julien Juliet Julieta Julieth Juliette Julija Julijana Julio
+Julita Julius Juliusz Julián Jumaane Jumadi Jumari Juna Juni Juozas Juraj Jure Jurgen Jurgita Juri Jurij
+Juris Jurre Jussi Justas Justin Justina Justinas Justine Justiniani Justus Justyna Justína Jusuf Jutta Juul
+Juulia Juuso Juwon Jyoti Jyrki Jytte János Jázmin Jérémy Jérôme Jéssica Józef József Jörg Jörg-Peter Jörgen
+Jörn Jørgen Júlia Július Jürg Jürgen Jüri Jānis Jāzeps Jēkabs Jēkaubs Jędrzej Jūla Jūle Jūlija Jūlijs Kaan
+Kaarina Kaarlo Kaat Kabir Kacper Kacung Kader Kadir Kadri Kadınana Kahir Kahu Kahurangi Kai Kai-Uwe Kaia
+Kaija Kaique Kairav Kaisa Kaitlin Kaitlyn Kaj Kaja Kajen Kajetan Kajsa Kajus Kala Kaleb Kalervo Kalevi
+Kalgay Kalim Kalina Kalle Kalpit Kaltrina Kaluwa Kamal Kamala Kamar Kamaria Kambali Kamidin Kamiel Kamil
+Kamila Kamilly Kamya Kanak Kanda Kandef Kane Kani Kania Kanpulat Kaombwe Kapagan Kara Karabaş Karaca Karaer
+Karakucak Karama Karan Karanbay Karataş Karcan Kardelen Kardi Karel Karen Kari Karim Karima Karimah Kariman
+Karin Karina Karine Karja Karl Karl-August Karl-Dieter Karl-Erik Karl-Ernst Karl-Friedrich Karl-Georg
+Karl-Hans Karl-Heinrich Karl-Heinz Karl-Hermann Karl-Josef Karl-Jürgen Karl-Ludwig Karl-Otto Karl-Peter
+Karl-Werner Karl-Wilhelm Karla Karley Karlfried Karlheinz Karlijn Karlo Karlukhan Karlīna Karman Karmen
+Karna Karol Karola Karolien Karoliina Karolin Karolina Karoline Karolis Karolína Karsa Karsana Karsten Karta
+Kartika Karya Karyn Kashangaki Kashish Kashvi Kasim Kasimir Kasiran Kasiyah Kaskazi Kaspar Kaspars Kasper
+Kastriot Kasusra Kata Katalin Katariina Katarina Katarzyna Katarína Katarīna Katcha Kate Katelijne Katelyn
+Katerina Katerine Kateřina Katharina Katharine Katherin Katherina Katherine Kathi Kathleen Kathrin Kathryn
+Kathy Kati Katia Katica Katie Katie-Louise Katja Katleen Kato Katri Katrien Katriina Katrijn Katrin Katrina
+Katrine Katriona Katrīna Katty Katy Kauko Kauri Kaver Kavurt Kavya Kawaca Kawaya Kay Kay-Uwe Kayagün Kayden
+Kaye Kaygusuz Kayla Kaylee Kayleigh Kayrabay Kayun Kayıt Kazim Kazimierz Kazimír Kaşif Kealan Keano Keanu
+Keegan Keelan Keely Keeva Kefser Keijo Keira Keisha Keith Keji Keld Kelli Kellie Kelly Kelly-Anne
+Kelly-Marie Kelsey Kelvin Kelâmi Kemal Kemba Ken Kenan Kenari Kendra Kenes Kenn Kennet Kenneth Kenny Kent
+Kenter Kenth Kenyangi Kenza Kenzie Kenzo Keri Kerim Kerime Kerman Kerri Kerrie Kerry Kerstin Kerttu Kete
+Kevin Keya Kezban Kezia Khadija Khaled Khalid Khamani Khamisi Khanyisile Khloe Kiaan Kiah Kian Kiandra Kiapo
+Kiara Kiaran Kibafupia Kibar Kibibi Kiburi Kiera Kieran Kiernan Kieron Kifaye Kijana Kijani Kike Kikelomo
+Kiki Kilian Killian Kim Kimberley Kimberly Kimbilio Kimmo Kimya Kinaya Kinga Kingston Kinubi Kiojah Kipenzi
+Kipepeo Kipras Kira Kiramettin Kirby Kiri Kirk Kirsi Kirsten Kirsti Kirstie Kirstin Kirstine Kirsty Kisima
+Kitan Kitti Kiume Kiwara Kiyasi Kjeld Kjell Kjersti Kjetil Klaas Klara Klas Klaudia Klaudie Klaus
+Klaus-Dieter Klaus-Günter Klaus-Jürgen Klaus-Michael Klaus-Peter Klaus-Ulrich Klaus-Werner Klavdija Klavs
+Klemen Klemens Klement Kliment Klothilde Klára Kläre Knud Knut Kobe Kocabaş Koen Koenraad Koko Kolawole
+Koldan Koloman Koncagül Kondo Konguralp Konrad Konradi Konradus Konstantin Konstantinos Konstanty Konstanze
+Konštantín Kopan Kora Koray Korbinian Kordula Korede Kori Korinna Korkmazalp Kornel Kornelia Kornelija
+Kornelius Kornél Kornélia Korugan Kotryna Kotuz Kovu Koçak Koçkan Koşukhan Kreszentia Kreszenz Kriemhild
+Kris Krish Krisha Krishna Krista Kristaps Kristel Kristen Krister Kristers Kristi Kristiaan Kristian
+Kristiane Kristie Kristien Kristiina Kristijan Kristin Kristina Kristine Kristián Kristiāna Kristjan Kristof
+Kristofer Kristoffer Kristopher Krists Kristupas Kristy Kristína Kristóf Kristýna Krisztina Krisztián
+Krisztofer Kritika Krišjānis Krišs Krištof Krystal Krystian Krystyna Kryštof Krzysztof Ksawery Ksenija
+Kuchanua Kuddusi Kujtim Kullervo Kumar Kumral Kuncara Kunibert Kunigunda Kunigunde Kuno Kunthara Kurnia Kurt
+Kurtis Kurunzi Kushtrim Kusiima Kustaa Kusuma Kutay Kutgün Kutun Kvetoslav Kvetoslava Květa Květoslava Kweli
+Kyan Kyano Kyara Kyla Kyle Kylian Kylie Kyllian Kyllikki Kyra Kálmán Károly Kâmil Kâzime Käte Käthe Käthi
+Kåre Kévim Kévin Köker Köktaş Kösemen Kübran Kürşad Kārlis Kęstutis Kılıçbay Kınel Kırat Kırgız Kısmet
+Kıvılcım Kızıl Kızıltunç Laban Labinot Labuh Lacey Lachlan Lada Ladina Ladislau Ladislaus Ladislav Ladislava
+Ladli Laetitia Lage Laika Laila Lailati Laimonis Laini Lajita Lajos Laksana Laksh Lakshit Lakshmi Lala
+Lalita Lalo Laly Lamar Lambert Lamberto Lana Lanang Lance Lando Langalibalele Langgeng Lanjar Lantar Laoise
+Laora Lara Lara-Sophie Laras Larisa Larissa Larry Lars Lars-Erik Lars-Göran Lars-Olof Lars-Åke Lascăr
+Lasmanto Lasmono Lasse Lassi Laswi Laszlo Latasha Latif Latika Latoya Laura Laure Laureano Laureen Lauren
+Laurence Laurens Laurent Laurenz Laurenția Laurențiu Lauretta Lauri Laurian Lauriane Laurin Laurine Lauris
+Laurita Laurits Laurynas Laus Laust Lavanya Lavinia Lavínia Lavīze Lawrence Layla Lazar Lazzaro Lazăr
+Laëtitia Laís Lea-Sophie Leah Leana Leander Leandra Leandro Leanne Leano Leart Ledion Ledün Leela Leen Leena
+Leevi Lega Legawa Leia Leider Leidy Leif Leigh Leila Leire Lejla Leke Lekha Lelia Lembah Lena Lene Leni
+Lenka Lenn Lennard Lennart Lennarth Lennert Lenny Leo Leocadia Leocadio Leokadia Leon Leona Leonard Leonardo
+Leoncio Leone Leonel Leonhard Leoni Leonid Leonie Leonor Leonora Leonore Leons Leontin Leontina Leontīne
+Leopold Leopolda Leopoldina Leopoldine Leopoldo Leordean Leoš Lere Leroy Lerze Lesana Lesia Lesley Leslie
+Leszek Leticia Leticija Letizia Letiția Letícia Levente Levi Levin Levoslav Lewis Lex Leydi Leyla Leyli
+Leyre Lezize Leïla León Lia Liam Lian Liana Liane Lias Libardo Libby Liberto Libia Libni Libor Libuša Libuše
+Liceth Licia Lică Lida Lidia Lidija Lidwina Lidya Lieke Liene Liepa Liesa Liesbet Liesbeth Lieschen Liesel
+Lieselot Lieselotte Lieve Lieven Lieze Ligia Ligita Liisa Lila Lili Lilia Lilian Liliana Liliane Lilija
+Lilijana Lilita Lilja Liljana Lilla Lillemor Lilli Lillian Lilo Lilou Liman Limar Limon Lina Linas Lincoln
+Linda Linde Lindita Lindsay Lindsey Linn Linnea Linnéa Lino Lintang Linus Lio Lioara Lioba Lionel Lipika
+Liridon Liridona Lirim Lisa Lisa-Marie Lisandro Lisanne Lisbet Lisbeth Lise Lise-Lott Lise-Lotte Liselott
+Liselotte Liseth Lisette Lissi Lissy Liv Liva Livia Livio Liviu Liwia Liz Liza Lize Lizete Lizeth Lizz Lizzy
+Ljiljana Ljubica Ljubisa Ljubov Ljudmila Lloyd Lodewijk Lodovico Loek Loes Logan Lohit Loida Lois Loke Lola
+Lolita Lona Londisizwe Londiwe Loni Lonnie Lopa Lora Loraine Lorcan Loredana Lorelei Lorena Lorenz Lorenza
+Lorenzo Loreto Loretta Loretto Lori Lorik Lorin Loris Lorna Lorraine Lothar Lotta Lotte Lotti Lou Louane
+Loui Louie Louis Louisa Louise Louka Louna Lourdes Lourenço Lova Lovis Lovisa Lovre Lovro Lowe Lowie Loyola
+Loïc Loïs Luan Luana Luara Lubomír Luboš Luc Luca Lucas Lucca Luce Lucențiu Lucero Lucette Luchino Lucho
+Lucia Lucian Luciana Luciano Lucie Lucien Lucienne Lucija Lucila Lucile Lucinda Lucio Lucrezia Lucreția
+Lucrețiu Lucy Lucía Ludger Ludivine Ludmila Ludmilla Ludo Ludolf Ludovic Ludovica Ludovico Ludovicus Ludvig
+Ludvik Ludvík Ludwig Ludwina Luděk Luhung Luigi Luigia Luigina Luis Luisa Luise Luisina Luitgard Luiza Lujza
+Luka Lukas Lukasz Luke Lukita Lukman Lukáš Luljeta Luluh Lulut Lulzim Luminița Lumír Luna Lungile Lunna Lupe
+Lupita Lurhur Lutfan Lutfi Lutgarde Lutgardis Lutgart Luthfi Lutz Luuk Luwar Luwes Luyanda Luz Luzia Luzie
+Luzius Luís Luísa Lwandile Lya Lyam Lydia Lydie Lykke Lynda Lyndon Lyndsay Lyndsey Lynette Lynley Lynn Lynne
+Lynnette Lynsey László Lázaro Lâle Lærke Léana Léane Léna Léo Léon Léonard Léonie Léopold Lívia Lúcia Lüfen
+Lütfi Lýdia Lýdie Lăcrămioara Lėja Lība Līga Līna Līza Lūcija Maaike Maanas Maanav Maaria Maarit Maarten
+Maartje Mabel Mac MacKenzie Macarena Macaria Macario Macauley Macide Maciej Mackenzie Macs Madaha Madalena
+Madara Maddalena Maddison Madeleine Madelene Madelief Madeline Madhav Madhavi Madini Madison Madlen Madoa
+Mael Maeva Maeve Mafalda Magali Magaly Magarete Magda Magdalena Magdalene Magdaléna Magdolna Maggie Magne
+Magnus Magret Magrit Mahali Mahdi Mahesa Mahfud Mahi Mahigül Mahika Mahir Mahmoud Mahmud Mahmut Mahnaz
+Mahsun Mahter Mahulena Maia Maicol Maida Maie Maighread Maija Maik Maike Maiken Maimunah Maira Maire Mairead
+Mairin Mairtin Maisha Maite Maitê Maj Maj-Britt Maj-Lis Maja Majani Majella Majken Majvor Makara Makayla
+Makini Maks Maksim Maksimiljan Maksur Maksymilian Maksüde Makunga Makuta Makuu Mala Malachy Malcolm Malea
+Malena Malene Malgorzata Malik Malika Malin Maliza Malle Malou Malte Malthe Malva Malvina Malvína Malwina
+Mamadou Maman Mamen Manaaki Manah Manaia Manan Manawa Manbir Manca Manda Mandla Mandlakhe Mandy Manfred
+Manja Manola Manole Manolo Manon Mansurali Mantas Manthan Mantė Manu Manuel Manuela Manuelita Manuella Manus
+Manya Mara Maraea Maras Marc Marcantonio Marcel Marcela Marcelina Marcelino Marcell Marcella Marcelle
+Marcello Marcelo Marcheta Marcia Marcial Marciano Marcin Marcio Marco Marcos Marcu Marcus Maree Mareen
+Mareike Mareikura Mareile Marek Mareks Maren Marese Marga Margana Margaret Margareta Margarete Margaretha
+Margarethe Margarida Margaritha Margaréta Margaud Margaux Margherita Margit Margita Margitta Margo Margot
+Margoth Margret Margreth Margrethe Margrieta Margrit Margrith Margus Mari Maria-Luise Maria-Theresia Mariadi
+Mariah Mariam Marian Mariana Mariane Marianela Mariangela Mariann Marianna Marianne Mariano Maribel Marica
+Maricela Maricica Maricruz Marie Marie-Ange Marie-Anne Marie-Christine Marie-Claire Marie-Claude
+Marie-France Marie-Françoise Marie-Hélène Marie-Jeanne Marie-José Marie-Laure Marie-Line Marie-Louise
+Marie-Luise Marie-Madeleine Marie-Noëlle Marie-Paule Marie-Pierre Marie-Rose Marie-Sophie Marie-Theres
+Marie-Therese Marie-Thérèse Mariechen Marieke Mariela Mariele Mariella Marielle Marieluise Marietta Mariette
+Marija Marijan Marijana Marijke Marijn Marika Marilena Marilyn Marin Marinela Marinette Marini Marinka
+Marino Marinus Mario Marioara Mariola Marion Marisa Marisela Marisol Marissa Maristela Marit Marita Maritta
+Maritza Marius Mariusz Marián Marja Marja-Leena Marja-Liisa Marjaana Marjan Marjana Marjanca Marjani
+Marjatta Marjeta Marjo Marjorie Marjukka Marjut Markas Marketta Markku Marko Markus Markéta Marleen Marlen
+Marlene Marleny Marlies Marliese Marlis Marlise Marlon Marly Marlyse Marlène Marlén Marnix Maroš Marsito
+Marsudi Marta Martaka Martana Martani Marte Martha Marthe Martijn Martim Martina Martine Martino Martirio
+Martta Martti Martyn Martynas Maruša Marvin Marwata Mary Maryadi Maryam Maryanto Maryline Marylène Maryse
+Marzena Masar Massimiliano Massimo Masume Matas Matea Matei Matej Mateja Mateo Mateus Mateusz Matevž Matheo
+Matheus Mathew Mathias Mathieu Mathijs Mathilda Mathilde Mathis Mathys Mathéo Mati Matias Matic Matija
+Matilda Matilde Matiu Matjaž Mato Matouš Matteo Matthew Matthias Matthieu Matthijs Matthäus Matti Mattia
+Mattias Mattéo Matunda Matyáš Matéo Matías Matúš Matěj Matīss Maua Maud Maude Mauno Maura Maureen Mauri
+Maurice Mauricette Mauricio Maurilio Maurin Maurine Maurits Mauritz Maurizio Mauro Maurus Maurycy Mavuno Max
+Maxence Maxi Maxime Maximiano Maximilian Maximiliano Maximilien Maximilián Maximino Maxine Maxwell Maya
+Mayerly Maynur Mayra Maysa Mayte Mazlum Maël Maëlle Maëlys Maëva Maïté Maşide Maša Maža Mcebisi Mckenzie
+Meabh Meagan Meaghan Mechthild Mechthilde Mechtild Mecide Mecit Meda Medard Medina Medėja Meelis Meera Mees
+Mefarettin Mefharet Megan Megha Meghan Meghana Mehdi Mehdiye Mehmed Mehmet Mehmetzahir Mehrigül Meibh Meik
+Meike Meinhard Meinolf Meinrad Meja Mekhala Mel Melaha Melania Melanie Melba Melchior Melchor Melek Meleknur
+Melichar Melihcan Melikkan Melina Melinda Melisa Melissa Melita Melitta Melker Melle Melvin Melwin Melánia
+Melûl Memili Menfeat Mengi Mengüç Menişan Meral Merba Mercedes Merche Merdi Mereana Meredith Merel Meret
+Merete Merethe Mergim Merijn Merike Merim Merita Merja Merle Merlin Mert Mertel Merva Mervi Mervin Mervyn
+Mery Meryem Meryeme Merzuk Mestur Mesude Mesut Metin Metinkaya Metka Metod Mette Meveddet Mevlüdiye Mevlüt
+Meyhanim Mezide Meşhur Micael Micaela Micah Miceal Micha Michael Michaela Michaele Michail Michal Michala
+Michaël Michał Micheal Micheala Michel Michela Michelangelo Michele Micheletto Micheline Michell Michelle
+Michelotto Michiel Michèle Mick Mickaël Mie Mieke Miel Mieszko Miglė Miguel Miguela Miha Mihael Mihaela
+Mihai Mihail Mihajlo Mihels Mihhail Mihin Mihkel Mihnea Mihrab Mihriye Mihály Miia Miika Mijo Mik Mika
+Mikael Mikaela Mikaere Mikayla Mikels Mikhail Mikkel Mikko Miklós Mikołaj Mikuláš Mila Milada Milagros Milan
+Milana Milay Milda Milena Milica Milka Milla Millie Milo Milorad Milos Miloslav Miloslava Milota Milou Miloš
+Milton Miluše Milán Mimi Mimmi Mimoza Mina Mindaugas Mindy Minenhle Minerva Minibe Minna Minodora Mio Mioara
+Miodrag Mira Mirabela Miran Miranda Miray Mirbadin Mircea Mirco Mirdza Mireia Mireille Mirela Mirella Mireya
+Miriam Miriama Mirian Mirja Mirjam Mirjami Mirjana Mirko Mirlinda Miro Miron Mirona Miroslav Miroslava
+Miroslaw Miroslawa Mirsad Mirta Mirte Mirthe Miruna Miryam Misael Mischa Mishat Mislav Misra Misuli Mitali
+Mitchel Mitchell Mitesh Mitică Mitra Mitruț Mitzy Miyesser Miķelis Miłosz Mkarkara Mladen Mlungisi Mnqobi
+Moa Modesta Modesto Modris Modupe Mofifoluwa Mogens Mohamad Mohamed Mohamedi Mohammad Mohammed Mohini Moira
+Moisés Mojca Mojisola Mojisoluwa Mojmír Mollie Molly Mona Monalisa Monica Monika Monique Monis Monja
+Montserrat Moradeke Morayo Morena Morenike Moreno Morgan Morgane Moritz Morolake Morris Morten Mortimer
+Mosinmileoluwa Mosunmola Motunrayo Moya Moyosore Mrihani Mthokozisi Muarra Mucahit Mufide Mugdha Mugur
+Mugurel Muhamed Muhamet Muhammad Muhammed Muhammet Muharrem Muhima Muhip Muhiye Muhyettin Muireann Mujde
+Mujur Mukbile Muktedir Mulele Mulya Mulyanto Mulyono Mumpuni Muni Murat Muratcan Muriel Murielle Murilo
+Murray Mursinin Mursita Murti Musa Musafet Musaffa Musila Mustafa Mustapha Mustika Mustofa Mutasım Mutia
+Mutluhan Muvaffak Muvahhide Muzaffer Mwamini Mwasaa Mwezi Mya Myles Myra Myriam Myrta Myrtha Myrthe Mzamo
+Márcio Mário Márta Márton Mátyás Máximo Märta Märtha Mégane Mélanie Mélina Mélissa Mélodie Mónica Mónika
+Móric Möhsim Mübetcel Mücellib Mücevher Müferrih Müfit Müjde Mükramin Mükrüme Mülâyim Mümtaze Münezzer Münif
+Müret Mürit Müsemma Müslum Müveddet Müzekker Müğber Müşüre Māra Māris Mārīte Mădălin Mădălina Mălina
+Mărioara Măriuca Nabil Nabila Nachiket Nacio Nada Nades Nadeschda Nadeshda Nadežda Nadia Nadin Nadine Nadja
+Nadège Naděžda Nae Nael Nafii Nafile Naglis Naiara Naide Naim Naimh Nair Naja Najam Najib Najuma Najwa Naki
+Nakip Naksh Nakul Nalar Nalân Nana Nancy Nand Nandini Nando Nanna Nanni Naoimh Naoise Naomh Naomi Napoleone
+Naradi Narcis Narcisa Narciso Nardi Narhanim Narji Nasab Naser Nashipie Nasiba Nasim Nasra Nasrullah Nassim
+Nastja Nasuf Natacha Natali Natalia Natalie Natalija Natalio Natalja Nataly Natan Natanael Nataniel Natasa
+Natascha Natasha Natasja Natasza Nataša Natașa Nate Nath Nathalia Nathalie Nathan Nathanael Nathanaël
+Nathaniel Nathari Natividad Natália Natálie Natālija Naud Naveen Nayara Nayeli Nayfa Nayibe Nayil Naz
+Nazaret Nazario Nazende Nazi Nazimet Nazlihan Nazlim Nazmi Nazıdil Naël Naïm Ndumiso Nea Neal Neasa Nebih
+Nebiha Nebojsa Necati Necdat Nechifor Necilal Necmettin Necva Nedas Nedda Neel Neelima Nefaret Nefiye Neha
+Nehip Neider Neil Neill Neja Nejc Nejdet Nel Nela Nelah Nelcy Nele Nelio Nell Nelli Nellie Nelly Nelson
+Nelsy Nelu Nemanja Nenad Neo Neptün Nerea Nereida Neriban Nerijus Nerim Neringa Nermin Nesfe Nesip Neslinur
+Nessa Nete Netra Nevaeh Neval Nevenka Nevgin Neville Nevin Nevio Nevise Nevsal Nevsale Neyran Nezengül
+Nezihi Nezize Neşrin Neža Ngaire Ngamia Ngeni Nhlanhla Nial Niall Niamh Niara Nicanor Niccolò Nichifor
+Nichola Nicholas Nichole Nick Nicklas Nicky Niclas Nico Nicoară Nicodemo Nicodim Nicola Nicolae Nicolai
+Nicolaie Nicolaj Nicolas Nicolasa Nicolaus Nicole Nicoleta Nicoletta Nicoline Nicolás Nicolò Nicu Niculina
+Niculiță Nicușor Nicuță Nidhi Nidia Nidra Niek Niels Nienke Nieves Nigel Nigesa Nihai Nihal Nihan Niharika
+Niilo Niina Nik Nika Nikau Nikita Nikki Niklas Niklaus Niko Nikodem Nikol Nikola Nikolai Nikolaj Nikolajs
+Nikolaos Nikolas Nikolaus Nikolett Nikoletta Nikolina Nikora Niks Nikša Nilam Nilcan Nilda Nili Nilima Nilo
+Nils Nilson Nimrat Nina Ninetta Ninioluwa Nino Ninthe Nirgül Nirja Nisa Nisha Nitara Nitesh Nives Nixon
+Niyaga Niyazi Niyilolawa Niğmet Njabulo Njozi Nkazimulo Noa Noah Noam Nobantu Nobuhle Noe Noeleen Noelia
+Noeline Noelle Noemi Noemí Nohora Noirin Nojus Nokulunga Nolan Noleen Nollaig Nomagugu Nomalanga Noman
+Nomasonto Nomathalente Nomathemba Nomcebo Nomthandazo Nomusa Nomvula Nonhlanhla Nonjabulo Noor Noora Noortje
+Nora Norah Norbert Norberto Norbey Nore Noreen Norica Norina Norma Norman Normunds Notburga Nothando Noud
+Nour Nout Novi Noxolo Nozibusiso Nozizwe Noé Noémi Noëlla Noëlle Noëmi Nqobizitha Nrima Ntimi Nuala Nubia
+Nugraha Nuhu Nula Nuno Nura Nural Nuran Nuray Nurbanu Nurcan Nurda Nurdeniz Nuretdin Nurettin Nurey Nurgil
+Nurhayet Nuri Nuria Nuriat Nuriyet Nurkan Nurmelek Nurseda Nurser Nursim Nurtaç Nurten Nurul Nurullah
+Nurveren Nury Nurşan Nuyan Nuša Nwabudike Nyana Nyasi Nydia Nynke Nyoka Nyoman Nyoni Nyota Nyuki Nádia
+Nándor Nélida Néstor Nóra Núria Nüdret Nürice Oana Oba ObaniJesu Obdulia Ocampo Octav Octavia Octavian
+Octaviana Octavio Octaviu Océane Oda Odalis Odalys Odeline Odette Odhran Odika Odile Odkanlı Oeshi Ofelia
+Oganer Ogooluwa Oguş Oisin Oiva Ojas Ojasvi Okanay Okbay Oke Okgüçlü Okseven Okta Okto Oktüremiş Okyalaz Ola
+Oladare Oladimeji Olaf Olajumoke Olakunle Olalla Olanrewaju Olansile Olasunmbo Olav Olavi Olca Oldağ Oldrich
+Oldřich Ole Oleg Olegario Olena Olfert Olga Olgierd Olimpia Olimpian Olimpiu Oliva Oliver Olivia Olivie
+Olivier Olivija Oliviu Olivér Oliwer Oliwier Olle Olli Olof Ololade Olov Olufunke Olufunmilayo Olumorotimi
+Oluwafemi Oluwagbemiga Oluwakemi Oluwamumibori Oluwamuyiwa Oluwasanmi Oluwasegun Oluwole Oluş Olwen Olwethu
+Olympia Olívia Omaca Omaira Omaja Oman Omar Omer Omisha Omkaar Omobobola Omobolanle Omodunni Omolabake
+Omolara Omosalewa Omotara Omotayo Omotola Omotoun Omowumi Omya Onat Ondrej Ondřej Ongay Oni Onkar Onni
+Onofre Onuker Onur Onurcan Onursu Onveer Oona Oonagh Opan Ophelia Ophélie Opung Opwonya Oran Oranlı Orazio
+Oreofe Orestas Oreste Orfhlaith Orgün Orhan Oriana Orinder Orla Orlagh Orlaigh Orlaith Orlando Orna Ornella
+Orsolya Ortak Ortansa Ortrud Ortrun Ortwin Oruç Orvokki Orçin Oscar Osha Oskar Oskari Oskars Oskár Osman
+Osmo Osogo Ossi Ossian Osunleke Osvald Osvaldo Osvalds Oswald Oswaldo Oswin Otakar Otay Otfried Othmar
+Otilia Otis Otmar Oto Ottavio Ottfried Ottilia Ottilie Ottmar Otto Ottokar Ottomar Ottone Ottó Otávio Otília
+Otýlie Otīlija Outi Ove Ovidio Ovidiu Oviya Owen Owethu Oxana Oyenike Oyindasola Oymak Ozana Ozansü Ozy
+Oğulbaş Oğurata Oğuzman Oļģerts Oľga Paavo Pablo Paca Paco Pacífica Padma Padmi Padraic Padraig Padraigh
+Padraigin Pahal Paige Paiman Paker Paksu Pallavi Palle Palmira Paloma Pam Pambe Pamela Pamfil Panagachie
+Panait Panca Pancho Pandu Panfilo Pangeran Pangestu Panini Panji Pankrác Panya Paola Paoletta Paolo Paramita
+Paraschiva Pardi Paride Paris Parker Parman Parth Pascal Pascale Pascaline Pascual Pascuala Pasi Paskalia
+Pasqual Pasquale Pastora Patric Patrice Patricia Patricie Patricija Patricio Patrick Patrik Patrizia
+Patrizio Patryk Patrícia Paul Paul-Gerhard Paul-Heinz Paula Paule Paulette Pauli Paulica Paulien Pauliina
+Paulin Paulina Pauline Paulino Paulius Paulo Pauls Paulína Paulīna Pauric Pavani Pavao Pavel Pavla Pavlína
+Pavol Pawel Paweł Paye Payton Paz Peadar Peader Pearce Pearse Peder Pedro Peeter Peggy Pehlil Pekka Pekkan
+Pelaji Pelayo Pelle Pellegrino Pembesin Penelope Pentti Pepe Pepijn Pepita Pepito Per-Erik Per-Olof Peren
+Perinur Perkasa Perla Perlita Permun Pernilla Pernille Pero Perrine Perry Pertti Pesent Petar Pete
+Peter-Michael Petr Petra Petrana Petras Petre Petri Petrică Petrina Petrișor Petrona Petronela Petros Petru
+Petrus Petruț Petruța Petter Petteri Peyton Phelim Phileine Philip Philipp Philippa Philippe Philippine
+Phillip Philomena Phyllis Pia Piaras Piedad Pien Pierangelo Piergiorgio Piergiuseppe Pierina Pierluigi
+Piermaria Piero Pierpaolo Pierre Pierre-Yves Pierrette Piersanti Piet Pieter Pieter-Jan Pietra Pietro Piia
+Pijus Pilar Pili Pim Pina Piotr Pippa Pirahmet Piran Piret Pirjo Pirkko Pirmin Piroska Pius Pleun Pleșu
+Plinio Plácido Polina Polly Polona Polonca Pompeo Pompilia Pompiliu Pomponio Poncio Pontus Pooja Popobawa
+Porfirio Poul Povilas Praba Prabawa Prabowo Prabu Prakosa Pranata Pranav Pranawa Praneel Pranit Prasetya
+Prasetyo Pratyush Pravoslav Prayitna Prayoga Prayogo Preben Predrag Preston Priit Prima Primitiva Primitivo
+Prisca Priscila Priscilla Prisha Priska Priya Profira Prokop Prudencia Prudencio Przemysław Puccio Puji Puk
+Pumbaa Puput Purificación Purwa Purwadi Purwanto Pushti Puspa Puti Putri Putu Pánfilo Päivi Päivikki
+Pénélope Pía Pío Pürçek Pătru Pēteris Přemysl Qabil Qadim Qarin Qasim Qori Quentin Quincy Quinn Quinten
+Quinty Quique Quirino Qushi Raagini Rabbiye Rabea Rabih Rachael Rachana Rachel Rachelle Rachid Rachida
+Rachit Rachita Rada Radek Radeke Raden Radha Radhika Radika Radim Radit Raditya Radka Radmila Rado Radomír
+Radoslav Radoslava Radosław Radovan Radovana Radu Radvilė Radúz Rael Raewyn Raf Rafa Rafael Rafaela Rafaél
+Rafaël Rafał Raffael Raffaela Raffaele Raffaella Raffaellino Raffaello Rafi Rafia Rafid Rafih Rafila Raghav
+Ragna Ragnar Ragner Ragnhild Raharja Rahayu Rahel Rahiye Rahman Rahmat Rahmet Rahmi Raihan Raija Raik Raili
+Raimo Raimondo Raimonds Raimund Raimundo Raina Rainer Raisa Raissa Raivis Raivo Rajata Rajeshri Rajko Rakide
+Raksha Ralf Ralf-Dieter Ralf-Peter Ralph Raluca Rama Ramadan Ramazan Raminta Ramiro Ramiz Ramon Ramona
+Ramunė Ramón Ramūnas Rana Ranbir Randall Randi Randolf Randy Rangga Rani Rania Ranieri Ranveer Raoul Raphael
+Raphaela Raphaël Raquel Rasa Rashidi Rasma Rasmus Rastislav Rasul Ratih Ratna Raul Rauno Ravi Ravy Rawiri
+Ray Rayaan Rayan Rayana Rayla Raymond Raymonde Raymund Razı Raúl Rebeca Rebecca Rebecka Rebeka Rebekah
+Rebekka Rebihat Recep Recepali Reda Redmond Reece Reet Refet Refik Regan Regina Reginald Regitse Regitze
+Regula Regína Regīna Rehaan Rehime Reidun Reijo Reimar Reimer Reimund Reina Reinald Reinaldo Reinel Reiner
+Reingard Reinhard Reinhardt Reinhart Reinhild Reinhilde Reinhold Reinis Reino Reksa Relu Remazan Rembrandt
+Remedios Remi Remigio Remo Remus Remy Remzi Rena Renaat Renan Renata Renate Renato Renaud Rendy Rene Renee
+Rengül Reni Rens Renske Renzo Renáta René Renée Reshoni Resi Respati Restu Resulcan Reto Reuben Reva Revza
+Rex Rexhep Reyansh Reyes Reyna Reynaldo Reza Rezin Rezzak Rhavi Rhian Rhianna Rhianne Rhiannon Rhona Rhonda
+Rhys Ria Rian Rica Ricarda Ricardo Riccardo Ricciotti Richard Richardt Richárd Rick Rickard Rickey Ricky
+Rico Ridhi Ridwan Rigmor Rigo Rigoberto Rihards Riikka Riina Riitta Rik Rika Rikard Rikke Riku Riley Rimantė
+Rina Rinaldo Rini Rino Rinor Risalet Risasi Rishi Risto Rita Ritt Ritva Riya Riza Rizki Ričardas Ričards Rob
+Robbe Robbie Robby Robert Roberta Robertas Robertina Roberto Roberts Robinson Robyn Rocco Rochelle Rochus
+Rocío Roderich Roderick Rodger Rodica Rodney Rodolfo Rodolphe Rodrigo Rodrigue Roel Roeland Rogelio Rohan
+Rohat Roise Roisin Rojnu Rojus Rok Rokas Roko Roksana Roland Rolandas Rolande Rolando Rolands Roldán Rolf
+Rolf-Dieter Rolf-Peter Romain Romana Romane Romanița Romano Romeo Romina Romolo Romuald Romualdas Romulus
+Romy Roméo Ron Rona Ronal Ronald Ronaldo Ronan Ronith Ronja Ronke Ronni Ronnie Ronny Rony Ronya Roope Roos
+Roosa Roque Rory Rosa Rosa-Maria Rosalba Rosaleen Rosalia Rosalie Rosalina Rosalinda Rosalinde Rosalva
+Rosalía Rosanna Rosanne Rosaria Rosarie Rosario Rosaura Rose-Marie Roseanna Rosel Roselinde Roseline
+Rosemarie Rosenda Rosendo Rosetta Rosi Rosie Rosina Rosita Rosl Roslyn Rosman Rosmarie Ross Rossa Rossana
+Rostislav Roswita Roswitha Rotraud Rotraut Rouven Rowan Rowena Roxana Roxane Roxelana Roy Roza Rozalia
+Rozalija Rozália Rua Ruairi Ruari Rubani Ruben Rubiela Rubén Rudi Rudolf Rudolph Rudra Rudy Rudīte Ruedi
+Rufina Rufino Ruggero Ruggiero Rugilė Ruhide Ruhiu Ruhsat Ruhugül Rui Rumeysa Rungo Rupert Ruperta Ruperto
+Rushil Rusman Rusnė Russell Ruta Rute Ruth Ruthild Ruxanda Ruxandra Ruy Ruzica Ruža Ružena Ružica Ryan Ryder
+Ryszard Rytis Rytė Régis Régulo Réka Rémi Rémy Róbert Rómulo Róza Rózsa Róża Rúben Rüdiger Rüknettin Rümeysa
+Rüşen Răducu Răzvan Rıfkıye Rūdolfs Rūta Růžena S'fiso Saadat Saanvi Saar Saara Saba Saban Sabar Sabari
+Sabas Sabatino Sabih Sabihe Sabin Sabina Sabine Sabri Sabrina Sabína Sabır Sacha Sachi Sadaka Sadao Sadat
+Sadeti Sadie Sadik Sadiki Sadina Sadittin Sadiye Safet Safina Safinaz Safiri Safta Safura Sahil Sahin Sahir
+Sahra Sai Saiful Saire Saka Sakari Sakip Saksham Sakti Sakura Saleh Salih Salimah Salimet Salkın Salma
+Salman Salome Salomea Salomé Salomón Salsabila Salud Salurbay Salvador Salvatore Salvi Salwa Sam Samahat
+Samaksh Samanta Samantha Samar Samarth Samesh Sami Samiah Samir Samira Sammy Samo Samsul Samu Samuel Samuele
+Samuli Samurtay Samuël Samweli Samy Sanavber Sanaya Sancak Sancho Sanda Sandalio Sandi Sandile Sandis Sandor
+Sandra Sandrine Sandro Sandu Sandy Sanela Sanije Sanita Sanja Sanna Sanne Sanni Santa Sante Santeri Santiago
+Santino Santos Sanur Sanya Sançar Saoirse Sapa Sara Sarabi Sarafina Sarah Sarah-Jane Sarah-Louise Sargın
+Sarina Sarita Sarmīte Sarpkın Sarthak Sarya Sarıcabay Sasa Sascha Sasha Saskia Sathvik Satrettin Satu
+Saturnina Saturnino Satya Satıa Saul Saulius Saumya Saundra Sauti Sava Savak Saverio Saveta Savina Savni
+Saydam Saygın Sayin Sayrak Sayın Saçı Saúl Sağcan Sağıt Saša Sašo Scarlett Scot Scott Seamus Sean Sean-Paul
+Seana Seanan Seaneen Seanna Sebastiaan Sebastian Sebastiano Sebastien Sebastijan Sebastián Sebastião
+Sebastjan Sebattin Sebigül Seblâ Seda Sedat Sedife Sefer Segilola Segismundo Segundo Seha Sehel Seif Seija
+Sejda Selaheddin Selatin Selcen Selena Seler Selim Selime Selin Selina Seline Selma Selmin Selvi Selâtin
+Selçuk Sem Semat Semender Semenica Semine Semir Semra Semrin Sena Senad Senan Sencar Seniha Senn Senne Senol
+Senta Seona Seosamh Sepp Seppe Seppo Septi Seracettin Serafina Serafín Seraina Serda Sereina Serena Serezli
+Serfinaz Sergei Sergej Sergey Sergio Sergiu Sergius Serhatmehmet Serkan Serma Sernur Serol Serpil Servinaz
+Servác Sessa Seth Setya Sevcan Sevdi Sevdinar Seve Severiano Severin Severina Severino Severo Severín Sevgen
+Sevginur Sevican Sevim Sevindik Sevla Sevsevil Seydo Seye Seyfullah Seyhan Seyithan Seyyide Sezal Sezen
+Sezginbaş Seçgül Seçme Shaban Shakila Shakira Shana Shane Shani Shania Shanice Shanna Shannan Shannen
+Shannon Shari Sharlene Sharon Shaun Shauna Shauneen Shaurya Shawana Shawn Shawna Shay Shayne Shea Sheamus
+Sheela Sheelagh Sheena Sheila Shekoni Shelby Shelia Shelley Shelly Sheree Sheri Sherri Sheryl Shida Shiela
+Shinead Shirley Shivani Shivansh Shona Shpresa Shqipe Shravya Sian Sibel Sibilla Sibille Sibonelo Sibongile
+Sibusisiwe Sibusiso Sibylla Sibylle Sidar Siddharth Sidiq Sidki Sidonia Sidónia Siebe Siegbert Siegfried
+Sieghard Sieglinde Siegmar Siegmund Siegrid Siegried Siegrun Siegward Siem Siena Sienna Sifa Sigfrid
+Sigfrido Sigfried Sigge Sigismund Sigita Siglinde Sigmar Sigmund Sigrid Sigrun Sigurd Sigvard Sihawukele
+Siim Siiri Sijuade Siku Sil Silanur Silas Sile Silja Silje Silke Sille Silondile Silva Silvana Silvano
+Silvester Silvestre Silvestro Silvia Silvian Silviana Silvie Silvija Silvio Silviu Silvo Simas Simber Simen
+Simeon Simi Similoluwa Simina Simion Simisola Simo Simon Simona Simonas Simone Simonetta Simonne Simphiwe
+SimphiweyiNkosi Simten Simão Simón Sina Sinaida Sinan Sindre Sindy Sinead Sini Sinică Sinikka Sinisa Siniša
+Sintija Siobain Sioban Siobhain Siobhan Siofra Sione Siper Siphesihle Sirap Siri Sirje Sirkka Siro Sirpa
+Siska Sisko Sissel Sithembiso Siti Sittik Siv Sivert Sixten Siya Siyabonga Sjoerd Skaidrīte Skender
+Skolastika Skye Skyla Skylar Sladjana Slamet Slavica Slavisa Slavka Slavko Slavomír Slavomíra Slavěna
+Slawomir Slobodan Sláva Slávka Smaranda Smiltė Sneha Sneider Snezana Snježana Socorro Sofi Sofia Sofiane
+Sofie Sofija Sofía Solange Soledad Soleh Soline Solma Solveig Solvej Solvita Solène Sonad Sondre Songurkan
+Songül Sonia Sonja Sonnur Sonya Sophia Sophie Sophie-Louise Sophie-Marie Soraia Sorana Soraya Sorcha Sorin
+Sorina Sosimo Sowande Soydaner Soykan Soykut Soyselçuk Soňa Spencer Speranța Sphiwe Srečko Stacey Stacie
+Stacy Staffan Stan Stana Stanca Stancu Stanislaus Stanislav Stanislava Stanislaw Stanisław Stanka Stanko
+Stanley Stavros Staņislavs Steen Stef Stefaan Stefan Stefani Stefania Stefanie Stefano Steffen Steffi
+Steinar Stela Stelian Steliana Stella Stellan Steluța Sten Stephan Stephane Stephanie Stephany Stephen
+Sterre Steve Steven Stewart Stian Stien Stig Stijn Stilla Stina Stine Stiven Stjepan Stojan Stuart Sture
+Stéphan Stéphane Stéphanie Suat Subomi Subutiye Suci Sudi Sudiksha Sue Suhani Sulhi Sultane Sunay Sune Sunel
+Sungara Suphi Surya Susam Susan Susana Susanita Susann Susanna Susannah Susanne Suse Susi Sussanne Sussie
+Suus Suvi Suzana Suzanna Suzanne Suze Suzy Svante Svatopluk Svatoslav Svea Svein Sven Sven-Erik Sven-Olof
+Svenja Svenning Sverre Svetlana Svetozár Svätopluk Světlana Swala Swantje Swen Swetlana Syahrini Sybilla
+Sybille Sydney Sylke Sylvain Sylvana Sylvester Sylvia Sylviane Sylvianne Sylvie Sylvio Sylwia Synnøve Sys
+Szabolcs Szilveszter Szilvia Szilárd Szymon Sándor Sára Sânziana Sébastien Sérgio Séverine Sónia Sökmen
+Sönke Sören Söyler Sözer Søren Sørine Søs Sücaettin Süha Süheyda Sükrü Süleyla Süleyman Sümerya Sümeyye
+Süner Süsen Süvari Süzer Sıla Sırriye Sıylıhan Ta-tanisha Tabea Tabitha Taciddin Tadas Tade Tadej Tadeja
+Tadeo Tadeusz Tadeáš Tadhg Tagangül Tage Tahir Tai Taina Taine Taisto Taja Tajus Takatifu Talayer Tali Talia
+Talibe Tama Tamanna Tamara Tamati Tamaydın Tambika Tami Tammie Tammy Tamu Tamás Tanak Tanay Tanbay Tandoğdu
+Tane Taneli Tangaroa Tanguy Tangül Tanhan Tania Tanish Tanja Tanmayi Tanpınar Tanses Tansev Tansığ Tantri
+Tanveer Tanvi Tanya Tanyolaç Tanyu Tanır Tapani Tapio Tara Tarak Tarancı Tari Tarik Tarja Tarmo Tartış Taru
+Tarzícius Tasdik Tasha Tasnim Tassilo Taswir Tatiana Tatjana Tatu Taufan Taufik Tauno Tautvydas Tayaydın
+Taygan Tayla Taylak Taylor Tayyibe Tayyip Taçnur Taşar Taşkan Teber Tecimer Tecla Ted Teddy Tedi Teea Teemu
+Teerth Tegan Teguh Teija Teja Tejas Tejs Tekbay Tekecan Tekiner Tekla Teknaz Teksoy Telemaco Telim Tellervo
+Telmo Telse Temidayo Temime Temirhan Temistocle Temizkal Temuçin Tenis Tenzin Teo Teobaldo Teodor Teodora
+Teodoro Teodors Teodosia Teodosio Teofil Teohari Teona Tercan Tere Terence Teresa Terese Teresia Teresita
+Tereza Terezija Terhi Terina Terje Terlan Tero Terrance Terrence Terri Terry Terttu Teréz Terézia Tess Tessa
+Teun Teuta Teuvo Tevs Teybet Tezcan Tezol Teófila Teófilo Thabani Thabisa Thabisile Thabiti Thaddeus
+Thaddäus Thalente Thales Thandazile Thandeka Thandiwe Thando Thea Theda Thekla Thelma Thembeka Thembekile
+Thembile Thembisile Theo Theobald Theodoor Theodor Theodora Theodore Theodoro Theodoros Theophil Theres
+Theresa Therese Theresia Therése Thi Thiago Thibaud Thibault Thibaut Thibo Thierry Thies Thijmen Thijn Thijs
+Thilo Thom Thomas Thor Thoralf Thorben Thore Thorsten Thure Thuthukile Théa Théo Théodore Théophile Thérèse
+Tiago Tiana Tiare Tiarna Tiarnan Tibe Tiberia Tiberiu Tibo Tibor Tiburcio Ticen Tichomír Tiegan Tiernan
+Tiffany Tiia Tiina Tiit Tiiu Tijl Tijmen Tijn Tijs Til Tilda Tilen Tillmann Tilly Tilman Tilmann Tilo Tim
+Timbul Timea Timm Timmy Timo Timon Timotei Timotej Timoteo Timothy Timothée Timurtaş Timéo Tina Tinca
+Tincuța Tindra Tineke Tinne Tino Tira Tirta Tirtayasa Tirza Tisa Titas Titi Titilayo Titin Tito Titus
+Tivadar Tiziana Tiziano Tiğin Tjaša Tobias Tobiasz Tobiáš Toby Todd Todor Toivo Toker Toki Toktuğ Tokunbo
+Toköz Tola Tolonbay Tolulope Toluwanimi Tom Toma Tomas Tomasa Tomasz Tomaž Tomi Tomislav Tommaso Tommi Tommy
+Tomo Tomori Tomurcuk Tomás Tomáš Tonguç Toni Tonia Tonicha Tonino Tonje Tonny Tonya Toomas Toon Topias Topuz
+Tora Toralf Torben Torbjörn Torbjørn Tord Torgny Torhan Tori Toribio Torill Torquato Torsten Tory Tova Tove
+Toño Toğan Tracey Traci Tracie Tracy Traian Traude Traudel Traudl Traugott Traute Travis Treacy Treasa Trent
+Trevor Tri Tricia Triin Trina Trine Trini Trinidad Triona Tripti Tristan Tristán Triveni Triya Troels Trond
+Trude Trudel Trudi Trīne Tuana Tudor Tudora Tudorița Tudosia Tuere Tufani Tugiman Tui Tuija Tukufu Tule
+Tulia Tulio Tullio Tulun Tunahan Tunguç Tunçboğa Tunçkılıç Tuomas Tuomo Turabi Turcein Ture Turgut Turid
+Turlough Turvi Tutkucan Tutkun Tuukka Tuula Tuuli Tuulia Tuulikki Tuur Tuva Tuyuğ Tuğcan Tuğrulhan Tuğtaş
+Tuğçe Twan Tycho Tygo Tyla Tyler Tymon Tymoteusz Tyra Tyrone Tyson Tânia Téo Tímea Tõnu Törel Tükelalp Tülay
+Tülin Tümer Tümkurt Tünde Türabi Türcan Türkalp Türkan Türkmen Türknur Tüzeer Tüzenur Tınal Ubaldo Uberto
+Ubika Ucchal Uchita Uda Udant Udarsh Udeera Udo Udyati Ueli Uffe Ufukay Ugnė Ugo Ugolino Ujamaa Ulakbey
+Uldis Ulf Uli Ulises Ulla Ulla-Britt Ullrich Ulrica Ulrich Ulrik Ulrika Ulrike Ultan Ulu Uludağ Uluman
+Ulutay Uluğbey Ulva Ulya Umande Umang Umar Umay Umaya Umberto Umi Ummahani Umman Umoja Umut Umutcan Umuşan
+Una Undine Unggul Unjani Unnati Unni Uno Uolevi Upadhriti Upasna Upik Upkaar Upma Uraltay Urbain Urbano
+Urhan Uriel Urishilla Urmas Urmi Uroš Urs Ursel Ursina Ursula Urszula Urte Urvashi Urvi Urša Urška Uršuľa
+Uschi Ushan Ushindi Usiku Usman Usyi Uta Utama Ute Utkarsh Utkucan Utz Uwe Uyanser Uygun Uzbay Uzima Uzsoy
+Uçan Uçbeyi Uğan Uğur Uğurkan Uğurtan Vacibe Vadim Vafir Vagn Vahittin Vaida Vaidas Vaishnavi Vajèn Vakarė
+Vakris Valborg Valda Valdemar Valdis Valentijn Valentim Valentin Valentina Valentino Valentín Valentína
+Valentīna Valeri Valeria Valerie Valerij Valerija Valerio Valeriu Valero Valeska Valija Valon Valter
+Valtteri Valère Valér Valéria Valérie Vamakshi Vanda Vanesa Vanessa Vania Vanja Vansha Vanya Varenya Vargın
+Varlık Varsha Varvara Vasana Vasarė Vasatika Vasco Vasil Vasile Vasilica Vasilică Vassilios Vasudha Vasyl
+Vaughan Vavrinec Vaysal Vecide Veda Vedant Vedat Vedhika Vedika Vedran Veera Veerle Veeti Vefia Vega Vegard
+Veijo Veikko Veis Veit Veli Velitdin Vello Velta Venancio Venceslás Vendela Vendelín Vendula Venera
 Veneranda Veniamin Venla Vera Verde Verena Verim Verner Verneri Vernon Vero Veronica Veronika Veronique
 Verónica Vesa Vesna Veta Vezat Vezrife Vic Vicenta Vicente Vicenția Vicențiu Vicki Vickie Vicky Victoria
 Victoriano Victorino Victória Vid Vida Vidal Vidar Vide Vidhi Viera Vieroslava Viesturs Viggo Vigilija Vigo
@@ -870,7 +871,7 @@ Broggini Brolin Broman Bronder Brookes Brophy Broquet Broschi Brosnan Broughan B
 Brož Brožová Bru Bruadar Bruce Bruckner Bruder Bruen Bruggeman Brugger Brugman Brugnaro Bruiséal Brumleve
 Brun Bruneau Bruneel Brunel Brunelleschi Brunello Brunner Bruno Brunovská Brunovský Bruscantini Bruun
 Bruyninckx Bruynzeels Bruyère Bruška Bruško Brušková Bryan Bryant Bryson Brännström Bräuer Brún Buch
-Buchanan Buchberger Buchegger Bucher Buchholz Buchinger Buchner Buckley Budai Budhlaeir Budig Budiman
+Buchanan Buchberger Buchegger Bucher Buchholz Buchinger Buchner Buckley Bud Budai Budhlaeir Budig Budiman
 Budiyanto Buelens Buendía Bueno Bugnon Buick Buijs Buisson Buitrago Bujard Bukhosini Bukovec Bukovská
 Bukovský Bukvić Buljan Bultot Bulzoni Bumb Bungić Bunić Bunčić Buonauro Burbano Burcardo Burch Burchill
 Bureš Burešová Burgess Burgos Burgstaller Burić Burke Burman Burnach Burnett Burrell Burri Burt Burton
@@ -904,40 +905,40 @@ Cavalcanti Cavanagh Cavanna Cavazos Cawley Cazares Cazorla Cañas Cañellas Cañ
 Ceanainn Ceara Ceballos Cebekhulu Cebisa Cedillo Ceirisc Ceja Celentano Celis Celma Celmiņa Celmiņš Celms
 Cendron Cenge Centek Centeková Centeno Ceorais Ceothach Ceothánach Cepeda Cerar Ceravolo Cerdá Cerdán Cerezo
 Ceri Cerquiglini Cerro Cerutti Cervantes Cervera Cervántez Cerón Cesaroni Cesarotti Ceschi Cesnak Cesnaková
-Cestarić Ceulemans Ceuppens Chabot Chacko Chacón Chada Chadha Chadwick Chagwe Chahal Chakrabarti Chakraborty
-Chalupka Chalupková Chamane Chamorro Chan Chana Chand Chanda Chander Chandra Chandran Chaney Chang Chapa
-Chaparro Chapelle Chapman Chappuis Chapuis Charbonneau Charest Charette Charles Charlier Charlton Charon
-Charpentier Charpié Charrier Charron Chartier Chartrand Chatriand Chatriant Chatterjee Chaudet Chaudhari
-Chaudhary Chaudhry Chaudhuri Chaudry Chauhan Chauveau Chauvet Chauvin Chavarría Chaves Chavez Chawla Cheara
-Checa Chechi Cheda Cheema Chen Chenaux Cherian Cherubini Chevalier Chevalley Chevallier Chevresson Chevrolet
-Chhabra Chiappetta Chiaramonte Chibi Chibini Chico Chiesa Chigi Chiliza Chindamo Ching Chinnici Chittolini
-Choi Chokshi Chonco Chopard Chopra Chotzen Choudhary Choudhry Choudhury Chouinard Chovan Chovanec
-Chovanecová Chovanová Chowdhury Chrappa Chrappová Christensen Christiaens Christian Christiansen Christie
-Christoffersen Christoph Christopher Chrodtrud Chrétien Chudík Chudíková Chung Chávez Ciampi Cianciolo Ciani
-Ciaragáin Cibane Cibin Cibula Cibulka Cibulová Cibuľa Cibuľka Cibuľková Cicala Cichorius Cicilia Cid
-Cifuentes Ciganović Cignaroli Cigán Cigánik Cigániková Cigánová Cigáň Cigáňová Cik Cilea Cilibrasi Cill-Dia
-Cimarosa Cimini Cindrić Cinnéir Cintrón Ciosóg Ciothaigh Ciothóg Cipolla Cirino Cisneros Civaschi Ciúinín
-Claassen Claes Claesdr Claesen Claesner Claessens Claesson Claeys Clafferty Claffey Clair Clancy Clare
-Claridge Clark Clarke Classon Claude Claus Clausen Clavero Clavin Clayton Cleary Clemente Clements Clenaghan
-Clerc Clerkin Clery Clifford Cline Clinten Clinton Clogherty Cloherty Clohessey Clohessy Cloney Cloonan
-Cloone Clooney Closset Cloutier Clune Clunies-Ross Clárach Coady Coakley Coardi Coates Cobb Cobo Cobos Coca
-Cochran Cociarelli Codina Cody Coelho Coello Coen Coene Coenen Coffey Cogan Cogley Cohalan Cohen Coholan
-Coigny Coincheanainn Coinnér Coinnín Coinín Cole Coleman Coles Coley Colfer Colgan Colhoun Colin Colinet
-Coll Collado Collard Collart Collazo Collen Colleneler Colleran Collet Collette Colletti Colley Colligan
-Collignon Collin Collina Collinder Collins Collis Collodi Colly Colman Colom Coloma Colomer Colot Colpaert
-Colreavy Colson Colum Columbo Colunga Comar Comartún Comber Combi Comboni Combre Comencini Comerford
-Comeriato Comisky Comisso Comman Commins Comolli Compton Compère Comte Comyn Conaola Conaty Conbhae Conboy
-Concannon Concepción Conde Condoleo Condon Condren Condron Condún Conefrey Conesa Confhaola Conlan Conley
-Conlon Conmee Conmy Connachton Connaghy Connaughton Conneeley Conneely Connell Connellan Connelly Conner
-Connery Connole Connolly Connor Connors Conole Conrach Conrad Conradi Conraoi Conree Conroy Conry Consaidín
-Considine Contarini Conte Conti Contrafatto Contreras Conway Conwell Coogan Cooke Cooksley Coolahan Coolen
-Cooley Coonan Cooney Copeland Coppens Coppola Corbacho Corbat Corbett Corbo Corboz Corcoran Corcos Cordero
-Cordier Cordova Corduff Coret Coret-Coredo Corish Corkery Corless Corlett Corley Cormack Corman Cormican
-Cormick Cormier Cormy Cornejo Cornelis Cornelisse Cornelissen Cornelisz Cornez Cornil Cornut Cornuz
-Corominas Coronado Corpataux Corr Corradi Corrales Correa Corredor Correia Correr Corridan Corrigan Corry
-Corstiaens Cortes Cortese Cortez Cortina Cortés Cosandey Coscair Cosendey Cosgrave Cosgrove Cosman Cossiga
-Cossy Costa Costalonga Costanzi Coste Costela Costello Costelloe Costigan Cotto Coughlan Coulombe Coulon
-Counihan Courcey Cournane Courtenay Courtney Courtois Courvoisier Coutts Couture Couturier Couvreur
+Cestarić Ceulemans Ceuppens Chabot Chacko Chacón Chad Chada Chadha Chadwick Chagwe Chahal Chakrabarti
+Chakraborty Chalupka Chalupková Chamane Chamorro Chan Chana Chand Chanda Chander Chandra Chandran Chaney
+Chang Chapa Chaparro Chapelle Chapman Chappuis Chapuis Charbonneau Charest Charette Charles Charlier
+Charlton Charon Charpentier Charpié Charrier Charron Chartier Chartrand Chatriand Chatriant Chatterjee
+Chaudet Chaudhari Chaudhary Chaudhry Chaudhuri Chaudry Chauhan Chauveau Chauvet Chauvin Chavarría Chaves
+Chavez Chawla Cheara Checa Chechi Cheda Cheema Chen Chenaux Cherian Cherubini Chevalier Chevalley Chevallier
+Chevresson Chevrolet Chhabra Chiappetta Chiaramonte Chibi Chibini Chico Chiesa Chigi Chiliza Chindamo Ching
+Chinnici Chittolini Choi Chokshi Chonco Chopard Chopra Chotzen Choudhary Choudhry Choudhury Chouinard Chovan
+Chovanec Chovanecová Chovanová Chowdhury Chrappa Chrappová Christensen Christiaens Christian Christiansen
+Christie Christoffersen Christoph Christopher Chrodtrud Chrétien Chudík Chudíková Chung Chávez Ciampi
+Cianciolo Ciani Ciaragáin Cibane Cibin Cibula Cibulka Cibulová Cibuľa Cibuľka Cibuľková Cicala Cichorius
+Cicilia Cid Cifuentes Ciganović Cignaroli Cigán Cigánik Cigániková Cigánová Cigáň Cigáňová Cik Cilea
+Cilibrasi Cill-Dia Cimarosa Cimini Cindrić Cinnéir Cintrón Ciosóg Ciothaigh Ciothóg Cipolla Cirino Cisneros
+Civaschi Ciúinín Claassen Claes Claesdr Claesen Claesner Claessens Claesson Claeys Clafferty Claffey Clair
+Clancy Clare Claridge Clark Clarke Classon Claude Claus Clausen Clavero Clavin Clayton Cleary Clemente
+Clements Clenaghan Clerc Clerkin Clery Clifford Cline Clinten Clinton Clogherty Cloherty Clohessey Clohessy
+Cloney Cloonan Cloone Clooney Closset Cloutier Clune Clunies-Ross Clárach Coady Coakley Coardi Coates Cobb
+Cobo Cobos Coca Cochran Cociarelli Codina Cody Coelho Coello Coen Coene Coenen Coffey Cogan Cogley Cohalan
+Cohen Coholan Coigny Coincheanainn Coinnér Coinnín Coinín Cole Coleman Coles Coley Colfer Colgan Colhoun
+Colin Colinet Coll Collado Collard Collart Collazo Collen Colleneler Colleran Collet Collette Colletti
+Colley Colligan Collignon Collin Collina Collinder Collins Collis Collodi Colly Colman Colom Coloma Colomer
+Colot Colpaert Colreavy Colson Colum Columbo Colunga Comar Comartún Comber Combi Comboni Combre Comencini
+Comerford Comeriato Comisky Comisso Comman Commins Comolli Compton Compère Comte Comyn Conaola Conaty
+Conbhae Conboy Concannon Concepción Conde Condoleo Condon Condren Condron Condún Conefrey Conesa Confhaola
+Conlan Conley Conlon Conmee Conmy Connachton Connaghy Connaughton Conneeley Conneely Connell Connellan
+Connelly Conner Connery Connole Connolly Connor Connors Conole Conrach Conrad Conradi Conraoi Conree Conroy
+Conry Consaidín Considine Contarini Conte Conti Contrafatto Contreras Conway Conwell Coogan Cooke Cooksley
+Coolahan Coolen Cooley Coonan Cooney Copeland Coppens Coppola Corbacho Corbat Corbett Corbo Corboz Corcoran
+Corcos Cordero Cordier Cordova Corduff Coret Coret-Coredo Corish Corkery Corless Corlett Corley Cormack
+Corman Cormican Cormick Cormier Cormy Cornejo Cornelis Cornelisse Cornelissen Cornelisz Cornez Cornil Cornut
+Cornuz Corominas Coronado Corpataux Corr Corradi Corrales Correa Corredor Correia Correr Corridan Corrigan
+Corry Corstiaens Cortes Cortese Cortez Cortina Cortés Cosandey Coscair Cosendey Cosgrave Cosgrove Cosman
+Cossiga Cossy Costa Costalonga Costanzi Coste Costela Costello Costelloe Costigan Cotto Coughlan Coulombe
+Coulon Counihan Courcey Cournane Courtenay Courtney Courtois Courvoisier Coutts Couture Couturier Couvreur
 Covarrubias Cowan Cowely Cowen Cowley Coyle Coyne Cragg Crahan Crahay Craig Craine Crampsey Crampsie Crangle
 Cranley Cranly Crawford Crawley Crean Creedon Cregan Crehan Cremer Cremin Cremonesi Crespi Crespo Cresswell
 Cretton Crevar Crevoisier Criado Cribbons Crilly Crimmins Crinion Criomhthain Criostóir Criostúir Crisafulli
@@ -950,22 +951,22 @@ Curnane Curneen Curnyn Curran Curraoin Currie Curtin Curtis Cusack Cusano Cutruf
 Cuyvers Cuzzocrea Cuéllar Cvenić Cvetko Cvetković Cvetnić Cvitan Cvrtila Cwalile Cyprich Cyprichová Cyr
 Cáceres Cámara Cánovas Cárdenas Câmara Céide Céitinn Céspedes Cíger Cígerová Cíosóg Córdoba Córdova Cózar
 Cúndún Cúnún Cīrule Cīrulis D'Arcy D'Hondt D'hondt Dabo Dabukke Dachgelder Dachgeldt Dachgelt Dada Daems
-Dahl Dahlberg Dahlgren Dahlin Dahlqvist Dahlström Dahlén Daigle Daiken Dalal Dalla Dallaire Dallapé Dallara
-Dallinger Dalmau Dalton Daltún Daly Dalziel Damanik Damijanić Damjanović Danaher Dancák Dancáková Dandolo
-Dane Danek Daneková Dangl Dani Daniel Daniels Danielsen Danielsson Danilov Danko Danková Danner Danninger
-Dano Danová Dančiak Dančiaková Dančák Dančáková Dar Dara Darcy Dardenne Dargan Darmody Darojković Das Dasey
-Dasgupta Dass Datta Daugherty Dautanec Dautović Dave Davern Davey David Davids Davidson Davidsson Davies
-Davila Davin Davis Davison Davitt Davoren Davy Davõdov Daw Dawick Dawson Dayal Daza Daňa Daňko Daňková Daňo
-Daňová Deacy Deady Deane Dease Deasy Debelić Debeljak Debnár Debnárová Debroux Debruyne Deceuninck Dechamps
-Decker Deckers Declerck Declercq Decock Deconinck Decoster Dee Deegadan Deegan Deehan Deeley Deely Deeney
-Deeny Deere Deery Degroote Degryse Degueldre Dehmel Dehon Deigan Deignan Dej Dejardin Dejonghe Dekeyser
-Dekker Dekýš Dekýšová Delacruz Deladoëy Delaere Delahaye Delahunty Delaney Delannoy Delap Delargy Delattre
-Delaunay Delcourt Delcroix Deledda Deleon Deleu Delforge Delfosse Delgadillo Delgado Delhaye Delhez Delisle
-Delle Dellucci Delmas Delmotte Delorme Deloughrey Deloughry Delporte Deltour Delvaux Delvigne Delwayo Delèze
-Deman Demanet Demaret Demers Demeulenaere Demeyer Demeyere Demir Demirel Demmendaal Demoulin Dempsey
-Demuynck Demšar Dengg Denihan Denis Denison Denissov Denk Dennehy Dennenberg Denning Dennis Denny Denys Deo
-Deol Depero Depoorter Deprez Depuydt Derežić Dermody Dermott Derrig Derycke Desai Desbiens Descamps
-Deschamps Deschênes Deshmukh Deshpande Deshusses Desio Desjardins Desmedt Desmet Desmond Desrochers
+Dahl Dahlberg Dahlgren Dahlin Dahlqvist Dahlström Dahlén Daigle Daiken Dalal Dale Dalla Dallaire Dallapé
+Dallara Dallinger Dalmau Dalton Daltún Daly Dalziel Damanik Damijanić Damjanović Danaher Dancák Dancáková
+Dandolo Dane Danek Daneková Dangl Dani Daniel Daniels Danielsen Danielsson Danilov Danko Danková Danner
+Danninger Dano Danová Dančiak Dančiaková Dančák Dančáková Dar Dara Darcy Dardenne Dargan Darmody Darojković
+Das Dasey Dasgupta Dass Datta Daugherty Dautanec Dautović Dave Davern Davey David Davids Davidson Davidsson
+Davies Davila Davin Davis Davison Davitt Davoren Davy Davõdov Daw Dawick Dawson Dayal Daza Daňa Daňko
+Daňková Daňo Daňová Deacy Deady Dean Deane Dease Deasy Debelić Debeljak Debnár Debnárová Debroux Debruyne
+Deceuninck Dechamps Decker Deckers Declerck Declercq Decock Deconinck Decoster Dee Deegadan Deegan Deehan
+Deeley Deely Deeney Deeny Deere Deery Degroote Degryse Degueldre Dehmel Dehon Deigan Deignan Dej Dejardin
+Dejonghe Dekeyser Dekker Dekýš Dekýšová Delacruz Deladoëy Delaere Delahaye Delahunty Delaney Delannoy Delap
+Delargy Delattre Delaunay Delcourt Delcroix Deledda Deleon Deleu Delforge Delfosse Delgadillo Delgado
+Delhaye Delhez Delisle Delle Dellucci Delmas Delmotte Delorme Deloughrey Deloughry Delporte Deltour Delvaux
+Delvigne Delwayo Delèze Deman Demanet Demaret Demers Demeulenaere Demeyer Demeyere Demir Demirel Demmendaal
+Demoulin Dempsey Demuynck Demšar Dengg Denihan Denis Denison Denissov Denk Dennehy Dennenberg Denning Dennis
+Denny Denys Deo Deol Depero Depoorter Deprez Depuydt Derežić Dermody Dermott Derrig Derycke Desai Desbiens
+Descamps Deschamps Deschênes Deshmukh Deshpande Deshusses Desio Desjardins Desmedt Desmet Desmond Desrochers
 Desrosiers Dessart Dessy Detaille Dethier Detournay Detry Detti Deutschmann Devally Devan Devane Devaney
 Devanney Devaux Devenney Dever Devereux Devery Devečka Devečková Devi Deville Devillers Devilly Devin Devine
 Devitt Devlin Devolder Devos Devoy Devriendt Dewaele Dewan Dewez Dewilde Dewitte Dewulf Dey Deák Deáková
@@ -1040,17 +1041,17 @@ Folan Folch Foletti Folkesson Folliero Fomin Fonjallaz Fonseca Fontaine Foody Fo
 Forero Forgáč Forgáčová Forjan Forkin Fornaciari Forrest Fors Forsberg Forsell Forsgren Forslund Forsman
 Forster Forstner Forsyth Fortier Fortin Fortuny Fortuyn Forza Foscari Foucart Foucher Fouquet Fournier
 Fowler Foy Foyle Foà Fracci Fraher Frances Franceschi Franch Francillon Francis Francisco Franck Franco
-Frandsen Franek Franeková Franić Franičević Franjić Franka Franke Frankhuizen Franklin Franko Franková Frano
-Franová Franscini Fransen Franssen Fransson Franušić Franz Franzese Franzén François Françoise Fras Fraser
-Frawley Frazier Fraňa Fraňo Fraňová Fraňvá Freaney Frederick Frederiksen Fredriks Fredriksen Fredriksson
-Freeley Freeney Freeth Frei Freil Freis Freitag Freitas Frerichs Frescobaldi Freshour Freudenberger
-Freudenthaler Frey Friberg Frick Frid Friedl Friedli Friedman Friedrich Friehus Friel Friis Frimer Frimerová
-Frisch Fritsch Fritz Friščić Frketić Frolov Froschauer Frutos Frye Fréchette Frías Fröhlich Fröschl
-Frühwirth Ftorek Ftoreková Ftáčnik Ftáčniková Fuchs Fuente Fuentes Fuertes Fuhrmann Fujiati Fuli Fulton
-Funnell Furda Furey Furlan Furness Furrer Fusani Fuseli Fuster Fuček Fyfe Fábián Fábregas Förster Fülöp
-Füreder Fürst Fırat Gaba Gabadela Gabaldón Gabba Gabbana Gabela Gabhezi Gabhisa Gabháin Gabriel Gabrieli
-Gabrielsson Gabud Gadda Gade Gadlela Gaffney Gagashe Gaggini Gagliano Gagliardi Gagnon Gagné Gagys Gahan
-Gahleitner Gaiatto Gailius Gaillard Gailys Gaine Gaines Gainey Gaito Gaitán Gaičiūnas Gaižauskas Galan
+Frandsen Franek Franeková Franić Franičević Franjić Frank Franka Franke Frankhuizen Franklin Franko Franková
+Frano Franová Franscini Fransen Franssen Fransson Franušić Franz Franzese Franzén François Françoise Fras
+Fraser Frawley Frazier Fraňa Fraňo Fraňová Fraňvá Freaney Frederick Frederiksen Fredriks Fredriksen
+Fredriksson Freeley Freeney Freeth Frei Freil Freis Freitag Freitas Frerichs Frescobaldi Freshour
+Freudenberger Freudenthaler Frey Friberg Frick Frid Friedl Friedli Friedman Friedrich Friehus Friel Friis
+Frimer Frimerová Frisch Fritsch Fritz Friščić Frketić Frolov Froschauer Frutos Frye Fréchette Frías Fröhlich
+Fröschl Frühwirth Ftorek Ftoreková Ftáčnik Ftáčniková Fuchs Fuente Fuentes Fuertes Fuhrmann Fujiati Fuli
+Fulton Funnell Furda Furey Furlan Furness Furrer Fusani Fuseli Fuster Fuček Fyfe Fábián Fábregas Förster
+Fülöp Füreder Fürst Fırat Gaba Gabadela Gabaldón Gabba Gabbana Gabela Gabhezi Gabhisa Gabháin Gabriel
+Gabrieli Gabrielsson Gabud Gadda Gade Gadlela Gaffney Gagashe Gaggini Gagliano Gagliardi Gagnon Gagné Gagys
+Gahan Gahleitner Gaiatto Gailius Gaillard Gailys Gaine Gaines Gainey Gaito Gaitán Gaičiūnas Gaižauskas Galan
 Galarza Galdikas Galeano Galeati Galenzone Galešić Galiano Galiazzo Galijn Galik Galiková Galilei Galindo
 Galić Gallagher Gallaher Galland Gallardo Gallart Galle Gallego Gallegos Gallen Galler Gallet Gallez
 Galligan Gallivan Gallo Gallogly Galloway Galović Galtarossa Galu Galuppi Galvan Galvani Galvez Galvin
@@ -1099,281 +1100,282 @@ Gugushe Gugán Guha Guibert Guicciardini Guichard Guidone Guidotti Guihan Guijar
 Guillaume Guillemette Guillen Guillet Guillon Guillot Guillou Guillén Guinan Guinane Guinevan Guiney
 Guinizzelli Guinnane Guinness Guiot Guiry Guit Guitart Gulan Gulati Gulbrandsen Gule Guliwe Gullberg Gullery
 Gullotta Gulotta Gulyás Guma Gumbi Gumede Gumprich Gunarto Gunawan Gundersen Gunn Gunnarsson Gunpf Gupta
-Gurule Gusev Gussoni Gustafsson Gustavsson Gustin Gute Guthrie Gutierrez Gutiérrez Gutknecht Gutmann Guyon
-Guyot Guzman Guzmán Guérin Guštin Gwacela Gwagwa Gwala Gwamanda Gwanyana Gwija Gwynn Gxabhashe Gáineard
-Gálik Gáliková Gálová Gálvez Gámez Gárate Gáspár Gärtner Géaran Gélinas Gérard Gómez Göransson Göschl Götz
-Gül Gülen Günther Güçlü Haack Haapala Haapanen Haapaniemi Haas Haase Haataja Haavisto Haberl Habha Habibi
-Hablák Habláková Habšuda Habšudová Hackett Hackl Hadebe Haderer Hadfield Hadrović Hadžić Haengreve Haering
-Hafner Hagan Hagara Hagarová Hagberg Hagen Hagendoorn Hager Haggerty Haglund Hagman Hagström Hahessy Hahn
-Haicéad Haid Haiden Haider Haidinger Hainaut Haindl Haines Hainzl Haire Hajdu Hak Hakala Hakim Hakkarainen
-Hakker Halambek Halapir Halder Haley Halim Halimah Hallahan Hallanan Hallberg Haller Halleux Halley Hallgren
-Hallik Hallin Hallinan Hallissey Halloran Halme Halonen Halpen Halpin Haluška Halušková Halvarsson Halvorsen
-Halák Haláková Halász Hamann Hamel Hamilton Hammar Hammarström Hammerer Hammerl Hammond Hamon Hampton
-Hanafin Hanak Hanaková Hanbury Hancock Handa Handayani Hande Handl Haneberg Hanegraaff Hanek Haneková Haney
-Hangala Hanka Hankard Hanko Hanková Hanley Hanlon Hanly Hanna Hannah Hanncard Hannecart Hannigan Hannon
-Hannula Hanrahan Hanratty Hans Hansen Hanson Hanssen Hanssens Hansson Hanus Hanusek Hanuseková Hanuska
-Hanusková Hanusová Hanuška Hanušková Hanzel Hanzelová Hanák Hanáková Hançer Hanúsek Hanúseková Hanúska
-Hanúsková Hanžek Hara Harahoe Haraldsson Haran Harapin Hardi Hardiansyah Hardie Hardiman Hardin Harding
-Haren Hargadon Hargan Hargreaves Hari Hariyah Harju Harkin Harkins Harley Harloff Harmon Harnett Haro Harper
-Harrell Harrer Harrihy Harrington Harris Harrison Hartati Harte Hartigan Hartikainen Hartl Hartley Hartman
-Hartnett Hartung Harty Harvan Harvanová Harvey Harvánek Harváneková Haryanti Haryanto Hasan Hasanah Haselaar
-Haslauer Hasler Haslinger Hassan Hassanah Hassani Hassett Hastey Hastie Hastings Hastuti Hatfield Hattinger
-Hatton Hauer Hauffer Haug Hauge Haugen Haugh Haughey Haugland Haumer Hausberger Hauser Hautala Hautamäki
-Havel Haverinen Haverty Havlíček Havlíčková Havran Havranka Havranko Havranková Havranová Hawe Hawkins
-Hayden Hayer Hayes Haynes Hayre Hayrioğlu Hayward Hazenveld Haňak Haňaková Haňák Haňáková Haščák Haščáková
-Heaffy Healey Healy Heaney Heaphy Hearn Hearne Heavey Hebenstreit Hebert Hechenberger Hecker Heckett Hedberg
-Hedderman Hedigan Hedin Hedlund Hedman Hedström Heelan Heenan Heeney Heere Heerkens Heerschop Heffernan
-Hefferon Heffron Hegarty Hegde Hegedüs Hegedűs Heger Heggarty Hehir Hehl Heidrich Heigl Heijman Heijmans
-Heijmen Heikkilä Heikkinen Heim Hein Heindl Heinen Heino Heinonen Heinrich Heinrichs Heinsalu Heinsoo
-Heintze Heinz Heinzl Heiskanen Heiss Heissenberger Hekker Helen Helenius Helery Helgesson Helin Helland
-Hellberg Hellemans Heller Hellevoort Hellgren Hellman Hellström Hellwig Helmerhorst Helminen Helsen Hely
-Hemetsberger Hempenstall Henao Henck Henderson Hendrick Hendricks Hendrickx Hendriks Hendrikse Hendrix
-Hendry Henebry Heneghan Henery Heney Henin Henk Hennebry Hennelley Hennelly Hennessey Hennessy Hennigan
-Henningsson Henrard Henriksen Henriksson Henrion Henriques Henrotte Henry Henríquez Henschel Hensley Henson
-Hentschel Hepburn Hepenstall Heraghty Heras Heraty Herbert Herbst Herceg Heredia Heremans Heretik Heretiková
-Hereward Hering Herity Herlihy Herman Hermann Hermans Hermansen Hermansson Hermighausen Hernandes Hernandez
-Hernando Hernon Hernádez Hernández Herout Herranz Herrera Herrero Herrmann Hertrampf Hervia Hervás Hervé
-Herzog Heser Heskin Heslin Hess Hesse Hession Hester Hethur Hettner Heuser Hever Hewitt Hewson Hexspoor
-Heydrich Heylen Heymans Heyne Heyvaert Heß Hećimović Hečko Hečková Hhoyiyane Hidalgo Hidayanto Hidayat
-Hierro Hietala Hietanen Higgins Higueras Hilary Hillen Hiller Hillery Hilliard Hilmer Hilmerová Hilton
-Hiltunen Himmelbauer Hines Hinić Hinney Hinojosa Hinterberger Hinteregger Hinterleitner Hinton Hirsch
-Hirschmann Hirt Hirvonen Hishon Histon Hjalmarsson Hjelm Hjort Hlabangane Hlabisa Hladká Hladký Hlatshwayo
-Hlaváč Hlaváčik Hlaváčiková Hlaváčová Hlela Hlengwa Hlinka Hlinková Hliník Hliníková Hlomuka Hlongwa
-Hlongwane Hlophe Hlubi Hlumakazi Hoarau Hoare Hoareau Hoban Hobbs Hochleitner Hochreiter Hodak Hodel Hodge
-Hodges Hodgson Hodnett Hodson Hodža Hodžić Hodžová Hoedemakers Hoeks Hoekstra Hoelen Hoey Hofbauer Hofer
-Hoffman Hoffmann Hofinger Hofman Hofmann Hofmeister Hofstetter Hofstätter Hogg Hokkanen Holappa Holdaway
-Holden Holgersson Holguín Holič Holiček Holičeková Holička Holičková Holičová Holl Holland Hollander Hollaus
-Hollins Holloway Hollywood Holm Holmberg Holmes Holmgren Holmqvist Holmström Holohan Holopainen Holst
-Holsten Holt Holthuis Holub Holubec Holubecová Holubek Holubeková Holubka Holubko Holubková Holubová Holuby
-Holvoet Holzapfel Holzer Holzinger Holzknecht Holzmann Holík Holíková Holíček Holíčeková Holúbek Holúbeková
-Holúbok Holčík Holčíková Honan Hondeveld Honkanen Honoré Hoogers Hooper Hoover Hopkins Hoppenbrouwer Hora
-Horak Horan Hore Horemans Horgan Horne Hornich Hornig Horrocks Horton Horvat Horvatek Horvatinec Horvatić
-Horváth Horváthová Horák Horáková Horáček Horáčková Hosae Hosey Hoskins Hosp Hosseini Hoste Hotz Houben
-Houde Houdijk Hougardy Hough Houghton Houle Houlihan Hourican Hourigan Hourihane Houston Howard Howarth Howe
-Howell Howells Howley Hoyos Hoz Hoza Hozjan Hozová Hočevar Hošták Hoštáková Hošťák Hošťáková Hrabar Hranić
-Hranj Hrastinski Hraško Hrašková Hrdlička Hrdličková Hren Hrianka Hrianková Hribar Hribernik Hric Hricová
-Hrmo Hrmová Hroboň Hroboňová Hrovat Hrubá Hrubý Hruška Hrušková Hrušovská Hrušovský Hrvojić Hršak Hrženjak
-Huang Huart Huba Hubbard Huber Hubert Huberts Huberty Hubin Hubmann Hubová Huddleston Hudec Hudecová Hudson
-Hudáček Hudáčeková Huel Huemer Huerta Huertas Huet Huffman Hufnagl Hughes Huguet Huhn Huhtala Huijben
-Huijbrechts Huijs Huijzing Huisman Huljev Huls Hulshouts Hulskes Hulst Hult Hultgren Hultman Humbert Humblet
-Hume Humer Hummel Hummer Humphrey Humphreys Humphries Hunziker Huotari Huovinen Hupka Hupková Hurd Hurley
-Hurst Hurtado Hus Huska Husnjak Husová Hussain Hussein Hussey Husák Husáková Husár Husárová Husťák Husťáková
-Hutagalung Hutapea Hutasoit Hutchinson Hutchison Huter Hutta Hutter Hutterer Hutton Huttová Huttunen
-Huurdeman Huuskonen Huybrechts Huyghe Huynh Huys Huysmans Hučko Hučková Hušek Hušeková Huška Hušo Hušová
-Hušták Huštáková Hušťák Hušťáková Hyde Hyland Hyman Hynes Hynman Hyttinen Hytönen Hyvärinen Hyvönen Hájek
-Hájková Häfliger Hägg Hägglund Häggström Häkkinen Hämmerle Hämäläinen Hänel Hänninen Härkönen Häusler
-Håkansson Hébert Hödl Höfer Höfig Höfler Högberg Höglinger Höglund Hölzenbecher Hölzl Hörl Hörle Hörmann Hús
-Húska Húsková Húsová Húšek Húšeková Húška Hübel Hübner Hürlimann Hütter Iacobucci Iacovelli Iadanza Iago
-Iannelli Iannotti Iannucci Iannuzzi Ibarra Ibañez Ibikunle Iborra Ibrahim Ibáñez Iglesia Iglesias Ignac
-Ignatjev Igoe Ihalainen Ihnačák Ihnačáková Ikonen Ilijić Ilinović Ilić Iljin Illés Ilori Ilupeju Ilves
-Imbert Imhof Immonen Impastato Imrich Imrichová Infante Infantino Inglis Ingoldsby Ingram Ingvarsson Iniesta
-Innocenti Innseadún Interiano Interminei Interminelli Inzaghi Ionescu Ioniță Ioppi Iqbal Irawan Ireland
-Iriarte Irizarry Irvine Irving Irwin Isaksen Isaksson Isella Isern Isler Ismail Israelsson Issa Issac
-Iswahyudi Iten Ivandić Ivanov Ivanović Ivančan Ivarsson Ivask Ivaška Ivašková Ivers Iversen Ivšić Iyanda
-Iyengar Iyer Izaguirre Izquierdo Iñiguez Iústás Jaakkola Jaakson Jaanson Jaanus Jaatinen Jaceps Jackman
-Jackson Jacob Jacobi Jacobs Jacobsen Jacobson Jacobsson Jacot-Descombes Jacot-Guillarmod Jacquemart
-Jacquemin Jacques Jacquet Jacquot Jacuzzi Jadot Jadoul Jafari Jagarinec Jagečić Jaggi Jahn Jailani Jaime
-Jaimes Jain Jaiyeola Jakab Jakobsen Jakobson Jakobsson Jakopec Jakopović Jakovac Jaković Jakovlev
-Jakovljević Jakub Jakuba Jakubec Jakubecová Jakubek Jakubeková Jakubka Jakubko Jakubková Jakubová Jakubík
-Jakubíková Jakubček Jakubčeková Jakubčo Jakubčová Jakubčík Jakubčíková Jakupić Jakuš Jakúbek Jakúbeková
-Jalakas Jali Jalonen Jalovec Jalovecová Jama Jamar Jamasijadu James Jameson Jamieson Jamile Jamnik Janda
-Jandl Jandová Janek Janeková Janeček Janečeková Janečka Janečko Janečková Janežič Jani Janisch Jank Janka
-Jankauskas Janko Janková Jano Janová Janočko Janočková Janoš Janošek Janošeková Janoška Janoško Janošková
-Janošo Janošová Jans Jansdr Janse Jansen Jansse Janssens Jansson Jantošovič Jantošovičová Januar Janák
-Janáková Janík Janíková Janča Janček Jančeková Jančo Jančová Jara Jaramillo Jarc Jarl Jaroš Jarošová Jarvis
-Jasprica Jasso Jauhiainen Jauk Jaume Jaunzema Jaunzems Javornik Jayaraman Jaén Jdotte Jean Jedľovská
-Jedľovský Jefferies Jefferson Jeffries Jefimov Jeggij Jegorov Jekel Jelavić Jele Jelen Jelić Jellyman
-Jelínek Jelínková Jemrić Jendek Jendeková Jenewein Jenkins Jenko Jenni Jennings Jensen Jenssen Jeppesen
-Jeppsson Jepsen Jereb Jerez Jerič Jerković Jermakov Jerman Jerusalem Jeršov Jespersen Jessel Jessen Jesus
-Ježek Ježková Jha Jhaveri Jibela Jilani Jiles Jili Jimenez Jiménez Jimínez Jiyane Jobe Jochems Jockel Joe
-Johal Johann Johannessen Johannesson Johansen Johanson Johansson Johnsen Johnson Johnsson Johnston Johnstone
-Jokela Jokinen Jokiwe Joly Jomini Jonasson Jonata Jonatová Jonckheere Jones Jonjić Jonker Jonkman Jonsson
-Joos Joosten Jopich Jordan Jordá Jordán Joris Jorlink Jorrisen Josefsson Joseph Joshi Josipović Jost Joubert
-Jourdan Jovanovac Jovanovic Jovanović Jove Jover Jovinelli Jović Joyce Joye Jozić Juan Juarez Judd Juen
-Jugovac Juhanson Juhkam Juhlin Juhász Jukić Julien Juliá Julián Julliard Juma Junas Junasová Junck Juncken
-Jung Jungfer Jungwirth Junitz Junken Juntunen Junás Junásová Junáš Junášová Juqula Jurado Jurek Jureková
-Juretić Jureško Jurina Jurinová Jurić Jurišić Jurjević Jurka Jurko Jurković Jurkovič Jurkovičová Jurková
-Jurlina Jurrijens Juráš Jurášová Jurík Juríková Jurča Jurčina Jurčinová Jurčić Jurčo Jurčová Jussila Juvara
-Juvonen Juárez Jáno Jánová Jánoš Jánoška Jánoško Jánošková Jánošová Jánošík Jánošíková Jáquez Jáuregui Jäger
-Jäggi Jähn Jäkel Jänes Jäntsch Jäntti Järv Järve Järvelä Järvenpää Järvi Järvinen Jääskeläinen Jódar Jónás
-Jõe Jõesaar Jõgi Jöbstl Jönsson Jörgensen Jørgensen Jürgens Jürgenson Jürisson Jüttner Kaasik Kabus Kadak
-Kadakia Kade Kadija Kadlec Kadlecová Kager Kahinu Kahlina Kahr Kaikkonen Kain Kaindl Kainulainen Kainz
-Kairys Kaiser Kakar Kala Kalamees Kalan Kalanjoš Kalazić Kalcher Kalda Kalinin Kaliská Kaliský Kalita
-Kaliňák Kaliňáková Kaljula Kaljurand Kaljuste Kaljuvee Kalla Kallas Kallaste Kallen Kallert Kallio Kalm
-Kalman Kalmus Kalniņa Kalniņš Kaltenbrunner Kaltenböck Kaltenegger Kalvelis Kalvėnas Kalēja Kalējs Kamau
-Kambs Kamdar Kammerer Kamp Kamper Kanda Kane Kanerva Kangas Kangley Kangro Kangur Kaniak Kaniaková Kaniški
-Kankaanpää Kannan Kant Kantola Kapadia Kapeller Kapoor Kapp Kappel Kapur Kar Kara Karadeniz Karagić
-Karamarko Karan Karels Karge Kargl Karhu Karhunen Kari Kariuki Karjalainen Karl Karlberg Karlović Karlsen
-Karlsson Karlström Karmelić Karner Karnik Karpe Karpov Karppinen Karrer Karro Karttunen Karu Karul Karulová
-Karuza Karvinen Karvonen Karz Kas Kasak Kase Kasemaa Kasemets Kashyap Kask Kaspar Kasper Kass Kastelic
-Kastner Kata Kathagen Katić Katona Kattai Kaufman Kaufmann Kaul Kauliņa Kauliņš Kaupas Kauppila Kauppinen
-Kaur Kauzlarić Kaučič Kavaliauskas Kavanagh Kavasch Kavaschová Kay Kaya Kazakov Kazik Kaziková Kazlauskas
-Kazík Kazíková Kaņepa Kaņeps Kašpar Kašparová Keady Kealey Keally Kealty Kealy Keane Keaney Keany Keapock
-Kearney Kearns Keary Keating Keaveney Keaveny Keeffe Keegan Keehan Keelan Keeley Keely Keenaghan Keenahan
-Keenan Keeney Keer Keery Keevers Kehoe Keightley Keijser Keijzer Keinänen Keith Kelder Keleković Kelemen
-Kelečić Kelić Kelleher Keller Kelley Kellner Kello Kellová Kelly Kelo Kelová Keltenie Kelvey Kemp Kemppainen
-Kendall Kendra Kendrová Kenis Kenlan Kenlon Kenna Kenneally Kennedy Kennellan Kennelly Kenny Kensy Kent
-Keníž Kenížová Keogan Keogh Keoghan Keoghane Keohan Keohane Keown Keplinger Ker Kerekes Kereković Kerin
-Kerins Kerkhof Kerkhofs Kerley Kerlin Kermody Kern Kernan Kerney Kerová Kerr Kerrigan Kerrisk Kerschbaum
-Kerschbaumer Kerville Kerwick Keränen Keskinen Keskitalo Kesküla Kessler Ketel Ketola Ketting Kettunen
-Keudel Kevane Keville Kevo Keyes Khaba Khabalidaka Khalil Khalsa Khambule Khanna Khanyeza Khanyile Khaphela
-Khare Khathi Khathide Khathini Khatri Khawula Kheswa Khezokhulu Kholose Khomo Khonjwayo Khosini Khosla Khoza
-Khuba Khubisa Khuboni Khukhuza Khulu Khuluse Khumalo Khumbuza Khurana Khuyameni Khuzwayo Khwane Khwela Kibe
-Kibet Kidd Kiely Kieran Kierane Kierans Kiernan Kiik Kiil Kiis Kiisk Kikas Kikkas Kilawee Kilbane Kilbride
-Kilcoyne Kilday Kildea Kilduff Kilfoyle Kilgallen Kilgallon Kilhooly Kilk Kilkenny Killeen Killilea Killooly
-Killoran Killoughry Kilmartin Kilmore Kilpeläinen Kilroe Kilroy Kim Kimachu Kimani Kimutai Kinaghan Kinahan
-Kinet Kingston Kiniry Kinkela Kinlan Kinlen Kinnane Kinnear Kinnegan Kinner Kinnerk Kinney Kinnon Kinnunen
-Kinny Kinsella Kipkemei Kipkirui Kipkorir Kiplagat Kiprono Kipruto Kipsang Kiptoo Kirby Kirchmair Kirchner
-Kirillov Kirinčić Kirk Kirke Kirpenstein Kirs Kirschner Kirsipuu Kirss Kirwan Király Kis Kisel Kisela
-Kiselová Kiseľ Kiseľa Kiseľová Kisman Kissane Kisseljov Kitson Kitumaini Kitzler Kitzmann Kiuru Kivelä Kivi
-Kivilo Kivimäe Kivimäki Kivinen Kiviniemi Kivistik Kivistö Kiška Kjeldsen Kjellberg Kjær Klaas Klammer
-Klanac Klapač Klapačová Klapka Klapko Klapková Klapp Klapáč Klapáčová Klarin Klarić Klasić Klasson Klaus
-Klausen Klausner Kleibrink Kleijse Klein Klement Klemenčič Klemm Klemt Klepáč Klepáčová Klerks Kleybrink
-Kligl Klima Klimek Klimeková Klimko Klimkovič Klimkovičová Klimková Klimo Klimov Klimová Klimáček
-Klimáčeková Kline Kling Klingelhöfer Klinger Klingler Kližan Kližanová Klocker Kloiber Klokoč Klokočová
-Klopačka Klopačková Kloppert Klotz Klug Knapp Knappe Knaus Kneafsey Knecht Knez Knezović Knežević Kniha
-Knihová Knockaert Knoers Knowles Knox Knudsen Knuf Knutsen Knutsson Kobal Kobelt Kober Kobielsky Kobielská
-Kobielský Koc Koch Kocian Kocianová Kocijančić Kocjančič Kocka Kocková Kocová Kocsis Kocur Kocák Kocáková
-Kocúr Kocúrik Kocúriková Kocúrová Kodrič Koeman Kof Kofler Koger Kogler Kohl Kohler Kohli Kohv Koistinen
-Koit Koitla Koivisto Koivula Koivunen Kok Kokalj Kokanović Kokk Kokko Kokkonen Kokol Kokorić Kolade Kolar
-Kolarec Kolarič Kolb Kolega Kolehmainen Kolen Kolenc Kolesnik Kolesár Kolesárová Kolić Kolk Koller Kollmann
-Kollár Kollárová Kolm Kolnik Kolniková Kolník Kolníková Kolster Kolár Kolárová Kolář Kolářová Komar Komarov
-Komljenović Komulainen Konda Kondratjev Konečná Konečný Koning Konings Konopka Konopková Konovalov Konrad
-Konrád Konrádová Konstantinov Kont Konttinen Konôpka Konôpková Kool Koort Kopa Kopecká Kopecký Kopf Kopjar
-Koponen Kopová Kopp Koppa Koppel Koppensteiner Koppová Korec Korecová Koren Koret Korhonen Korol Korošec
-Korpal Korpela Korpi Korsman Korstman Kort Kortelainen Kortman Korutürk Korčák Korčáková Kos Kosanović Koshy
-Kosi Kosić Koskela Koski Koskinen Kosoko Kosonen Kostanić Kostelac Kosten Koster Kostin Kostka Kostková
-Kostolzin Kostrec Kostrecová Kota Kothari Kotian Kotianová Kotkas Kotnik Kotov Kotulič Kotuličová Kouba
-Koubová Koval Kovalčík Kovalčíková Kovanen Kovač Kovaček Kovačević Kovačić Kovačič Kovaľ Kovaľová Kovács
-Kováč Kováčik Kováčiková Kováčová Kovář Kovářová Koya Koza Kozlov Kozma Kozmon Kozmonová Kozová Kozák
-Kozáková Kozáček Kozáčeková Kozáčik Kozáčiková Koč Kočevar Kočiš Kočišová Kočka Kočko Kočková Kočová Košir
-Koški Koščević Koželj Krabbe Kraft Krainer Krainz Krajcar Krajnc Krajíček Krajíčeková Krajči Krajčiová
-Krajčo Krajčovič Krajčovičová Krajčová Krajčí Krajčíová Krajčír Krajčírová Kral Kralj Kraljević Kraljić
-Krall Kramar Kramarić Kramberger Kramer Krammer Kramár Kramárová Kranjc Krantz Kranz Krasnohorská
-Krasnohorský Krastiņa Krastiņš Kratochvíl Kratochvílová Kratzer Kraus Krause Kraushaar Krausová Kraxner
-Krebs Kreidl Krein Kreiner Krejčová Kremer Kremser Krenn Kresonja Kreusel Kreuzer Kriegl Kriens Krieva
-Krieviņa Krieviņš Krievs Kriisa Krish Krishna Krishnamurthy Krishnan Kristensen Kristensson Kristiansen
-Kristiansson Kristoffersen Kristoffersson Krivec Krištof Krištofová Križan Križanová Krogh Kroker Kronberger
-Kronenberg Kronsteiner Kroon Kropilák Kropiláková Kroták Krotáková Krpan Krueger Krug Kruglov Kruns Krupa
-Krupová Kruschwitz Krznarić Král Králik Králiková Králová Krásnohorská Krásnohorský Kráľ Kráľovič
-Kráľovičová Kráľová Kríž Krížik Krížiková Krížová Krõlov Kröll Krúpa Krúpová Krčelić Krēsliņa Krēsliņš
-Kršanac Krūmiņa Krūmiņš Krūze Krželj Kuba Kubec Kubecová Kubek Kubeková Kubheka Kubiček Kubičeková Kubička
-Kubičko Kubičková Kubko Kubková Kubo Kubová Kubík Kubíková Kubíček Kubíčeková Kubíčková Kucera Kudrjavtsev
-Kuffa Kuffová Kugler Kuhar Kuhl Kuhn Kuijpers Kuilenburg Kuiper Kuipers Kuisma Kuit Kujala Kujundžić
-Kukkonen Kukučka Kulikov Kulkarni Kulmala Kumar Kumer Kummer Kumpulainen Kuna Kunac Kunda Kundová Kundziņa
-Kundziņš Kunen Kunene Kuningas Kunka Kunková Kunová Kunz Kuosmanen Kupa Kupka Kupko Kupková Kupová Kupsjak
-Kurg Kurian Kurki Kurm Kurniawan Kuronen Kurtoić Kuruc Kurucová Kuruvilla Kurvits Kurz Kurzmann Kus Kusch
-Kuska Kusková Kusmawati Kusová Kusumo Kuswandari Kuswoyo Kutsar Kuus Kuuse Kuusela Kuusik Kuusisto Kuusk
-Kuveždić Kuzmin Kuzmić Kuznetsov Kučera Kučerová Kučić Kuša Kuška Kušková Kušnír Kušnírová Kušo Kušová
-Kuščević Kvist Kwaadland Kweyama Kyllönen Kyne Kysel Kysela Kyselová Kyseľ Kyseľa Kyseľová Kára Kárová Kázik
-Káziková Käfer Kägi Kähkönen Kälin Källström Kämäräinen Kärki Kärkkäinen Kärner Käser Käsper Käster Käär
-Käärik Kôstka Kôstková Kõiv Köberl Köck Köhler Kölbl Köll König Kössler Köster Kúbek Kúbeková Kús Kúska
-Kúsková Kúsová Kúš Kúšová Kühnert Küng Kütt Kārkliņa Kārkliņš Kısakürek Kļaviņa Kļaviņš Kříž Křížová
-Laakkonen Laakso Laaksonen Laan Laane Laanemets Laas Labado Labaš Labbé Labelle Labinjan Labonté Laboy
-Labrecque Labuda Labudová Laca Lacasse Lacey Lachance Lachapelle Lachmann Lacka Lackner Lacko Lacková Laco
-Lacombe Lacová Lacroix Ladavac Ladeck Ladner Laenen Lafferty Laffey Laffray Laflamme Lafleur Lafontaine
-Lagarde Lage Lagerweij Lagler Lago Laguna Lagzdiņa Lagzdiņš Lah Lahaye Lahey Lahiffe Laht Lahti Lahtinen
-Lahy Laidhléis Laighnigh Laiho Lailasari Laimer Laine Laing Laitinen Lajčiak Lajčiaková Lajčák Lajčáková
-Lakatos Lakaza Lakošeljac Laks Laksita Laksmiwati Lal Lala Laliberté Lall Lalla Lallemand Lally Lalonde
-Lalor Laloux Lamač Lamačová Lambe Lambers Lambert Lamborghini Lambot Lambotte Lambrecht Lambrechts Lambregt
-Lammas Lammens Lammer Lammi Lamont Lamontagne Lamore Lamotte Lamoureux Lampert Lampinen Lampl Lamprecht
-Lamula Lamy Lancaster Lancisi Landa Lande Landers Landin Landl Landon-Lane Landry Landström Landy Lanfranchi
-Lang Langa Langan Lange Langeni Langer Langern Langevoort Langlois Lanigan Lanka Lankinen Lankle Lansink
-Lantz Lanz Lapierre Laplante Lapointe Laporte Lappalainen Lappin Lapsa Lara Larcher Lardinois Lardner Largan
-Largey Larivière Larkin Laroche Larocque Larose Larouche Larrañaga Larrea Larsen Larson Larsson Lasa Lasić
-Lassen Lassila Lassnig Lastra Lata Lathrope Latier Latour Lattuada Latupono Latvala Laukkanen Launay Laur
-Laureano Laurenson Laurent Laureys Lauri Lauridsen Laurila Lauritsen Laursen Lauwers Lauzon Lavallée Lavan
-Lavell Lavelle Laverty Lavery Lavigne Lavin Lavoie Lavrič Lawlor Lawrence Lawson Lazar Lazuardi Leacy Leahy
-Leal Learmonth Leary Leavey Leban Lebar Lebeau Lebedev Lebel Leber Leblanc Lebon Lebreton Lebrun Lebrón
-Lechner Leclerc Leclercq Lecocq Lecomte Leconte Lecoq Leddin Leddon Leddy Ledent Lederer Ledesma Ledoux
-Leduc Ledwich Ledwith Leeb Leemans Leen Leene Leeney Lefebvre Lefevre Lefort Lefèbvre Lefèvre Legault
-Legendre Legnante Legović Legrain Legrand Legros Leguit Lehane Lehikoinen Lehiste Lehmann Lehner Leht
-Lehtimäki Lehtinen Lehtla Lehtmets Lehto Lehtola Lehtonen Leibetseder Leino Leinonen Leite Leitgeb Leithner
-Leitner Leiva Lejeune Leland Lelas Leleu Leleux Lelijveld Lelièvre Leloup Lemaire Lemay Lemaître Lembede
-Lember Lemieux Lemire Lemmens Lemoine Lemonnier Lempereur Lemus Lenaerts Lenaghan Leneghan Lenehan Lengauer
-Lengyel Lenihan Lenić Lennane Lennartsson Lennon Lenoir Lensen Lenz Leon Leonard Leonardi Leoncavallo Leone
-Leonetti Leonhartsberger Leopardi Leopold Lepage Lepik Lepistö Lepp Leppik Leppänen Lepšík Lepšíková Lercari
-Lerch Lercher Lerma Lerner Leroux Leroy Leruth Lesage Lesjak Leskinen Leskovar Leslie Lesná Lesný Lessard
-Lestari Lester Letellier Lether Leto Letová Letta Lettiere Lettner Leu Leunberger Leutgeb Levan Levesque
-Levin Levine Lewis Leyden Leydon Leys Leysen Leyva Leão León Lešić Lešković Lešnik Leščić Lheureux Lhoir
-Liber Libert Liblik Lichtenegger Licul Liddane Liddy Lidström Lidén Liebelt Liekens Liepa Liepiņa Liepiņš
-Lieshout Lievens Ligorio Ligtvoet Liguori Liimatainen Liiv Liiva Liivak Liivamägi Lijn Likar Lilja Liljegren
-Lill Lillemets Lillis Lillo Lima Limbourg Limón Lin Linares Lincoln Lind Lindahl Lindberg Lindblad Lindblom
-Linde Lindell Linder Lindfors Lindgren Lindh Lindholm Lindinger Lindkvist Lindmark Lindner Lindorfer
-Lindquist Lindqvist Lindroos Lindsay Lindsey Lindskog Lindström Lindvall Linehan Linke Linna Linnane Linny
-Linschoten Linskey Lintner Linton Liović Lipa Lipka Lipko Lipková Lipová Lipp Lippens Lippomano Lipponen
-Lipták Liptáková Lisica Lisická Lisický Liston Littizzetto Litva Litvová Liu Liukkonen Liverotti Livingston
-Liégeois Liénard Liška Lišková Ljubetić Ljubić Ljubičić Ljung Ljungberg Ljunggren Ljungqvist Llabrés Lladó
-Lledó Llobet Llopis Llorens Llorente Lloret Lloyd Lluch Loaiza Lobato Lobo Lochlann Loep Loera Loftus Logan
-Logar Loghan Loginov Logue Loibhéad Loibl Loidl Loiseau Loj Loja Lojek Lojeková Lojen Lojka Lojko Lojková
-Lojová Loke Lokk Lollobrigida Lombard Lombardi Lombardo Lombroso Lomeli Lommert Lomp London Londoño Lonen
-Lonergan Longan Longhena Longode Longoria Lonndún Loorits Loos Lopez Lopresti Lorch Lordan Loreal Loredan
-Lorencin Lorent Lorenz Lorenzo Lorreijn Losa Losada Losekann Loughlin Loughnane Loughran Loughrey Loughry
-Louis Loureiro Lourenço Louws Lovato Lovett Lovrić Lowe Lowery Lowney Lowry Loya Lozada Lozano Lubelo Lubina
-Lubinová Luboch Lucarelli Lucas Lucchesi Lucciano Lucena Lucero Lucey Luciani Lucio Lucitt Lucić Luddy
-Ludonga Ludovisi Ludwig Luevano Luger Lugo Luht Luibhéad Luik Luján Lukhele Lukin Lukinić Lukić Lukk
-Lukstiņa Lukstiņš Lukács Lukáč Lukáčová Lukša Lukšić Lukšová Lumbreras Lumi Lumiste Luna Lund Lundberg
-Lundblad Lunde Lundell Lundgren Lundh Lundholm Lundin Lundkvist Lundmark Lundon Lundquist Lundqvist
-Lundström Lunham Lunney Lunny Luoma Lupo Lupták Luptáková Luqe Luque Luria Lussier Lussu Lustenberger
-Lutholoni Luthra Luthuli Luts Luttenberger Lutterveld Lutz Luukkonen Luvuno Luxardo Luyckx Luyten Luz Luzi
-Luís Lučić Lwandle Lyden Lydon Lynchechaun Lynchehaun Lyne Lyng Lynn Lynskey Lyon Lyons Lysaght Lás Lása
-László Lähteenmäki Lätt Lääne Lääts Léger Léonard Létourneau Lévesque Lévêque Líška Líšková López Lõhmus
-Löchel Löf Löffler Löfgren Lönn Lövgren Lúiséad Lúnam Lübs Lüscher Lüthi Lācis Līcis Lūse Lūsis Maas Maasik
-Maaswinkel Mabanga Mabaso Mabhena Mabhodla Mabhoko Mabika Mabizela Mabuya Mabuyakhulu Mabuza MacAdoo
-MacAleavy MacAllen MacAloon MacAnally MacArt MacArthur MacBreen MacBride MacCaffrey MacCann MacCartan
-MacCarthy MacCarville MacClenaghan MacCole MacComisky MacConachy MacConnaghy MacCool MacCormack MacCrohan
-MacCurtin MacDermott MacDevitt MacDonagh MacDonald MacDonnell MacDougall MacDowell MacDwyer MacDyer MacEgan
-MacElgunn MacEver MacEvoy MacFadden MacFall MacFaull MacGee MacGeehan MacGill MacGilligan MacGing MacGinley
-MacGinnitty MacGinnity MacGinty MacGloin MacGlynn MacGovern MacGreal MacGroarty MacGuinness MacGurk MacHale
-MacHenry MacHugh MacInerney MacInnes MacKay MacKenna MacKenzie MacKeown MacKevitt MacLysaght MacMahon
-MacMonagle MacMorrow MacMullan MacMullen MacNabb MacNaboe MacNaboola MacNally MacNamara MacNamee MacNeela
-MacNeill MacNelis MacNulty MacPherson MacPhilbin MacShea MacSweeney MacTiernan MacVeagh MacVeigh MacWilliams
-Maca Macan Macauley Maccanelli Macdonald Macedo Macek Maceková Mach Machado Machata Machatová Macher Machnáč
-Machnáčová Machová Macháček Macháčeková Macháčková Macias Macingwane Mack Macka Macken Mackesey Mackey
-Mackle Macko Mackovič Mackovičová Macková Maclean Macmillan Macnamee Maco Macová Macrea Macías Madan Madar
-Madara Madarová Maddock Maddox Maddy Madej Madejová Madela Mader Madera Maderna Maderno Madhubuti Madi
-Madiba Madide Madigan Madinane Madisson Madlala Madlanduna Madlula Madondo Madonsela Madrid Madsen Maduma
-Maduna Madunić Madziba Maertens Maes Maestas Maestre Maffei Mafobo Mafuleka Mafulela Magagula Magalhães
-Magan Magann Magar Magauran Magaña Mageba Magee Mageean Magennis Magennity Maggioli Magill Maginn Maglio
-Magnani Magnusson Magolwana Magombo Magononde Magoza Magrassi Magrath Magubane Maguidhir Maguire Magujwa
-Magutshwa Magwaza Magyar Magál Magálová Mahajan Mahal Mahamba Maharaj Mahaye Mahe Mahedy Mahendra Maher
-Maheswara Mahieu Mahlaba Mahlalela Mahlangu Mahlinza Mahlobo Mahmood Mahnet Mahon Mahoney Mahony Mahulube
-Mahy Maia Maidla Maier Maierhofer Maillard Maillet Maillot Maina Mair Maire Mairhofer Majcen Majdan
-Majdanová Majdenić Majdán Majdánová Majeská Majeský Majewski Majoka Majola Majorana Majozi Majstorović
-Majumdar Mak Makarov Makhanya Makhathini Makhaye Makhaza Makhedama Makhoba Makhubo Makhulukhulu Makhunga
-Makinde Makinwa Makkonen Mako Makovac Makovec Makovecová Makovica Makovická Makovický Maková Makový Maksimov
-Malacarne Malachovská Malachovský Malambule Malaparte Malatesta Malave Maldonado Malembe Malenchini Maletić
-Malevu Malfait Malherbe Malhotra Malina Malinen Malinga Malinová Malipiero Malley Mallick Mallien Mallon
-Malm Malmberg Malmgren Malmqvist Malmström Malnar Malo Malone Maloney Malowney Maloča Malpighi Maltais
-Maluleka Malá Malíšek Malíšeková Malõšev Malý Mamba Mamić Mammen Mamojka Mamojková Mamula Manacorda Manahan
-Manana Mancebo Mancini Mand Manda Mandal Mandala Mandasari Mandel Mander Mandl Mangal Mangan Mangat
-Mangcamane Mangede Mangel Mangena Mangethe Mangold Mangunsong Mani Manjón Manley Mann Mannan Manne Manninen
-Mannion Mannix Mannoia Manole Manolesso Manqele Manrique Mansell Mansfield Manso Manson Mansur Mansveld
-Mansvelt Mansız Mantegazza Mantegna Mantshinga Manuel Manullang Manunta Manyoni Manzanares Manzano Manzezulu
-Manzi Manzini Manzoni Manço Maphalala Maphanga Maphindela Maphisa Mapholoba Maphumulo Maquet Mara Marangoni
-Maras Marasović Marazzi Maraš Marbun Marcacci Marceron Marchal Marchand Marcin Marcinek Marcineková Marcinko
-Marcinková Marcinová Marco Marconi Marcos Marcotte Marcoux Mardešić Mardhiyah Marechal Marek Mareková
-Marenzio Maretić Mareček Marečeková Marešová Marfell Margita Margitová Margraf Margreiter Marie Marien
-Marijanović Marin Marinetti Maringer Marini Marinković Marino Marinović Marion Maripuu Maris Mariscal Marián
-Mariánová Mariën Mariño Marić Maričević Marjanović Markanjević Markey Markham Markkanen Markl Marklund Marko
-Markovac Marković Markovič Markovičová Marková Markoš Markošová Markus Markuš Markušová Marley Marlier
-Marnan Marolt Maroš Marošová Marpaung Marques Marquet Marquez Marqués Marren Marrero Marrinan Marron Marrone
-Marroquín Marsden Marshall Marsili Marta Marte Martel Marti Martikainen Martineau Martinec Martinecová
-Martinek Martineková Martinelli Martinez Martinić Martinka Martinko Martinkovič Martinkovičová Martinková
-Martinović Martinovič Martinovičová Martinová Martinsen Martinson Martinsson Martinák Martináková Martinček
-Martinčeková Martinčević Martić Martorell Martová Marttila Marttinen Martucci Marty Martyn Martáň Martáňová
-Martí Martínez Marušić Marx Mary Maryadi Maryati Marzorati Maréchal Marí Marín Maršić Marťan Marťanová
-Maržić Masango Masarik Masariková Masaryk Masaryková Masarík Masaríková Mascagni Mascareñas Mascaró
-Mascheroni Maseko Mashaba Mashasha Mashimane Mashinini Mashiya Masibekela Masikane Masilela Masina Masinga
-Maslo Maslov Maslová Masná Masný Masondo Maspero Massa Massart Masse Masseron Masset Massey Massin Massé
-Mastandrea Masterson Mastroianni Masuku Masár Masárik Masáriková Masárová Mata Matagne Matahlija Matana
-Matas Mateo Mateos Mater Materne Mateu Mateša Mathaba Mathebela Mathebula Mathenge Mathenjwa Matheson
-Mathetha Mathews Mathiasen Mathibela Mathiesen Mathieu Mathis Mathisen Mathol Mathonsi Mathot Mathula
-Mathunjwa Mathurin Mathwasa Mathy Matias Matiaško Matiašková Matijaš Matijević Matikainen Matilainen Matile
-Matić Matko Matković Matokanović Maton Matos Matoušek Matoušková Matovina Matošević Mattarella Matteotti
-Matthews Matthijs Matthys Matthäi Mattila Mattsson Matulin Matulić Matvejev Matías Matějka Matějková Maughan
-Maulana Maurer Maurice Maury Mauréry Mauréryová Mavela Mavra Mavrič Mavundla Mavuso Mawanda Mawewe Maxwell
-Maya Mayasari Maye Mayer Mayerhofer Mayeza Mayise Mayisela Maynard Mayol Mayorga Mayr Mayrhofer Mays Maza
+Gurule Gusev Gussoni Gustafsson Gustavsson Gustin Gute Guthrie Gutierrez Gutiérrez Gutknecht Gutmann Guy
+Guyon Guyot Guzman Guzmán Guérin Guštin Gwacela Gwagwa Gwala Gwamanda Gwanyana Gwija Gwynn Gxabhashe
+Gáineard Gálik Gáliková Gálová Gálvez Gámez Gárate Gáspár Gärtner Géaran Gélinas Gérard Gómez Göransson
+Göschl Götz Gül Gülen Günther Güçlü Haack Haapala Haapanen Haapaniemi Haas Haase Haataja Haavisto Haberl
+Habha Habibi Hablák Habláková Habšuda Habšudová Hackett Hackl Hadebe Haderer Hadfield Hadrović Hadžić
+Haengreve Haering Hafner Hagan Hagara Hagarová Hagberg Hagen Hagendoorn Hager Haggerty Haglund Hagman
+Hagström Hahessy Hahn Haicéad Haid Haiden Haider Haidinger Hainaut Haindl Haines Hainzl Haire Hajdu Hak
+Hakala Hakim Hakkarainen Hakker Halambek Halapir Halder Haley Halim Halimah Hallahan Hallanan Hallberg
+Haller Halleux Halley Hallgren Hallik Hallin Hallinan Hallissey Halloran Halme Halonen Halpen Halpin Haluška
+Halušková Halvarsson Halvorsen Halák Haláková Halász Hamann Hamel Hamilton Hammar Hammarström Hammerer
+Hammerl Hammond Hamon Hampton Hanafin Hanak Hanaková Hanbury Hancock Handa Handayani Hande Handl Haneberg
+Hanegraaff Hanek Haneková Haney Hangala Hanka Hankard Hanko Hanková Hanley Hanlon Hanly Hanna Hannah
+Hanncard Hannecart Hannigan Hannon Hannula Hanrahan Hanratty Hans Hansen Hanson Hanssen Hanssens Hansson
+Hanus Hanusek Hanuseková Hanuska Hanusková Hanusová Hanuška Hanušková Hanzel Hanzelová Hanák Hanáková Hançer
+Hanúsek Hanúseková Hanúska Hanúsková Hanžek Hara Harahoe Haraldsson Haran Harapin Hardi Hardiansyah Hardie
+Hardiman Hardin Harding Haren Hargadon Hargan Hargreaves Hari Hariyah Harju Harkin Harkins Harley Harloff
+Harmon Harnett Haro Harper Harrell Harrer Harrihy Harrington Harris Harrison Harry Hartati Harte Hartigan
+Hartikainen Hartl Hartley Hartman Hartnett Hartung Harty Harvan Harvanová Harvey Harvánek Harváneková
+Haryanti Haryanto Hasan Hasanah Haselaar Haslauer Hasler Haslinger Hassan Hassanah Hassani Hassett Hastey
+Hastie Hastings Hastuti Hatfield Hattinger Hatton Hauer Hauffer Haug Hauge Haugen Haugh Haughey Haugland
+Haumer Hausberger Hauser Hautala Hautamäki Havel Haverinen Haverty Havlíček Havlíčková Havran Havranka
+Havranko Havranková Havranová Hawe Hawkins Hayden Hayer Hayes Haynes Hayre Hayrioğlu Hayward Hazenveld Haňak
+Haňaková Haňák Haňáková Haščák Haščáková Heaffy Healey Healy Heaney Heaphy Hearn Hearne Heavey Hebenstreit
+Hebert Hechenberger Hecker Heckett Hedberg Hedderman Hedigan Hedin Hedlund Hedman Hedström Heelan Heenan
+Heeney Heere Heerkens Heerschop Heffernan Hefferon Heffron Hegarty Hegde Hegedüs Hegedűs Heger Heggarty
+Hehir Hehl Heidrich Heigl Heijman Heijmans Heijmen Heikkilä Heikkinen Heim Hein Heindl Heinen Heino Heinonen
+Heinrich Heinrichs Heinsalu Heinsoo Heintze Heinz Heinzl Heiskanen Heiss Heissenberger Hekker Helen Helenius
+Helery Helgesson Helin Helland Hellberg Hellemans Heller Hellevoort Hellgren Hellman Hellström Hellwig
+Helmerhorst Helminen Helsen Hely Hemetsberger Hempenstall Henao Henck Henderson Hendrick Hendricks Hendrickx
+Hendriks Hendrikse Hendrix Hendry Henebry Heneghan Henery Heney Henin Henk Hennebry Hennelley Hennelly
+Hennessey Hennessy Hennigan Henningsson Henrard Henriksen Henriksson Henrion Henriques Henrotte Henry
+Henríquez Henschel Hensley Henson Hentschel Hepburn Hepenstall Heraghty Heras Heraty Herbert Herbst Herceg
+Heredia Heremans Heretik Heretiková Hereward Hering Herity Herlihy Herman Hermann Hermans Hermansen
+Hermansson Hermighausen Hernandes Hernandez Hernando Hernon Hernádez Hernández Herout Herranz Herrera
+Herrero Herrmann Hertrampf Hervia Hervás Hervé Herzog Heser Heskin Heslin Hess Hesse Hession Hester Hethur
+Hettner Heuser Hever Hewitt Hewson Hexspoor Heydrich Heylen Heymans Heyne Heyvaert Heß Hećimović Hečko
+Hečková Hhoyiyane Hidalgo Hidayanto Hidayat Hierro Hietala Hietanen Higgins Higueras Hilary Hillen Hiller
+Hillery Hilliard Hilmer Hilmerová Hilton Hiltunen Himmelbauer Hines Hinić Hinney Hinojosa Hinterberger
+Hinteregger Hinterleitner Hinton Hirsch Hirschmann Hirt Hirvonen Hishon Histon Hjalmarsson Hjelm Hjort
+Hlabangane Hlabisa Hladká Hladký Hlatshwayo Hlaváč Hlaváčik Hlaváčiková Hlaváčová Hlela Hlengwa Hlinka
+Hlinková Hliník Hliníková Hlomuka Hlongwa Hlongwane Hlophe Hlubi Hlumakazi Hoarau Hoare Hoareau Hoban Hobbs
+Hochleitner Hochreiter Hodak Hodel Hodge Hodges Hodgson Hodnett Hodson Hodža Hodžić Hodžová Hoedemakers
+Hoeks Hoekstra Hoelen Hoey Hofbauer Hofer Hoffman Hoffmann Hofinger Hofman Hofmann Hofmeister Hofstetter
+Hofstätter Hogg Hokkanen Holappa Holdaway Holden Holgersson Holguín Holič Holiček Holičeková Holička
+Holičková Holičová Holl Holland Hollander Hollaus Hollins Holloway Hollywood Holm Holmberg Holmes Holmgren
+Holmqvist Holmström Holohan Holopainen Holst Holsten Holt Holthuis Holub Holubec Holubecová Holubek
+Holubeková Holubka Holubko Holubková Holubová Holuby Holvoet Holzapfel Holzer Holzinger Holzknecht Holzmann
+Holík Holíková Holíček Holíčeková Holúbek Holúbeková Holúbok Holčík Holčíková Honan Hondeveld Honkanen
+Honoré Hoogers Hooper Hoover Hopkins Hoppenbrouwer Hora Horak Horan Hore Horemans Horgan Horne Hornich
+Hornig Horrocks Horton Horvat Horvatek Horvatinec Horvatić Horváth Horváthová Horák Horáková Horáček
+Horáčková Hosae Hosey Hoskins Hosp Hosseini Hoste Hotz Houben Houde Houdijk Hougardy Hough Houghton Houle
+Houlihan Hourican Hourigan Hourihane Houston Howard Howarth Howe Howell Howells Howley Hoyos Hoz Hoza Hozjan
+Hozová Hočevar Hošták Hoštáková Hošťák Hošťáková Hrabar Hranić Hranj Hrastinski Hraško Hrašková Hrdlička
+Hrdličková Hren Hrianka Hrianková Hribar Hribernik Hric Hricová Hrmo Hrmová Hroboň Hroboňová Hrovat Hrubá
+Hrubý Hruška Hrušková Hrušovská Hrušovský Hrvojić Hršak Hrženjak Huang Huart Huba Hubbard Huber Hubert
+Huberts Huberty Hubin Hubmann Hubová Huddleston Hudec Hudecová Hudson Hudáček Hudáčeková Huel Huemer Huerta
+Huertas Huet Huffman Hufnagl Hughes Huguet Huhn Huhtala Huijben Huijbrechts Huijs Huijzing Huisman Huljev
+Huls Hulshouts Hulskes Hulst Hult Hultgren Hultman Humbert Humblet Hume Humer Hummel Hummer Humphrey
+Humphreys Humphries Hunziker Huotari Huovinen Hupka Hupková Hurd Hurley Hurst Hurtado Hus Huska Husnjak
+Husová Hussain Hussein Hussey Husák Husáková Husár Husárová Husťák Husťáková Hutagalung Hutapea Hutasoit
+Hutchinson Hutchison Huter Hutta Hutter Hutterer Hutton Huttová Huttunen Huurdeman Huuskonen Huybrechts
+Huyghe Huynh Huys Huysmans Hučko Hučková Hušek Hušeková Huška Hušo Hušová Hušták Huštáková Hušťák Hušťáková
+Hyde Hyland Hyman Hynes Hynman Hyttinen Hytönen Hyvärinen Hyvönen Hájek Hájková Häfliger Hägg Hägglund
+Häggström Häkkinen Hämmerle Hämäläinen Hänel Hänninen Härkönen Häusler Håkansson Hébert Hödl Höfer Höfig
+Höfler Högberg Höglinger Höglund Hölzenbecher Hölzl Hörl Hörle Hörmann Hús Húska Húsková Húsová Húšek
+Húšeková Húška Hübel Hübner Hürlimann Hütter Iacobucci Iacovelli Iadanza Iago Iannelli Iannotti Iannucci
+Iannuzzi Ibarra Ibañez Ibikunle Iborra Ibrahim Ibáñez Iglesia Iglesias Ignac Ignatjev Igoe Ihalainen Ihnačák
+Ihnačáková Ikonen Ilijić Ilinović Ilić Iljin Illés Ilori Ilupeju Ilves Imbert Imhof Immonen Impastato Imrich
+Imrichová Infante Infantino Inglis Ingoldsby Ingram Ingvarsson Iniesta Innocenti Innseadún Interiano
+Interminei Interminelli Inzaghi Ionescu Ioniță Ioppi Iqbal Irawan Ireland Iriarte Irizarry Irvine Irving
+Irwin Isaksen Isaksson Isella Isern Isler Ismail Israelsson Issa Issac Iswahyudi Iten Ivandić Ivanov
+Ivanović Ivančan Ivarsson Ivask Ivaška Ivašková Ivers Iversen Ivšić Iyanda Iyengar Iyer Izaguirre Izquierdo
+Iñiguez Iústás Jaakkola Jaakson Jaanson Jaanus Jaatinen Jaceps Jackman Jackson Jacob Jacobi Jacobs Jacobsen
+Jacobson Jacobsson Jacot-Descombes Jacot-Guillarmod Jacquemart Jacquemin Jacques Jacquet Jacquot Jacuzzi
+Jadot Jadoul Jafari Jagarinec Jagečić Jaggi Jahn Jailani Jaime Jaimes Jain Jaiyeola Jakab Jakobsen Jakobson
+Jakobsson Jakopec Jakopović Jakovac Jaković Jakovlev Jakovljević Jakub Jakuba Jakubec Jakubecová Jakubek
+Jakubeková Jakubka Jakubko Jakubková Jakubová Jakubík Jakubíková Jakubček Jakubčeková Jakubčo Jakubčová
+Jakubčík Jakubčíková Jakupić Jakuš Jakúbek Jakúbeková Jalakas Jali Jalonen Jalovec Jalovecová Jama Jamar
+Jamasijadu James Jameson Jamieson Jamile Jamnik Janda Jandl Jandová Janek Janeková Janeček Janečeková
+Janečka Janečko Janečková Janežič Jani Janisch Jank Janka Jankauskas Janko Janková Jano Janová Janočko
+Janočková Janoš Janošek Janošeková Janoška Janoško Janošková Janošo Janošová Jans Jansdr Janse Jansen Jansse
+Janssens Jansson Jantošovič Jantošovičová Januar Janák Janáková Janík Janíková Janča Janček Jančeková Jančo
+Jančová Jara Jaramillo Jarc Jarl Jaroš Jarošová Jarvis Jasprica Jasso Jauhiainen Jauk Jaume Jaunzema
+Jaunzems Javornik Jayaraman Jaén Jdotte Jean Jedľovská Jedľovský Jefferies Jefferson Jeffries Jefimov Jeggij
+Jegorov Jekel Jelavić Jele Jelen Jelić Jellyman Jelínek Jelínková Jemrić Jendek Jendeková Jenewein Jenkins
+Jenko Jenni Jennings Jensen Jenssen Jeppesen Jeppsson Jepsen Jereb Jerez Jerič Jerković Jermakov Jerman
+Jerusalem Jeršov Jespersen Jessel Jessen Jesus Ježek Ježková Jha Jhaveri Jibela Jilani Jiles Jili Jimenez
+Jiménez Jimínez Jiyane Jobe Jochems Jockel Joe Johal Johann Johannessen Johannesson Johansen Johanson
+Johansson John Johnsen Johnson Johnsson Johnston Johnstone Jokela Jokinen Jokiwe Joly Jomini Jonasson Jonata
+Jonatová Jonckheere Jones Jonjić Jonker Jonkman Jonsson Joos Joosten Jopich Jordan Jordá Jordán Joris
+Jorlink Jorrisen Josefsson Joseph Joshi Josipović Jost Joubert Jourdan Jovanovac Jovanovic Jovanović Jove
+Jover Jovinelli Jović Joyce Joye Jozić Juan Juarez Judd Juen Jugovac Juhanson Juhkam Juhlin Juhász Jukić
+Julien Juliá Julián Julliard Juma Junas Junasová Junck Juncken Jung Jungfer Jungwirth Junitz Junken Juntunen
+Junás Junásová Junáš Junášová Juqula Jurado Jurek Jureková Juretić Jureško Jurina Jurinová Jurić Jurišić
+Jurjević Jurka Jurko Jurković Jurkovič Jurkovičová Jurková Jurlina Jurrijens Juráš Jurášová Jurík Juríková
+Jurča Jurčina Jurčinová Jurčić Jurčo Jurčová Jussila Juvara Juvonen Juárez Jáno Jánová Jánoš Jánoška Jánoško
+Jánošková Jánošová Jánošík Jánošíková Jáquez Jáuregui Jäger Jäggi Jähn Jäkel Jänes Jäntsch Jäntti Järv Järve
+Järvelä Järvenpää Järvi Järvinen Jääskeläinen Jódar Jónás Jõe Jõesaar Jõgi Jöbstl Jönsson Jörgensen
+Jørgensen Jürgens Jürgenson Jürisson Jüttner Kaasik Kabus Kadak Kadakia Kade Kadija Kadlec Kadlecová Kager
+Kahinu Kahlina Kahr Kaikkonen Kain Kaindl Kainulainen Kainz Kairys Kaiser Kakar Kala Kalamees Kalan Kalanjoš
+Kalazić Kalcher Kalda Kalinin Kaliská Kaliský Kalita Kaliňák Kaliňáková Kaljula Kaljurand Kaljuste Kaljuvee
+Kalla Kallas Kallaste Kallen Kallert Kallio Kalm Kalman Kalmus Kalniņa Kalniņš Kaltenbrunner Kaltenböck
+Kaltenegger Kalvelis Kalvėnas Kalēja Kalējs Kamau Kambs Kamdar Kammerer Kamp Kamper Kanda Kane Kanerva
+Kangas Kangley Kangro Kangur Kaniak Kaniaková Kaniški Kankaanpää Kannan Kant Kantola Kapadia Kapeller Kapoor
+Kapp Kappel Kapur Kar Kara Karadeniz Karagić Karamarko Karan Karels Karge Kargl Karhu Karhunen Kari Kariuki
+Karjalainen Karl Karlberg Karlović Karlsen Karlsson Karlström Karmelić Karner Karnik Karpe Karpov Karppinen
+Karrer Karro Karttunen Karu Karul Karulová Karuza Karvinen Karvonen Karz Kas Kasak Kase Kasemaa Kasemets
+Kashyap Kask Kaspar Kasper Kass Kastelic Kastner Kata Kathagen Katić Katona Kattai Kaufman Kaufmann Kaul
+Kauliņa Kauliņš Kaupas Kauppila Kauppinen Kaur Kauzlarić Kaučič Kavaliauskas Kavanagh Kavasch Kavaschová Kay
+Kaya Kazakov Kazik Kaziková Kazlauskas Kazík Kazíková Kaņepa Kaņeps Kašpar Kašparová Keady Kealey Keally
+Kealty Kealy Keane Keaney Keany Keapock Kearney Kearns Keary Keating Keaveney Keaveny Keeffe Keegan Keehan
+Keelan Keeley Keely Keenaghan Keenahan Keenan Keeney Keer Keery Keevers Kehoe Keightley Keijser Keijzer
+Keinänen Keith Kelder Keleković Kelemen Kelečić Kelić Kelleher Keller Kelley Kellner Kello Kellová Kelly
+Kelo Kelová Keltenie Kelvey Kemp Kemppainen Kendall Kendra Kendrová Kenis Kenlan Kenlon Kenna Kenneally
+Kennedy Kennellan Kennelly Kenny Kensy Kent Keníž Kenížová Keogan Keogh Keoghan Keoghane Keohan Keohane
+Keown Keplinger Ker Kerekes Kereković Kerin Kerins Kerkhof Kerkhofs Kerley Kerlin Kermody Kern Kernan Kerney
+Kerová Kerr Kerrigan Kerrisk Kerschbaum Kerschbaumer Kerville Kerwick Keränen Keskinen Keskitalo Kesküla
+Kessler Ketel Ketola Ketting Kettunen Keudel Kevane Keville Kevo Keyes Khaba Khabalidaka Khalil Khalsa
+Khambule Khanna Khanyeza Khanyile Khaphela Khare Khathi Khathide Khathini Khatri Khawula Kheswa Khezokhulu
+Kholose Khomo Khonjwayo Khosini Khosla Khoza Khuba Khubisa Khuboni Khukhuza Khulu Khuluse Khumalo Khumbuza
+Khurana Khuyameni Khuzwayo Khwane Khwela Kibe Kibet Kidd Kiely Kieran Kierane Kierans Kiernan Kiik Kiil Kiis
+Kiisk Kikas Kikkas Kilawee Kilbane Kilbride Kilcoyne Kilday Kildea Kilduff Kilfoyle Kilgallen Kilgallon
+Kilhooly Kilk Kilkenny Killeen Killilea Killooly Killoran Killoughry Kilmartin Kilmore Kilpeläinen Kilroe
+Kilroy Kim Kimachu Kimani Kimutai Kinaghan Kinahan Kinet Kingston Kiniry Kinkela Kinlan Kinlen Kinnane
+Kinnear Kinnegan Kinner Kinnerk Kinney Kinnon Kinnunen Kinny Kinsella Kipkemei Kipkirui Kipkorir Kiplagat
+Kiprono Kipruto Kipsang Kiptoo Kirby Kirchmair Kirchner Kirillov Kirinčić Kirk Kirke Kirpenstein Kirs
+Kirschner Kirsipuu Kirss Kirwan Király Kis Kisel Kisela Kiselová Kiseľ Kiseľa Kiseľová Kisman Kissane
+Kisseljov Kitson Kitumaini Kitzler Kitzmann Kiuru Kivelä Kivi Kivilo Kivimäe Kivimäki Kivinen Kiviniemi
+Kivistik Kivistö Kiška Kjeldsen Kjellberg Kjær Klaas Klammer Klanac Klapač Klapačová Klapka Klapko Klapková
+Klapp Klapáč Klapáčová Klarin Klarić Klasić Klasson Klaus Klausen Klausner Kleibrink Kleijse Klein Klement
+Klemenčič Klemm Klemt Klepáč Klepáčová Klerks Kleybrink Kligl Klima Klimek Klimeková Klimko Klimkovič
+Klimkovičová Klimková Klimo Klimov Klimová Klimáček Klimáčeková Kline Kling Klingelhöfer Klinger Klingler
+Kližan Kližanová Klocker Kloiber Klokoč Klokočová Klopačka Klopačková Kloppert Klotz Klug Knapp Knappe Knaus
+Kneafsey Knecht Knez Knezović Knežević Kniha Knihová Knockaert Knoers Knowles Knox Knudsen Knuf Knutsen
+Knutsson Kobal Kobelt Kober Kobielsky Kobielská Kobielský Koc Koch Kocian Kocianová Kocijančić Kocjančič
+Kocka Kocková Kocová Kocsis Kocur Kocák Kocáková Kocúr Kocúrik Kocúriková Kocúrová Kodrič Koeman Kof Kofler
+Koger Kogler Kohl Kohler Kohli Kohv Koistinen Koit Koitla Koivisto Koivula Koivunen Kok Kokalj Kokanović
+Kokk Kokko Kokkonen Kokol Kokorić Kolade Kolar Kolarec Kolarič Kolb Kolega Kolehmainen Kolen Kolenc Kolesnik
+Kolesár Kolesárová Kolić Kolk Koller Kollmann Kollár Kollárová Kolm Kolnik Kolniková Kolník Kolníková
+Kolster Kolár Kolárová Kolář Kolářová Komar Komarov Komljenović Komulainen Konda Kondratjev Konečná Konečný
+Koning Konings Konopka Konopková Konovalov Konrad Konrád Konrádová Konstantinov Kont Konttinen Konôpka
+Konôpková Kool Koort Kopa Kopecká Kopecký Kopf Kopjar Koponen Kopová Kopp Koppa Koppel Koppensteiner Koppová
+Korec Korecová Koren Koret Korhonen Korol Korošec Korpal Korpela Korpi Korsman Korstman Kort Kortelainen
+Kortman Korutürk Korčák Korčáková Kos Kosanović Koshy Kosi Kosić Koskela Koski Koskinen Kosoko Kosonen
+Kostanić Kostelac Kosten Koster Kostin Kostka Kostková Kostolzin Kostrec Kostrecová Kota Kothari Kotian
+Kotianová Kotkas Kotnik Kotov Kotulič Kotuličová Kouba Koubová Koval Kovalčík Kovalčíková Kovanen Kovač
+Kovaček Kovačević Kovačić Kovačič Kovaľ Kovaľová Kovács Kováč Kováčik Kováčiková Kováčová Kovář Kovářová
+Koya Koza Kozlov Kozma Kozmon Kozmonová Kozová Kozák Kozáková Kozáček Kozáčeková Kozáčik Kozáčiková Koč
+Kočevar Kočiš Kočišová Kočka Kočko Kočková Kočová Košir Koški Koščević Koželj Krabbe Kraft Krainer Krainz
+Krajcar Krajnc Krajíček Krajíčeková Krajči Krajčiová Krajčo Krajčovič Krajčovičová Krajčová Krajčí Krajčíová
+Krajčír Krajčírová Kral Kralj Kraljević Kraljić Krall Kramar Kramarić Kramberger Kramer Krammer Kramár
+Kramárová Kranjc Krantz Kranz Krasnohorská Krasnohorský Krastiņa Krastiņš Kratochvíl Kratochvílová Kratzer
+Kraus Krause Kraushaar Krausová Kraxner Krebs Kreidl Krein Kreiner Krejčová Kremer Kremser Krenn Kresonja
+Kreusel Kreuzer Kriegl Kriens Krieva Krieviņa Krieviņš Krievs Kriisa Krish Krishna Krishnamurthy Krishnan
+Kristensen Kristensson Kristiansen Kristiansson Kristoffersen Kristoffersson Krivec Krištof Krištofová
+Križan Križanová Krogh Kroker Kronberger Kronenberg Kronsteiner Kroon Kropilák Kropiláková Kroták Krotáková
+Krpan Krueger Krug Kruglov Kruns Krupa Krupová Kruschwitz Krznarić Král Králik Králiková Králová
+Krásnohorská Krásnohorský Kráľ Kráľovič Kráľovičová Kráľová Kríž Krížik Krížiková Krížová Krõlov Kröll Krúpa
+Krúpová Krčelić Krēsliņa Krēsliņš Kršanac Krūmiņa Krūmiņš Krūze Krželj Kuba Kubec Kubecová Kubek Kubeková
+Kubheka Kubiček Kubičeková Kubička Kubičko Kubičková Kubko Kubková Kubo Kubová Kubík Kubíková Kubíček
+Kubíčeková Kubíčková Kucera Kudrjavtsev Kuffa Kuffová Kugler Kuhar Kuhl Kuhn Kuijpers Kuilenburg Kuiper
+Kuipers Kuisma Kuit Kujala Kujundžić Kukkonen Kukučka Kulikov Kulkarni Kulmala Kumar Kumer Kummer
+Kumpulainen Kuna Kunac Kunda Kundová Kundziņa Kundziņš Kunen Kunene Kuningas Kunka Kunková Kunová Kunz
+Kuosmanen Kupa Kupka Kupko Kupková Kupová Kupsjak Kurg Kurian Kurki Kurm Kurniawan Kuronen Kurtoić Kuruc
+Kurucová Kuruvilla Kurvits Kurz Kurzmann Kus Kusch Kuska Kusková Kusmawati Kusová Kusumo Kuswandari Kuswoyo
+Kutsar Kuus Kuuse Kuusela Kuusik Kuusisto Kuusk Kuveždić Kuzmin Kuzmić Kuznetsov Kučera Kučerová Kučić Kuša
+Kuška Kušková Kušnír Kušnírová Kušo Kušová Kuščević Kvist Kwaadland Kweyama Kyllönen Kyne Kysel Kysela
+Kyselová Kyseľ Kyseľa Kyseľová Kára Kárová Kázik Káziková Käfer Kägi Kähkönen Kälin Källström Kämäräinen
+Kärki Kärkkäinen Kärner Käser Käsper Käster Käär Käärik Kôstka Kôstková Kõiv Köberl Köck Köhler Kölbl Köll
+König Kössler Köster Kúbek Kúbeková Kús Kúska Kúsková Kúsová Kúš Kúšová Kühnert Küng Kütt Kārkliņa Kārkliņš
+Kısakürek Kļaviņa Kļaviņš Kříž Křížová Laakkonen Laakso Laaksonen Laan Laane Laanemets Laas Labado Labaš
+Labbé Labelle Labinjan Labonté Laboy Labrecque Labuda Labudová Laca Lacasse Lacey Lachance Lachapelle
+Lachmann Lacka Lackner Lacko Lacková Laco Lacombe Lacová Lacroix Ladavac Ladeck Ladner Laenen Lafferty
+Laffey Laffray Laflamme Lafleur Lafontaine Lagarde Lage Lagerweij Lagler Lago Laguna Lagzdiņa Lagzdiņš Lah
+Lahaye Lahey Lahiffe Laht Lahti Lahtinen Lahy Laidhléis Laighnigh Laiho Lailasari Laimer Laine Laing
+Laitinen Lajčiak Lajčiaková Lajčák Lajčáková Lakatos Lakaza Lakošeljac Laks Laksita Laksmiwati Lal Lala
+Laliberté Lall Lalla Lallemand Lally Lalonde Lalor Laloux Lamač Lamačová Lambe Lambers Lambert Lamborghini
+Lambot Lambotte Lambrecht Lambrechts Lambregt Lammas Lammens Lammer Lammi Lamont Lamontagne Lamore Lamotte
+Lamoureux Lampert Lampinen Lampl Lamprecht Lamula Lamy Lancaster Lancisi Landa Lande Landers Landin Landl
+Landon-Lane Landry Landström Landy Lanfranchi Lang Langa Langan Lange Langeni Langer Langern Langevoort
+Langlois Lanigan Lanka Lankinen Lankle Lansink Lantz Lanz Lapierre Laplante Lapointe Laporte Lappalainen
+Lappin Lapsa Lara Larcher Lardinois Lardner Largan Largey Larivière Larkin Laroche Larocque Larose Larouche
+Larrañaga Larrea Larsen Larson Larsson Lasa Lasić Lassen Lassila Lassnig Lastra Lata Lathrope Latier Latour
+Lattuada Latupono Latvala Laukkanen Launay Laur Laureano Laurenson Laurent Laureys Lauri Lauridsen Laurila
+Lauritsen Laursen Lauwers Lauzon Lavallée Lavan Lavell Lavelle Laverty Lavery Lavigne Lavin Lavoie Lavrič
+Lawlor Lawrence Lawson Lazar Lazuardi Leacy Leahy Leal Learmonth Leary Leavey Leban Lebar Lebeau Lebedev
+Lebel Leber Leblanc Lebon Lebreton Lebrun Lebrón Lechner Leclerc Leclercq Lecocq Lecomte Leconte Lecoq
+Leddin Leddon Leddy Ledent Lederer Ledesma Ledoux Leduc Ledwich Ledwith Leeb Leemans Leen Leene Leeney
+Lefebvre Lefevre Lefort Lefèbvre Lefèvre Legault Legendre Legnante Legović Legrain Legrand Legros Leguit
+Lehane Lehikoinen Lehiste Lehmann Lehner Leht Lehtimäki Lehtinen Lehtla Lehtmets Lehto Lehtola Lehtonen
+Leibetseder Leino Leinonen Leite Leitgeb Leithner Leitner Leiva Lejeune Leland Lelas Leleu Leleux Lelijveld
+Lelièvre Leloup Lemaire Lemay Lemaître Lembede Lember Lemieux Lemire Lemmens Lemoine Lemonnier Lempereur
+Lemus Lenaerts Lenaghan Leneghan Lenehan Lengauer Lengyel Lenihan Lenić Lennane Lennartsson Lennon Lenoir
+Lensen Lenz Leon Leonard Leonardi Leoncavallo Leone Leonetti Leonhartsberger Leopardi Leopold Lepage Lepik
+Lepistö Lepp Leppik Leppänen Lepšík Lepšíková Lercari Lerch Lercher Lerma Lerner Leroux Leroy Leruth Lesage
+Lesjak Leskinen Leskovar Leslie Lesná Lesný Lessard Lestari Lester Letellier Lether Leto Letová Letta
+Lettiere Lettner Leu Leunberger Leutgeb Levan Levesque Levin Levine Lewis Leyden Leydon Leys Leysen Leyva
+Leão León Lešić Lešković Lešnik Leščić Lheureux Lhoir Liber Libert Liblik Lichtenegger Licul Liddane Liddy
+Lidström Lidén Liebelt Liekens Liepa Liepiņa Liepiņš Lieshout Lievens Ligorio Ligtvoet Liguori Liimatainen
+Liiv Liiva Liivak Liivamägi Lijn Likar Lilja Liljegren Lill Lillemets Lillis Lillo Lima Limbourg Limón Lin
+Linares Lincoln Lind Lindahl Lindberg Lindblad Lindblom Linde Lindell Linder Lindfors Lindgren Lindh
+Lindholm Lindinger Lindkvist Lindmark Lindner Lindorfer Lindquist Lindqvist Lindroos Lindsay Lindsey
+Lindskog Lindström Lindvall Linehan Linke Linna Linnane Linny Linschoten Linskey Lintner Linton Liović Lipa
+Lipka Lipko Lipková Lipová Lipp Lippens Lippomano Lipponen Lipták Liptáková Lisica Lisická Lisický Liston
+Littizzetto Litva Litvová Liu Liukkonen Liverotti Livingston Liégeois Liénard Liška Lišková Ljubetić Ljubić
+Ljubičić Ljung Ljungberg Ljunggren Ljungqvist Llabrés Lladó Lledó Llobet Llopis Llorens Llorente Lloret
+Lloyd Lluch Loaiza Lobato Lobo Lochlann Loep Loera Loftus Logan Logar Loghan Loginov Logue Loibhéad Loibl
+Loidl Loiseau Loj Loja Lojek Lojeková Lojen Lojka Lojko Lojková Lojová Loke Lokk Lollobrigida Lombard
+Lombardi Lombardo Lombroso Lomeli Lommert Lomp London Londoño Lonen Lonergan Longan Longhena Longode
+Longoria Lonndún Loorits Loos Lopez Lopresti Lorch Lordan Loreal Loredan Lorencin Lorent Lorenz Lorenzo
+Lorreijn Losa Losada Losekann Loughlin Loughnane Loughran Loughrey Loughry Louis Loureiro Lourenço Louws
+Lovato Lovett Lovrić Lowe Lowery Lowney Lowry Loya Lozada Lozano Lubelo Lubina Lubinová Luboch Lucarelli
+Lucas Lucchesi Lucciano Lucena Lucero Lucey Luciani Lucio Lucitt Lucić Luddy Ludonga Ludovisi Ludwig Luevano
+Luger Lugo Luht Luibhéad Luik Luján Lukhele Lukin Lukinić Lukić Lukk Lukstiņa Lukstiņš Lukács Lukáč Lukáčová
+Lukša Lukšić Lukšová Lumbreras Lumi Lumiste Luna Lund Lundberg Lundblad Lunde Lundell Lundgren Lundh
+Lundholm Lundin Lundkvist Lundmark Lundon Lundquist Lundqvist Lundström Lunham Lunney Lunny Luoma Lupo
+Lupták Luptáková Luqe Luque Luria Lussier Lussu Lustenberger Lutholoni Luthra Luthuli Luts Luttenberger
+Lutterveld Lutz Luukkonen Luvuno Luxardo Luyckx Luyten Luz Luzi Luís Lučić Lwandle Lyden Lydon Lynchechaun
+Lynchehaun Lyne Lyng Lynn Lynskey Lyon Lyons Lysaght Lás Lása László Lähteenmäki Lätt Lääne Lääts Léger
+Léonard Létourneau Lévesque Lévêque Líška Líšková López Lõhmus Löchel Löf Löffler Löfgren Lönn Lövgren
+Lúiséad Lúnam Lübs Lüscher Lüthi Lācis Līcis Lūse Lūsis Maas Maasik Maaswinkel Mabanga Mabaso Mabhena
+Mabhodla Mabhoko Mabika Mabizela Mabuya Mabuyakhulu Mabuza MacAdoo MacAleavy MacAllen MacAloon MacAnally
+MacArt MacArthur MacBreen MacBride MacCaffrey MacCann MacCartan MacCarthy MacCarville MacClenaghan MacCole
+MacComisky MacConachy MacConnaghy MacCool MacCormack MacCrohan MacCurtin MacDermott MacDevitt MacDonagh
+MacDonald MacDonnell MacDougall MacDowell MacDwyer MacDyer MacEgan MacElgunn MacEver MacEvoy MacFadden
+MacFall MacFaull MacGee MacGeehan MacGill MacGilligan MacGing MacGinley MacGinnitty MacGinnity MacGinty
+MacGloin MacGlynn MacGovern MacGreal MacGroarty MacGuinness MacGurk MacHale MacHenry MacHugh MacInerney
+MacInnes MacKay MacKenna MacKenzie MacKeown MacKevitt MacLysaght MacMahon MacMonagle MacMorrow MacMullan
+MacMullen MacNabb MacNaboe MacNaboola MacNally MacNamara MacNamee MacNeela MacNeill MacNelis MacNulty
+MacPherson MacPhilbin MacShea MacSweeney MacTiernan MacVeagh MacVeigh MacWilliams Maca Macan Macauley
+Maccanelli Macdonald Macedo Macek Maceková Mach Machado Machata Machatová Macher Machnáč Machnáčová Machová
+Macháček Macháčeková Macháčková Macias Macingwane Mack Macka Macken Mackesey Mackey Mackle Macko Mackovič
+Mackovičová Macková Maclean Macmillan Macnamee Maco Macová Macrea Macías Madan Madar Madara Madarová Maddock
+Maddox Maddy Madej Madejová Madela Mader Madera Maderna Maderno Madhubuti Madi Madiba Madide Madigan
+Madinane Madisson Madlala Madlanduna Madlula Madondo Madonsela Madrid Madsen Maduma Maduna Madunić Madziba
+Maertens Maes Maestas Maestre Maffei Mafobo Mafuleka Mafulela Magagula Magalhães Magan Magann Magar Magauran
+Magaña Mageba Magee Mageean Magennis Magennity Maggioli Magill Maginn Maglio Magnani Magnusson Magolwana
+Magombo Magononde Magoza Magrassi Magrath Magubane Maguidhir Maguire Magujwa Magutshwa Magwaza Magyar Magál
+Magálová Mahajan Mahal Mahamba Maharaj Mahaye Mahe Mahedy Mahendra Maher Maheswara Mahieu Mahlaba Mahlalela
+Mahlangu Mahlinza Mahlobo Mahmood Mahnet Mahon Mahoney Mahony Mahulube Mahy Maia Maidla Maier Maierhofer
+Maillard Maillet Maillot Maina Mair Maire Mairhofer Majcen Majdan Majdanová Majdenić Majdán Majdánová
+Majeská Majeský Majewski Majoka Majola Majorana Majozi Majstorović Majumdar Mak Makarov Makhanya Makhathini
+Makhaye Makhaza Makhedama Makhoba Makhubo Makhulukhulu Makhunga Makinde Makinwa Makkonen Mako Makovac
+Makovec Makovecová Makovica Makovická Makovický Maková Makový Maksimov Malacarne Malachovská Malachovský
+Malambule Malaparte Malatesta Malave Maldonado Malembe Malenchini Maletić Malevu Malfait Malherbe Malhotra
+Malina Malinen Malinga Malinová Malipiero Malley Mallick Mallien Mallon Malm Malmberg Malmgren Malmqvist
+Malmström Malnar Malo Malone Maloney Malowney Maloča Malpighi Maltais Maluleka Malá Malíšek Malíšeková
+Malõšev Malý Mamba Mamić Mammen Mamojka Mamojková Mamula Manacorda Manahan Manana Mancebo Mancini Mand Manda
+Mandal Mandala Mandasari Mandel Mander Mandl Mangal Mangan Mangat Mangcamane Mangede Mangel Mangena Mangethe
+Mangold Mangunsong Mani Manjón Manley Mann Mannan Manne Manninen Mannion Mannix Mannoia Manole Manolesso
+Manqele Manrique Mansell Mansfield Manso Manson Mansur Mansveld Mansvelt Mansız Mantegazza Mantegna
+Mantshinga Manuel Manullang Manunta Manyoni Manzanares Manzano Manzezulu Manzi Manzini Manzoni Manço
+Maphalala Maphanga Maphindela Maphisa Mapholoba Maphumulo Maquet Mara Marangoni Maras Marasović Marazzi
+Maraš Marbun Marcacci Marceron Marchal Marchand Marcin Marcinek Marcineková Marcinko Marcinková Marcinová
+Marco Marconi Marcos Marcotte Marcoux Mardešić Mardhiyah Marechal Marek Mareková Marenzio Maretić Mareček
+Marečeková Marešová Marfell Margita Margitová Margraf Margreiter Marie Marien Marijanović Marin Marinetti
+Maringer Marini Marinković Marino Marinović Marion Maripuu Maris Mariscal Marián Mariánová Mariën Mariño
+Marić Maričević Marjanović Markanjević Markey Markham Markkanen Markl Marklund Marko Markovac Marković
+Markovič Markovičová Marková Markoš Markošová Markus Markuš Markušová Marley Marlier Marnan Marolt Maroš
+Marošová Marpaung Marques Marquet Marquez Marqués Marren Marrero Marrinan Marron Marrone Marroquín Marsden
+Marshall Marsili Marta Marte Martel Marti Martikainen Martineau Martinec Martinecová Martinek Martineková
+Martinelli Martinez Martinić Martinka Martinko Martinkovič Martinkovičová Martinková Martinović Martinovič
+Martinovičová Martinová Martinsen Martinson Martinsson Martinák Martináková Martinček Martinčeková
+Martinčević Martić Martorell Martová Marttila Marttinen Martucci Marty Martyn Martáň Martáňová Martí
+Martínez Marušić Marx Mary Maryadi Maryati Marzorati Maréchal Marí Marín Maršić Marťan Marťanová Maržić
+Masango Masarik Masariková Masaryk Masaryková Masarík Masaríková Mascagni Mascareñas Mascaró Mascheroni
+Maseko Mashaba Mashasha Mashimane Mashinini Mashiya Masibekela Masikane Masilela Masina Masinga Maslo Maslov
+Maslová Masná Masný Masondo Maspero Massa Massart Masse Masseron Masset Massey Massin Massé Mastandrea
+Masterson Mastroianni Masuku Masár Masárik Masáriková Masárová Mata Matagne Matahlija Matana Matas Mateo
+Mateos Mater Materne Mateu Mateša Mathaba Mathebela Mathebula Mathenge Mathenjwa Matheson Mathetha Mathews
+Mathiasen Mathibela Mathiesen Mathieu Mathis Mathisen Mathol Mathonsi Mathot Mathula Mathunjwa Mathurin
+Mathwasa Mathy Matias Matiaško Matiašková Matijaš Matijević Matikainen Matilainen Matile Matić Matko
+Matković Matokanović Maton Matos Matoušek Matoušková Matovina Matošević Mattarella Matteotti Matthews
+Matthijs Matthys Matthäi Mattila Mattsson Matulin Matulić Matvejev Matías Matějka Matějková Maughan Maulana
+Maurer Maurice Maury Mauréry Mauréryová Mavela Mavra Mavrič Mavundla Mavuso Mawanda Mawewe Maxwell Maya
+Mayasari Maye Mayer Mayerhofer Mayeza Mayise Mayisela Maynard Mayol Mayorga Mayr Mayrhofer Mays Maza
 Mazalankosi Mazibuko Mazilescu Maziya Mazwi Mazzacurati Mazzanti Mazzeo Mazzi Mazzini Mazzocchi Maćešić
 Maček Mačeková Mačko Mačkovič Mačkovičová Mačková Mačo Maďar Maďara Maďarič Maďaričová Maďarová Maďár
 Maďárová Mašek Mašková Mbamali Mbanjwa Mbatha Mbatshazwa Mbeje Mbekwa Mbembe Mbende Mbhele Mbhense Mbhobho
@@ -1425,443 +1427,443 @@ Michelson Michiels Michielsen Michálech Michálechová Michálek Micháleková 
 Middlemiss Middleton Mielcarek Mies Miettinen Migliaccio Mignon Miguel Mihalik Mihaliková Mihalić Mihaljević
 Mihalík Mihalíková Mihelič Mihelčić Mihhailov Mihić Mihálik Miháliková Mijsberg Mikić Mikk Mikkelsen Mikkola
 Mikkonen Miklavčič Miklečić Mikloš Mikloško Miklošková Miklošová Miklík Miklíková Mikulandra Mikulec Mikulák
-Mikuláková Mikulík Mikulíková Mikulčić Mikuš Mikušová Mikúš Mikúšová Milanesi Milas Milatić Miletić Milevoj
-Miley Milina Miličić Milla Millar Millard Millea Millican Milligan Millán Milmo Milne Miloslavić Milota
-Milotić Milotová Milovac Milroy Miltenburg Mimica Mimun Minet Minhas Miniati Minihan Minihane Minne Minogue
-Mináč Mináčová Miočić Mir Miralles Miramontes Miranda Mireles Mironov Mirosavljević Mirt Miró Miscell Mishra
-Misicher Miskell Misra Missoni Mistry Mistrík Mistríková Mistéal Mital Mitchell Mitra Mitschke Mittal Mitter
-Mitteregger Mitterer Mitterlehner Mittermayr Miya Mičetić Mišak Miše Mišković Mišík Mišíková Mjadu Mjoli
-Mjwara Mkhabela Mkhandlela Mkhathini Mkhatshwa Mkhithi Mkhize Mkhokeleleki Mkholo Mkhonza Mkhumbuzi Mkhungo
-Mkhwananzi Mlaba Mlakar Mlalane Mlalazi Mlambo Mlangatshe Mlangeni Mlawula Mlinar Mlinarič Mlondo Mlotshwa
-Mlungisi Mlungwana Mlynár Mlynárik Mlynáriková Mlynárová Mnangwe Mncube Mncwabe Mncwanga Mngadi Mngoma
-Mngomezulu Mnguni Mngwemkhulu Mngwengwe Mnikathi Mnisi Mnomiya Mnqamu Mnqayi Mnquhe Mntambo Mntimande
-Mntungwa Mnyamande Mnyandu Mnyoni Moberg Mocanu Moccia Mocenigo Modi Modiano Modig Modigliani Modrić Modugno
-Mody Moe Moen Moenen Moens Moensendijk Moerman Moet Mofardin Moffatt Moffit Mogensen Mogherini Mohamed
-Mohammad Mohammadi Mohammed Mohamud Mohan Mohanty Mohaupt Moher Mohr Moilanen Moisio Mojica Mojžiš Mojžišová
-Mokroš Mokrošová Mol Molano Molegraaf Molen Molenaar Molesini Molin Molina Moliner Molins Molloy Molnár
-Moloney Molyneux Momberg Monaco Monaghan Monagle Monahan Mondadori Mondaini Mondise Mondragón Monduzzi
-Moneta Monfort Mongan Monicelli Monnard Monnet Monney Monnier Mononen Monreal Monroe Monroy Monsalve
-Montague Montalbán Montalcini Montalti Montalvo Montanari Montanariello Montandon Montanelli Montaña
-Montañez Montaño Monte Montecchi Monteiro Montemayor Montenegro Montero Montes Montesano Montesinos
-Montessori Monteverdi Montez Montgomery Monti Montoya Montserrat Moone Moonen Mooney Moore Moosbrugger Mora
-Morabito Moraes Morahan Morais Moraleda Morales Moran Morand Morandi Morandini Morante Morar Morard Morata
-Moravcová Moravec Moravecová Moravčík Moravčíková Morawo Morcillo Moreau Moreels Moreira Morel Morell
-Morellato Moreno Morera Moresi Moretti Morgagni Morgan Moriarty Moric Moricová Morillo Morin Morissette
-Moritz Morić Morlacchi Morley Mornane Moroney Morosini Morová Moroz Morpurgo Morricone Morrin Morris
-Morrison Morrissey Morrocco Morse Mortati Mortensen Mortier Mortimer Morton Morucci Morvan Morán Moscarda
-Moschino Mosemann Moser Moses Moslavac Mosley Mosquera Mota Motha Motte Mottet Mottiez Motyka Motyková
-Motyčka Motyčková Moulin Moura Moureau Mouton Moy Moya Moyer Moylan Moynihan Mozart Močibob Mpangazitha
-Mpanza Mphahlwa Mphankomo Mphazima Mphemba Mphephethwa Mpikela Mpila Mpofana Mpumuza Mpungose Mpunzana Mqadi
-Mqungebe Mrak Mraović Mraz Mrazek Mrazeková Mrazko Mrazková Mrazová Mráz Mrázik Mráziková Mrázka Mrázko
-Mrázková Mrázová Mríosáin Msamkhulu Msane Msani Mseleku Mshazi Mshengu Mshibe Mshikela Mshikila Mshiyane
-Msibi Msimang Msindazwe Msokazi Msomi Msuthu Msuya Msweli Mthabela Mthalane Mthanti Mthembu Mthethwa
-Mthimkhulu Mthinti Mthiya Mthiyane Mthombeni Mthonti Mtimande Mtolo Mtshali Mtumaseli Mtuswa Mucha Muchová
-Mudden Mude Mudgway Mudri Mudronja Mueller Muhonen Muhr Muijs Muilleoir Muir Mukherjee Mukhopadhyay Mulcahy
-Mulcair Mulder Mulders Muldoon Muldowney Mulet Mulgrave Mulgrew Mulhare Mulhern Mulkerrin Mullaghan Mullaly
-Mullan Mullane Mullaney Mullany Mullarkey Mullen Muller Mullery Mulligan Mullin Mullins Mullooly Mullooney
-Mulloughney Mulloy Mulqueen Mulqueeny Mulrain Mulrooney Mulroy Mulry Mulryan Mulvany Mulvenna Mulvey
-Mulvihill Mulvin Mulvy Mulyani Mumbi Munari Munguía Muni Munnelly Munoz Munro Munroe Munshi Mur Murae
-Muratori Murcia Murdoch Murgaš Murgašová Murialdo Murillo Murin Murinová Muriset Murnane Murnin Muro Murphy
-Murray Murri Murrihy Murtagh Murthy Murty Muru Murín Murínová Musatti Musi Musil Musilová Mustafa Mustapić
-Mustač Mustofa Mustonen Musy Mutai Muthoni Muti Mutti Muñiz Muñoz Mušćet Mužina Mužić Mveni Mvubu Mvuyana
-Mwandla Mwangi Mydlo Mydlová Myeni Myers Myeza Myhre Myklebust Myles Myllymäki Mzila Mzilankatha Mzileni
-Mzimela Mzizi Mzobe Mzolo Mzomba Mzoneli Mzulwini Mác Mácka Mácková Mácová Máirtín Mármol Márquez Mártan
-Márton Máček Máčeková Máčik Máčiková Mäder Mäe Mäenpää Mäeots Mäesalu Mägi Mäkelä Mäki Mäkinen Mälzer Mänd
-Mändla Männik Männiste Männistö Mäntylä Määttä Månsson Mårtensson Méaláid Ménard Méndez Mészáros Mínguez
-Móric Móricová Mõttus Möchlichen Möller Mörth Møller Múgica Múñiz Mühlbacher Mühlberger Mühlböck Mühle
-Mülichen Müller Müllerová Müllner Müür Müürsepp Nababan Naccari Nadal Nadeau Nadi Nadig Nadkarni Naessens
-Nagar Nagarajan Nagel Nagele Nagi Nagl Nagle Nagy Nagys Naidu Naik Nainggolan Nair Najmudin Nakić Nala
-Nallon Nally Nalty Namaga Nanda Nandisa Nangle Naomi Napitupulu Napolitano Narain Narang Naranjo Narasimhan
-Narayan Narayanan Narpati Narula Narušis Narváez Nascimento Naser Nash Nashiruddin Nasyiah Nasyidah
-Natarajan Nath Natsir Natt Natta Naughton Naujokas Naumov Nausėda Nava Navara Navarová Navarrete Navarria
-Navarro Navas Navez Navone Navrátil Navrátilová Nayak Nayar Naylor Nazareth Nazari Nazario Nazarov Načinović
-Ncala Ncama Ncanana Ncongwane Ncube Ncusi Ncwaba Ncwane Ndaba Ndabandaba Ndabansele Ndabezitha Ndandali
-Ndawo Ndawonde Ndima Ndimande Ndinisa Ndiyema Ndlala Ndlandla Ndlangamandla Ndlanya Ndlanzi Ndlela Ndlondlo
-Ndlovu Ndondakusuka Ndonga Ndosi Nduli Ndwandwe Nea Neachtain Neal Nealon Neancól Neary Nebot Necci
-Nedermeijer Nedić Needham Neehan Neelan Neelin Neenan Negrete Negrón Neilan Neilian Neill Neilson Neira
-Neirynck Nek Neligan Nelis Nelissen Nelson Nemcová Nemec Nemes Nemeth Nemeș Nene Nenzi Nerger Nestor Neto
-Nette Neubacher Neubauer Neugebauer Neuhauser Neuhold Neulinger Neumann Neumayer Neumayr Neumeister
-Neumüller Neuner Neureiter Neureuther Neuschäfer Neuteboom Neuville Neuwirth Neuzerling Nevado Nevala
-Nevalainen Neven Neves Neveu Neville Nevin Nevárez Newman Neyens Neylon Ngazitha Ngcamane Ngcamu Ngcemu
-Ngcobo Ngcolosi Ngema Ngiba Ngidi Ngobese Ngobisi Ngomane Ngonini Ngotsha Ngubane Ngubeni Ngungunyana Nguyen
-Ngwane Ngwazi Ngwekazi Ngwenya Nhlabathi Nhlane Nhlanhla Nhlanhlampofu Nhlapho Nhleko Nhlengethwa Nibali
-Nicaise Nicholas Nicholls Nichols Nicholson Nicol Nicolas Nicolau Nicolay Nicoletti Nicolini Nicolucci
-Nicolás Niederl Nielsen Niemeier Niemelä Niemi Nieminen Niermann Nieto Nieuwstraten Nieves Nievo Nigam
-Niggli Nihoe Niiranen Niit Nijman Nijs Nikiforov Nikitin Niklasson Nikolaev Nikolić Nikula Niland Nilsen
-Nilsson Nimac Ninalowo Niquille Niscoromni Niskanen Nissinen Nistor Nitra Nitrová Nitti Nitto Nixon Nizet
-Niño Nišević Nižetić Nižnanská Nižnanský Nižnánsky Nižnánská Nižňanská Nižňanský Niță Njapha Njeri Njiki
-Njinji Njomane Njoroge Nkabinde Nkala Nkamzwayo Nkomo Nkomose Nkomoye Nkonyeni Nkosi Nkumane Nkundlande
-Nkwakha Nkwali Nkwaliyenkosi Nkwanyana Noack Nodanga Nodlomo Nogantshi Nogueira Noguera Nogués Nohlmans
-Nolan Nolcini Nollee Nolty Nombela Nombhoco Nomndayi Nomvuma Nondaba Nondlela Nonduma Nongalaza Nongalo
-Nonis Nonkosi Nonkululeko Nontanda Nontuli Nonyana Noordijk Norac Norberg Norbiato Nord Nordberg Nordgren
-Nordin Nordio Nordlander Nordlund Nordqvist Nordström Norgren Nori Noriega Norlin Norling Norman Normand
-Norris Norrman Norry Norton Norén Nosiglia Nota Notarbartolo Notová Nousiainen Novaes Novais Novak Novaro
-Novikov Novitasari Novoa Novosel Novota Novotná Novotný Novák Nováková Nowak Nowanqa Nozulu Nqumela Nsele
-Nsibande Nsibanyoni Nsindane Nsukuza Ntaka Ntamonde Ntanzi Ntenga Ntombela Ntsele Ntshalintshali Ntshingila
-Ntshiza Ntuli Nugent Nugnes Nugroho Nulty Nunes Nunez Nunne Nuraini Nurdiyanti Nurk Nurm Nurmi Nurminen
-Nussbaumer Nusslé Nuut Nuutinen Nuyts Nußbaumer Nuñez Nxamalala Nxasana Nxele Nxumalo Nyambose Nyanda
-Nyandeni Nyathi Nyawo Nyawokhulu Nyawose Nyazitla Nyberg Nyembe Nyembezi Nygren Nygård Nyhan Nyide Nykänen
-Nylander Nylund Nylén Nyman Nyokayebululu Nyongwana Nys Nyssen Nyström Nzama Nzamela Nzima Nzimande Nzuza
-Nájera Nálepka Nálepková Näf Näslund Næss Németh Nôta Nôtová Nõmm Nõmme Nõmmik Nöbauer Nørgaard Núñez
-Nüsslin Němcová Němec Němeček Němečková O'Beirn O'Beirne O'Boyle O'Brassil O'Brazil O'Brennan O'Brien
-O'Brown O'Bryan O'Bryen O'Byrne O'Cadden O'Cafferky O'Callaghan O'Carolan O'Carroll O'Casey O'Cassidy
-O'Cleary O'Clery O'Connell O'Connor O'Crohan O'Crowley O'Curry O'Daly O'Dea O'Devanney O'Devenny O'Doherty
-O'Donnell O'Donoghue O'Donohoe O'Donovan O'Dowd O'Driscoll O'Duffy O'Dwyer O'Farrell O'Farrelly O'Flaherty
-O'Flynn O'Freil O'Friel O'Gallagher O'Gara O'Goldrick O'Gorman O'Gowan O'Grady O'Growney O'Hagan O'Haire
-O'Halloran O'Hanlon O'Hanrahan O'Hara O'Hare O'Haughey O'Hea O'Hegarty O'Hehir O'Herlihy O'Hickey O'Higgins
-O'Hora O'Houlihan O'Hurley O'Hussey O'Kane O'Kearney O'Keefe O'Keeffe O'Kelly O'Kennedy O'Kieve O'Leary
-O'Loan O'Looney O'Loughlin O'Loughlinn O'Mahoney O'Mahony O'Malley O'Mara O'Meara O'Mooney O'Moore O'Mullan
-O'Murnaghan O'Neill O'Nolan O'Rafferty O'Rahilly O'Reardon O'Regan O'Reilly O'Riordan O'Rooney O'Rourke
-O'Ruane O'Ryan O'Scannell O'Shannon O'Sharkey O'Shaughnessy O'Shea O'Sheehan O'Sheil O'Shiel O'Sullivan
-O'Sweeney O'Tierney O'Togher O'Toole Obama Obando Oberhauser Oberhofer Oberleitner Obermayr Obermüller
-Oberndorfer Obradović Obratov Obrien Obšut Obšutová Ocampo Ocasio Ocaña Ochieng Ochoa Oconnell Oconnor Oda
-Oderwald Odescalchi Odetola Odhiambo Odobašić Odom Odonnell Odunsi Oemencs Oennen Oestrovsky Offredi Ofner
-Oger Ogindan Oginni Ogulana Ogunbamigbe Ogunbiyi Ogunbo Ogunde Ogunwobi Ogunyeye Ohlsson Oikarinen Oinonen
-Oja Ojala Ojanen Ojaste Ojeda Ojo Ojua Oks Oksanen Oktaviani Olabode Oladipupo Olaiya Olander Olasupo
-Olausson Olaya Olesen Olesk Oliboni Oliva Olivares Olivas Oliveira Oliver Olivera Oliveras Olivetti Olivier
-Olivo Olivárez Oller Ollikainen Ollila Ollivier Olmedo Olmo Olmos Olofsson Olowokeere Oloyede Olsen Olson
-Olsson Olthof Olubode Olugbayila Olujimi Olukotun Olukunga Olusanya Oluwagbemi Olvera Olykan Oláh Omar
-Omidina Omma Omojola Omondi Omotoso Ondrašík Ondrašíková Ondrejka Ondrejko Ondrejkovič Ondrejkovičová
-Ondrejková Ondrus Ondrusek Ondruseková Ondruš Ondrušek Ondrušeková Ondruška Ondruško Ondrušková Ondrušová
-Ondráš Ondrášek Ondrášeková Ondrášik Ondrášiková Ondrášová Ondrúšek Ondrúšeková Oneal Oneill Onio Onisto
-Onjengenyamazane Ontiveros Onyango Oommen Ooms Oosterhek Oosterhout Oostveen Oparinde Opizzi Opluštil
-Opluštilová Opmans Oprea Oquendo Oras Orav Orban Orbanić Orbán Ordóñez Orellana Orengo Orešković Org Orjuela
-Orlando Orlić Orlov Orlović Orlík Orlíková Ormsby Ornelas Orosco Orosz Orozco Orsini Orsós Orta Ortega
-Ortese Ortiz Ortmann Ortner Ortolani Ortuño Oršolić Oršoš Oršulić Osborn Osborne Oscuro Oshin Oskarsson
-Osman Osorio Ospina Ospino Ossani Ossipov Ossola Osterhoudt Ostermann Ostinelli Osuna Osuntokun Oswald Otero
-Otieno Ots Ott Otte Ottino Otto Ottosson Otčenáš Otčenášová Ouellet Ouma Ouwel Ouwerkerk Ovadia Overdijk
-Overeem Overgaard Oversteeg Oviedo Owen Owens Owokoniran Owolabi Owoyemi Owuor Oyadiran Oyaifo Oyeniyi
-Oyetoro Oyeyemi Oyinlola Oza Ozimec Ozuna Očenáš Očenášová Paal Paananen Paap Paas Paavilainen Paavola Pablo
-Pabón Paccot Pacelli Pacetti Pacheco Pacher Pachler Pachoud Pacillo Pacomio Padden Padilla Padmanabhan
-Padmasari Padovano Padrón Paegle Paffrath Paganini Pagliaro Pagnotto Pai Paier Paillet Paimo Paiva Pajer
-Pajerová Paju Pajula Pajunen Pajur Pakarinen Palacio Palacios Palan Palastri Palau Palić Palka Palko
-Palkovič Palkovičová Palková Palla Palladio Pallarès Pallo Pallová Palma Palman Palmer Palmgren Palmisano
-Palmqvist Palo Palomar Palomares Palombi Palomo Palomäki Palov Palovič Palovičová Palovová Palová Palovčík
-Palovčíková Paltrinieri Palu Paluch Paluchová Palumbo Palúch Palúchová Pamić Pammer Panatta Panchal Pandey
-Pandit Pandurić Pandya Pangestu Paniagua Panicucci Panov Pantoja Panzera Paoletti Paolini Paolucci Paor
-Papafava Papak Paparić Papetti Papp Paquay Paquet Paquette Paquin Paquot Parada Paradi Paradis Pardo Paredes
-Pareja Parejo Parekh Pareto Parikh Parini Paris Parisi Parker Parkes Parkin Parkkinen Parmar Parmentier
-Parmer Parmitano Parpinel Parra Parri Parrish Parsa Partanen Partida Paruta Parviainen Parzer Pasanen Pascal
-Pascarella Paschoud Pascual Pasman Pasolini Pasqua Pasquier Passalacqua Passchiers Pastine Pastoors Pataki
-Patberg Patchett Patel Paten Paterson Pathak Patil Patiño Patla Paton Patrick Patterson Patton Pattyn Pau
-Pauer Pauko Pauková Paul Paulauskas Paulik Pauliková Paulitsch Pauliček Pauličeková Paulovič Paulovičová
-Paulsen Paulsson Paulus Paulík Paulíková Paulíček Paulíčeková Pausini Pauwels Pavanello Pavarotti Pavel
-Pavelek Paveleková Pavelić Pavelka Pavelko Pavelková Pavelová Pavin Pavić Pavičić Pavka Pavko Pavković
-Pavková Pavlik Pavlikovská Pavlikovský Pavliková Pavlin Pavlič Pavliček Pavličeková Pavličko Pavlo Pavlov
-Pavlović Pavlovič Pavlovičová Pavlovová Pavlová Pavlík Pavlíková Pavlíček Pavlíčeková Pavol Pavolová Pavone
-Pavuk Pavón Pavúk Pavúková Payet Payne Paz Pazos Paúk Paúková Paľa Paľka Paľko Paľková Paľo Paľov Paľovová
-Paľová Paľovčík Paľovčíková Paľuch Paľuchová Paľúch Paľúchová Pašek Pašeková Paška Paško Pašková Peano
-Pearce Pechel Pecotić Pederiva Pedersen Pedersoli Pedišić Pedraza Pedrazzini Pedrero Pedro Pedroni Pedrosa
-Pedroza Peeters Peham Peharda Pehkonen Peinado Peircín Peiró Peitrequin Peixoto Pekkala Pekkarinen Pelayo
-Pelikán Pelikánová Pelkonen Pellegrini Pelletier Pelli Pellicer Pellico Peltier Peltola Peltonen Peltoniemi
-Peláez Pena Pender Pendl Penić Pennanen Pennetta Pennington Penttilä Penttinen Penz Pepe Pera Perak Peral
-Perales Peralta Peranda Perano Perck Perdomo Perea Pereira Perelló Perera Peres Perez Pergande Pergolesi
-Peri Perini Perić Perišić Perkins Perko Perkov Perković Permadi Permata Perner Peron Peronne Perozzo Peroš
-Perreault Perret Perri Perrier Perrin Perron Perrono Perrot Perry Persico Persijn Persson Pertile Pertini
-Pertiwi Pertl Peruzzi Peruško Perälä Perčić Pesendorfer Pesonen Petek Peterlik Peterse Petersen Peterson
-Petersson Petit Petitjean Petralli Petrassi Petrauskas Petrić Petričević Petrocelli Petrov Petrovická
-Petrovický Petrović Petrovič Petrová Petrucci Petrucelli Petruzzi Petruška Petrušková Pettai Pettersen
-Pettersson Petz Peukert Peyton Pezzali Peña Peñalver Peñas Pečnik Pečur Peša Pešić Peška Peško Pešková
-Pfeffer Pfeifer Pfeiffer Pfister Pfleger Phakathi Phakathwayo Pham Phathwayo Phayre Phelan Phelps Phetha
-Phethela Phewa Phikela Philban Philbin Philipp Philippart Philippe Philips Phillips Phillipsen Phingoshe
-Phoseka Phoswa Phungula Phuthini Piacentini Piane Piazzi Picard Piccand Piccinni Piccio Pichardo Pichler
-Pichon Piché Pickering Pieber Pieper Pierard Pierrard Pierret Pierson Pieters Pietilä Pietrangeli Piette
-Pigafetta Piggott Pignatti Pigott Pihelgas Pihl Pihlak Piho Piir Piirainen Piirsalu Pika Pikec Pikk Piková
-Piljek Pillai Pillay Pilon Pilz Pimenta Pina Pinamonte Pincherle Pinder Pineau Pineda Pinedo Pingle Pinheiro
-Pinho Pinilla Pininfarina Pino Pintar Pintarić Pintarič Pinter Pintor Pintér Pinzón Piogóid Piovani Piquer
-Pirandello Pirard Pirc Pircher Pire Pirelli Pires Piret Pirinen Pirker Pirlot Pirnat Piron Pirotte Pirson
-Pisacane Pisani Pisano Pisaroni Pison Pistoletto Pitkänen Pittman Pitts Pizarro Pizzamano Pizzetti Pizziol
-Pizzo Piérard Piña Piñeiro Piñol Pišút Pišútová Pla Plana Planas Plantak Plante Plantek Plath Platini
-Plattner Platzer Plaucha Plauchová Plavec Plavecová Plavucha Plavuchová Plažanin Plch Plchová Plekancová
-Plekanec Pleše Plešivcová Plešivec Ploom Plourde Pléimeann Pléimionn Pochet Pocius Podhradská Podhradský
-Podkonická Podkonický Podniece Podnieks Poelmans Poerio Pogačnik Pohjola Pohl Pointner Poirier Pokas Pokorny
-Pokorná Pokorný Pokos Polanco Poland Polani Polesel Polet Polfliet Poliak Poliaková Polis Polizzi Polić
-Poljak Poljakov Polla Pollak Pollard Pollet Pollák Polláková Polonijo Polović Polzer Polák Poláková Pomares
-Pombo Pometta Ponce Poncelet Ponci Poncin Pongrac Pons Pont Pontecorvo Ponti Poole Poom Popa Popescu Popov
-Popović Poppe Porcel Porcellato Poropat Porras Porta Portero Portilla Portillo Portmann Porto Porubjak
-Porubjaková Porzio Posada Posch Poslon Pospíšil Pospíšilová Postl Postma Potier Potočnik Potts Potvin Pou
-Poulain Poulin Pouliot Poulsen Povilonis Powell Poza Pozder Pozo Pozuelo Pozzecco Poška Požega Prabhakar
-Prabhu Prabowo Prada Pradana Pradhan Pradipta Prado Praet Praga Prager Prakasa Prakash Pranowo Prantl Prasad
-Prasasta Prasetya Prasetyo Prashad Prastuti Prat Pratama Pratesi Prati Pratiwi Prats Pratt Praxmarer Prayoga
-Preciado Preda Predovan Preiß Prelec Prem Prendergast Prenner Prentice Preočanin Preston Prial Pribanić
-Priede Priedīte Priego Prieto Primožič Pringle Prins Prinsen Prinz Priselac Pritchard Priuli Probst Procacci
-Procházka Procházková Procter Prodi Prohaska Proietti Proinnsias Prokop Proost Proulx Prouse Provencher
-Prpić Prskalo Prtenjača Pruitt Pruschke Pruul Pruvost Pryal Prévost Pröll Pucci Puccini Pucher Puchner
-Pudjiastuti Puente Puentes Puerta Puga Pugliese Puglisi Puhakka Puharić Puig Puirséal Pujadas Pujol Pukk
-Pukluš Puklušová Pulci Pulido Puljiz Pulk Pulkkinen Puntigam Punz Pupák Pupáková Puranen Purcell Puri Puriņa
-Puriņš Purmale Purmals Purnawati Purohit Purwanti Puspasari Puspita Putinja Putra Putz Puusepp Puustinen
-Puška Puškarić Pušková Puškár Puškárová Pușcașu Páez Páirceir Pálka Pásztor Pärn Pärna Pärnpuu Pärtel
-Pärtzelt Pääkkönen Pålsson Pépin Pérez Póil Põder Põdra Põld Põldma Põldmaa Põllu Pölitz Pöllänen Pölzl
-Pöschl Pühringer Püvi Pērkona Pērkons Qomazitha Quaide Qualter Quartier Quasimodo Queally Queenane Querini
-Quero Querol Quesada Quevedo Quezada Quigley Quigney Quillinan Quilty Quin Quinlan Quinlivan Quinn Quinney
-Quinny Quintana Quintanilla Quintero Quirke Quiroga Quiroz Quirós Quiñones Quiñónez Qwabe Raab Raadik Raag
-Raamat Raatikainen Rabbitte Rabitsch Rabl Racine Rackham Radelić Rademaker Radhakrishnan Radin Radinović
-Radisch Radić Radl Radman Radojković Radolović Radović Radočaj Radošević Rael Raes Raeymaekers Rafferty
-Raftery Raftis Raghavan Raghna Raguž Rahayu Rahija Rahilly Rahimah Rahman Rahmawati Raidma Raifteirí Raight
-Raimondi Rainer Raj Rajagopal Rajagopalan Rajala Rajan Rajasa Rajata Rajh Rajn Raju Rajčić Rak Rakela
-Rakovan Rakovanová Raková Rakuljić Raleigh Raljević Rama Ramachandran Ramadan Ramaekers Ramaker Ramakrishnan
-Raman Ramanathan Ramaswamy Ramazzotti Ramesh Ramirez Ramis Ramos Ramsauer Ramsay Ramsey Ramírez Ramón Ramšak
-Rana Rand Randall Randazzo Randhawa Randles Randmaa Randoja Randolph Raney Ranganathan Rangel Ranta Rantala
-Rantanen Rao Raol Rapin Rapisardi Rappaz Rapraz Rascón Rask Raskin Rasmussen Raspor Rastelli Rastija Rastogi
-Rath Ratta Ratti Rattigan Rau Rauch Raud Raudsepp Rauhala Raurica Rausch Rauscher Rauter Rautiainen Rautio
-Ravaglioli Raval Ravi Ravn Rawley Raya Rayel Raymond Rayner Razo Rađenović Rašeta Rašić Ražov Rea Reade
-Reardon Reavy Rebane Rebić Rebollo Recer Recers Rechberger Recio Reddin Reddy Redi Redican Redl Redmond
-Redondo Reen Rees Reese Regalado Regan Rege Regge Regnier Reguera Rehn Rehorst Reich Reichel Reicher Reichl
-Reichmann Reid Reidy Reif Reig Reijers Reilly Reimann Reimes Reina Reinbacher Reindl Reiner Reinhardt
-Reinikainen Reinisch Reinprecht Reinsalu Reinthaler Reischl Reising Reisinger Reisner Reitbauer Reiterer
-Reithofer Reitinger Rek Remacle Remmel Remmers Remy Renard Renaud Renault Rendulić Rendón Renehan Rengifo
-Renier Renner Rensi Renson Rentería Renzi Repiská Repiský Repo Requena Resanović Resch Resnik Respighi
-Restrepo Reséndez Rettenbacher Reuter Revilla Rey Reyes Reyna Reynaert Reynaud Reynders Reynell Reynolds
-Reynoldson Reynoso Rezende Rhatigan Rhattigan Rhodes Riascos Riba Ribarić Ribas Ribeiro Ribera Ribes Ribić
-Ribičić Ricart Riccardi Riccati Ricci Ricciardi Richard Richardová Richards Richardson Richey Richie
-Richmond Richtár Richtárová Rickard Rico Ricolfi Ridder Rieder Riedl Riedler Riedmann Rieger Riegler Riehl
-Riekstiņa Riekstiņš Riem Riener Rienzo Riepl Riera Rieser Rietveld Rigaux Riggs Righi Rigney Riha Rihová
-Riihimäki Riikonen Rijcken Rijetković Rijks Rijn Rijntjes Rikke Riley Rinaldi Rincón Riney Ringhofer Rinn
-Rinne Rinner Rintala Riojas Riordan Rios Riou Rioux Ripoll Rippey Riquelme Risek Risma Rismondo Rissanen
-Risteard Ritacca Ritchie Ritoša Ritter Rius Rivard Rivas Rivera Rivero Rivière Riyanti Rizzo Rizzoli Ričko
-Riša Riška Riško Rišková Rišo Rišová Roa Roache Roarke Roarty Robadey Robb Robbins Roberge Roberson Robert
-Roberts Robertson Robertsson Robeson Robinson Robitaille Robledo Robles Robson Roca Rocamora Rocca
-Roccabonella Roce Rocha Rocher Roda Rodarte Rodden Roddy Roden Rodgers Rodrigo Rodrigue Rodrigues Rodriguez
-Rodrígez Rodríguez Rodríquez Roelandt Roels Roero Roessink Rogerson Rogge Rogiers Rogner Rogošić Rohan
-Rohleder Rohrer Rohrmoser Roht Rohtla Roháč Roháček Roháčeková Roháčik Roháčiková Roháčová Roig Rojas Rojek
-Rojeková Rojka Rojko Rojková Rojnić Rojo Roland Roldan Roldán Rolland Rollins Rolón Roma Romagnoli Romain
-Romanens Romano Romanov Romančík Romančíková Rombaut Rombouts Romero Romeu Romijn Romiti Romo Ronan Ronayne
-Roncalli Ronkainen Roodesteijn Rooney Roos Roose Roosen Roosenboom Roosileht Ropero Roque Ros Rosa Rosado
-Rosales Rosario Rosas Rosell Roselló Rosemann Rosenberg Rosenberger Rosengren Rosenow Rosenqvist Rosero
-Rosiello Rosina Rosinová Roskoth Rosmini Rosner Roso Rosová Ross Rosseel Rosselat Rosselet Rossellat
-Rosselli Rossellini Rosselló Rossetti Rossi Rossini Rossiter Rossmann Rosén Roth Rottensteiner Rotter
-Rotteveel Rottiers Roukes Roura Rourke Rousseau Rousseaux Roussel Rousselet Rousset Rouwenhorst Rouwhorst
-Roux Rovira Rowan Rowe Rowland Rowlands Rowley Roy Roybal Royer Royo Rozas Roze Rozman Rozīte Rožič Rožman
-Ruairc Ruane Ruano Rubben Rubbia Rubene Rubenis Ruberto Rubeša Rubinić Rubio Rubík Rubíková Rudden Rudkins
-Rudolf Rudolph Rudzīte Rueda Ruelas Ruelle Ruffini Ruggeri Ruggieri Ruijs Ruiséal Ruiz Rukavina Rumjantsev
-Rumora Ruotsalainen Rupnik Rupp Ruppersberger Ruppert Rus Rusko Rusková Rusnak Rusnák Rusnáková Rusová
-Russell Russo Rusticucci Rusňak Rusňák Rusňáková Rutar Rutherford Rutten Ruud Ruus Ruuskanen Ružička
-Ružičková Ryan Rybníček Rybníčeková Rybár Rybárik Rybáriková Rybárová Rydberg Ryder Rydén Ryle Rynn Rynne
-Rys Rysová Rytkönen Ryynänen Ryš Ryša Ryška Ryško Ryšková Ryšová Rácz Rädel Räisänen Räsänen Rätsep Räty
-Réamonn Rémy Río Ríos Rís Ródenas Róm Rómová Röhrdanz Röhricht Römer Rönkkö Rörricht Rössler Rønning Rúfus
-Rúfusová Rüegg Rüütel Rýs Rýsová Růžička Růžičková Saar Saare Saarela Saari Saarinen Saastamoinen Saavedra
-Sabater Sabatini Sabbatini Sabbe Sabela Sabelo Sabharwal Sabljak Sabol Sachar Sachdev Sachdeva Sacré
-Saefullah Saelens Saez Saffi Safitri Safronov Sagar Sagese Sagmeister Sagnelli Sagredo Saha Sahlin Sahni
-Sahota Sailer Saini Sainio Sainz Saiz Sakalauskas Sakarya Sakač Saks Sala Salahudin Salaj Salajka Salajková
-Salajová Salako Salamanca Salandra Salas Salata Salazar Salcedo Salcher Salcido Saldaña Saldivar Saleh Salet
-Salgado Salgari Salieri Salinas Sallinen Salmela Salmerón Salmi Salminen Salo Salom Salomaa Salomonsson
-Salonen Salopek Salu Salumets Salumäe Salvador Salvemini Salvi Salvini Salvà Salz Salzer Salzmann Sam Sama
-Samaniego Samel Samele Samelová Sameya Sameľ Sameľová Sami Sammer Sammon Samosir Sampaio Sampath Samper
-Sampson Samra Samson Samsonová Samuel Samuelová Samuelsson Samyn Sanabria Sanches Sanchez Sancho Sandanezwe
-Sandberg Sandell Sanderson Sandgren Sandhu Sandi Sandin Sandoval Sandström Sandvik Sanford Sangha Sanghvi
-Sanguineti Sangwani Sangweni Sani Sanitra Sanitrová Sanjuan Sankar Sankaran Sanmartín Sanmiguel Sansoni
-Sansonnens Sant Santacruz Santamaria Santamaría Santana Santi Santiago Santillán Santner Santorio Santoro
-Santos Santoso Sanudo Sanz Saors Saptono Saputra Sarabia Saraceno Saracino Saraf Saragat Saragih Saran Sarap
-Sarapuu Sardelić Sarin Sarkar Sarma Sarmiento Sarna Sarneel Sarraf Sarsfield Sarv Sas Sastre Sastry Sathe
-Satherley Satriani Satta Sattler Sauceda Saucedo Saudan Sauer Saul Sauli Saulīte Saunders Saura Sauro
-Sauvage Savard Saveljev Savoie Savolainen Savorgnan Sawhney Saxena Saxo Sayers Sayyid Sbarbaro Scaduto
-Scalera Scalfaro Scallan Scallon Scally Scamarcio Scandone Scanlan Scanlon Scannell Scannláin Scaramucci
-Scardino Scarfoglio Scarlatti Scarpa Scarpetta Scarponi Schaaf Schachinger Schachner Schacht Schaefer
-Schaffer Schagen Schakelaar Schalk Schaller Schandl Schantl Scharf Scharinger Scharroo Schartner
-Schatteleijn Schatz Schatzl Schaub Schauer Scheel Scheer Scheffers Scheibe Scheiber Scheidegger Scheidl
-Schellekens Schelvis Schenk Schenkel Schepens Schepers Scherer Scherms Scherr Scherrer Scherz Scherzer
-Scheucher Scheuermann Schiaparelli Schiavo Schiavone Schicchi Schiefer Schiestl Schiffer Schilcher Schiller
-Schilt Schimpl Schinagl Schindler Schinke Schinnerl Schipper Schlager Schlatter Schleich Schlosser Schlögl
-Schmid Schmidinger Schmidl Schmidt Schmidtke Schmied Schmiedecke Schmiedt Schmit Schmitt Schmitz Schmölzer
-Schnabl Schneeberger Schneider Schnyder Schober Schoch Schofield Schokman Scholl Scholten Scholtz Scholz
-Schomber Schoofs Schoonbroodt Schotte Schottin Schou Schouten Schramm Schrammel Schrant Schranz Schreiber
-Schreiner Schrempf Schrenk Schrik Schrittwieser Schroeder Schroeff Schröder Schubert Schuchhardt Schuh
-Schuler Schuller Schulten Schultz Schulz Schumacher Schuster Schuurmans Schuylenborch Schwab Schwaiger
-Schwaighofer Schwartsbach Schwartz Schwarz Schwarzinger Schwarzl Schwass Schweiger Schweighofer Schweitzer
-Schweizer Schwendinger Schwital Schyns Schäfer Schär Schärer Schöberl Schöffmann Schöller Schön Schönauer
-Schönberger Schönland Schöpf Schüler Schüller Schürch Schütz Scialpi Scollan Scott Scotti Scotto Scribhín
-Scriven Scully Scuylenborchs Seally Sealy Searle Searlóg Searraigh Sebastián Seco Sedano Seddio Sedlar
-Sedliak Sedliaková Sedlák Sedláková Sedláček Sedláčková Seebacher Seery Segarra Segebahn Segers Segerson
-Segersun Segerszoen Seghers Segni Segovia Segrè Seguin Segura Seguí Sehgal Seidel Seidl Seifert Seiler Seip
-Seiser Seitric Seitz Seiwald Sekera Sekerová Sekhon Selecká Selecký Selin Sels Sem Sembathwa Semenov
-Semialjac Semitecolo Sen Sengupta Sengwayo Seničić Senko Senková Senn Seoighe Sepp Seppä Seppälä Seppänen
-Sepúlveda Serao Sergejev Serlupi Sermonti Serna Serra Serraglio Serrano Serrato Servais Seršić Seshadri
-Sestig Seth Sethi Setiawan Setrick Setty Sevilla Sevillano Sevrin Seymour Sezer Sezgin Sečová Sforza
-Sgalambro Sgarbi Sha Shabalala Shabane Shabangu Shaffer Shaffrey Shailer Shan Shanahan Shand Shandu Shange
-Shankar Shanker Shanley Shannon Shanny Sharaf Sharkey Sharma Sharpe Sharry Shaughnessy Shaw Shazi Shea
-Sheahan Sheane Sheedy Sheehy Sheeran Sheerin Sheil Sheilds Shekoni Shelembe Shelton Shengele Shenoy Shepard
-Sheppard Shere Sheridan Sherlock Sherman Sheth Shetty Shevlin Shezi Shiel Shiels Shinga Shoba Shombela
-Shortt Shoyisa Shozi Shroff Shukla Shupe Sibal Sibalukhulu Sibanda Sibaya Sibeko Sibhene Sibilia Sibindi
-Sibisi Sibiya Sibul Sidhu Sidler Sidor Sidorov Sidorová Sieber Sieberer Siegl Siegrist Siering Siffredi
-Sigagu Sigegede Sigerson Sigl Sigrist Sihombing Sihotang Sihvonen Siim Sijadu Sikhakhane Sikhosana
-Sikhunyana Sikirić Sikk Sikobi Sikwayo Silangwe Sild Siliņa Siliņš Silke Sillanpää Sillaots Sillaste Siller
-Silm Silva Silveira Silvennoinen Silvestri Simanjuntak Simard Simba Simbolon Simelane Simeoni Simic Simić
-Simmon Simmons Simoens Simola Simon Simonen Simonis Simonič Simonová Simons Simonsen Simonsson Simpson
-Simson Simó Simões Sinaga Sinan Sinclair Sinema Singh Singhal Sinha Sinisi Sinnott Sinožić Sionainn Sipilä
-Sipos Siqueira Sirait Siregar Sirel Sirois Sirotić Sirviö Sisask Sishangwe Sishi Sishiya Sismondi Sisneros
-Sithenjwa Sithole Sithombo Sithuli Sitolotolo Sitompul Sitorus Situmorang Sivertsen Siwele Sixtus Siyaya
-Siyeshe Sjöberg Sjöblom Sjödin Sjöholm Sjölander Sjölin Sjölund Sjöstedt Sjöstrand Sjöström Skally Skeahan
-Skeffington Skehan Skelly Skinner Skivington Sklenica Sklenicová Sklenička Skleničková Sklenka Sklenková
-Sklenár Sklenárik Sklenáriková Sklenárová Sklár Sklárová Skog Skoglund Skok Skokan Skokanová Skoog Skov
-Skuja Skujiņa Skujiņš Skupnjak Skutecká Skutecký Sköld Sladonja Slaetsdochter Slagmolen Slamon Slater
-Slattery Slavica Slavík Slavíková Slašťan Slašťanová Slegers Slevin Slingerland Slivka Slivko Slivková Sloan
-Sloane Sloboda Slobodník Slobodníková Slobodová Slota Slotová Slovinec Slovinecová Slovák Slováková Slowey
-Slyne Smeets Smet Smets Smirnoff Smirnov Smits Smoković Smolić Smrek Smreková Smullen Smyth Smythe Snauwaert
-Snyder Soares Sobolev Sobota Sobowale Sobrero Sobrino Soderini Sodhi Soduba Soffici Soini Soininen Sokač
-Sokhela Sokhulu Sokhwebula Sokić Sokk Sokol Sokolov Sokolová Sola Solana Solanki Solano Solari Solberg Soldo
-Solej Solejová Soler Solera Solheim Solimena Solis Soliz Sollima Solomon Solomun Solorio Solorzano Solovjov
-Solsona Solís Som Soman Somboni Somers Somfula Sommaruga Sommer Somogyi Somoza Sompisi Sondini Sondisa
-Songiya Soni Sonnino Sonnleitner Sonqandile Sontag Sontuli Soo Sood Soolachán Soolaghan Soos Soosaar Soosalu
-Soots Soper Soranzo Sordi Sorgatz Sorger Soria Soriano Sorić Sorokin Sorrentino Sosa Sotelo Sothole Soto
-Sotobe Soucy Soukup Soukupová Sousa Southee Souza Sowman Soyinka Soylu Soós Sošić Spaan Spadafora Spain
-Spallanzani Spanevello Spanhaak Speer Speijer Spelman Spence Spencer Spenser Speri Sperl Spiegl Spier Spieß
-Spiker Spillane Spindler Spinelli Spinola Spitzer Spreeuw Spreitzer Springer Sprong Sproģe Sproģis Spruit
-Spruyt Spörri Squarcione Sraffa Sridhar Srinivas Srinivasan Srivastava Sršen St-Jean St-Laurent St-Onge
-St-Pierre Stac Stace Stadelmann Stadlbauer Stadler Staelens Stafford Staglieno Stahr Stalder Stamrood Stan
-Stancu Standaert Standún Stange Stangl Stanić Staničić Stankevičius Stanley Stanton Stančin Staněk Stapleton
-Staquet Starosta Starostová Starčević Stas Stassin Staub Staudacher Staude Staudinger Stauffer Staunton
-Staňková Stecher Steckel Steele Steen Steenbakkers Steenbeek Stefan Stefanelli Steffen Steffensen Steger
-Steidl Steiger Steinacher Steinbacher Steinbauer Steinberg Steinberger Steinböck Steindl Steiner Steininger
-Steinkellner Steinlechner Steinmann Steinmeiern Steinwender Stejskal Stejskalová Stelzer Stelzl Stenberg
-Stenlund Stenson Stenström Stepanov Stephens Stephenson Sterckx Sterkman Stettler Stettyn Steuer Steurer
-Stevens Stevenson Stewart Stey Steyaert Stichter Stiebitz Stiegler Stiffel Stifter Stinis Stipanović
-Stiperski Stocker Stockhammer Stockinger Stodola Stodolová Stoffel Stoffelsz Stoiber Stoica Stoices Stojanov
-Stojnić Stojčević Stoll Stolnik Stolz Stolze Stondún Stook Stopar Stoppani Storladi Stošić Stradivari Straka
-Straková Strandberg Strangio Strasser Stratford Stratton Strauss Strauß Strawbridge Strazdiņa Strazdiņš
-Stražičić Streicher Strickland Strid Striebitz Strijker Strik Strinavić Strnad Strnadová Strnisko Strnisková
-Strobl Stroh Strohmaier Strohmayer Strohmeier Stroobants Ström Strömberg Strøm Strýček Strýčeková Stuart
-Stubbs Stucchi Stucki Studer Stuivenberg Stummer Stumpf Stundún Stupalo Sturm Stutz Ståhl Stöckl Stöckli
-Stöger Stückler Stütz Stănescu Suarez Suartini Subramaniam Subramanian Suciu Sudiati Sugrue Suhonen Suijker
-Suipéal Sule Sulg Sullivan Sulzer Summerville Sundaram Sundberg Sundell Sundin Sundqvist Sundström
-Suomalainen Suominen Suppan Sura Surać Sureda Suresh Suri Surian Suryatmi Suryono Susanti Susi Suter Sutinen
-Sutt Sutter Sutton Suur Suvi Suvorov Suwarno Suárez Sušnik Svahn Svanberg Svantesson Svedberg Svendsen
-Svensson Svetličić Svoboda Svobodová Svrbík Svrbíková Svärd Swaminathan Swamy Swanson Swazi Sweeney Sweeny
-Swennen Swinnen Sykes Symons Synnott Syrjälä Szabó Szalai Szekeres Szilágyi Székely Szücs Szőke Szűcs Sáenz
-Sáez Sáirséal Sámel Sámelová Sámeľ Sámeľová Sánchez Sándor Sárközi Säde Säuberlich Sæther Séguin Söderberg
-Södergren Söderholm Söderlund Söderman Söderqvist Söderström Söding Sölzer Sörensen Søndergaard Sørensen
-Süßebier Sýkora Sýkorová Taal Tabacu Taboada Tacchini Taccola Taferner Tafoya Tafuri Taggart Tagliafierro
-Taipale Tait Tak Takala Takkelenburg Takács Talavera Talbot Tali Taliani Taliercio Talpaš Talpašová Talts
-Talwar Tamarit Tamayo Tamba Tamberg Tamborini Tamburello Tamburi Tamburini Tamez Tamm Tamme Tammerijn Tammik
-Tamminen Tampubolon Tamsma Tamás Tandon Taneja Tangen Tanghe Tangney Tanguay Tanguy Tansey Tanskanen Tanzer
-Tanzini Tapia Tapp Tara Tarantini Tarantino Tarassov Tarchetti Tardif Tarhan Tarihoran Tarpey Tartaglia
-Tartini Tarvainen Tasca Taskinen Tasso Tassoni Tata Tatar Tatarka Tatarková Tatarová Tate Tatár Tatárka
-Tatárová Tauber Taucher Tavares Tavčar Taylor Teahan Tebaldi Techer Teder Tedesco Teearu Teesalu Tehan
-Teixeira Tejada Tejeda Tejedor Tejera Tejero Telesio Tella Tello Temmerman Tena Tencalla Tenorio Tepeš Teras
-Terlević Ternan Terragni Terrazas Terrell Terrón Teruel Tervo Terzić Terán Tesař Tessier Teufl Teunissen
-Tevetoğlu Texier Textor Tešija Thabekhulu Thabethe Thabizolo Thaker Thakkar Thakur Thaler Thalhammer Thaller
-Thaman Thamrin Thanel Thango Thela Thembekwayo Thembela Thenjwayo Therrien Theunis Theys Thibault Thibaut
-Thibodeau Thierry Thies Thijs Thirion Thiry Thobeni Thole Thom Thomas Thomassen Thomka Thommen Thompson
-Thomsen Thomson Thonon Thor Thorens Thornton Thorpe Thorsen Thorén Thout Thoyana Thulin Thuliswayo Thumbela
-Thumbeza Thurner Thusi Thusini Thwala Thygesen Thys Théraulaz Thériault Tiainen Tiba Tichá Tichý
-Tiefenbacher Tielemans Tiepolo Tiernan Tierney Tighe Tihhomirov Tiihonen Tiik Tiits Tijerina Tikka Tikkanen
-Tilk Tillmanno Timek Timeková Timka Timko Timková Timlin Timmerman Timmermans Timofejev Timonen Timoney
-Timony Tinguely Tinney Tintzmann Tirabassi Tirado Tirie Tirkkonen Tirpák Tirpáková Tisaj Tischler Titov
-Tiwari Tlustek Toal Tobin Tobler Todd Toft Togher Togliatti Tognazzi Tohall Toivanen Toivonen Toić Tolan
-Toldo Toledo Tolentino Tolin Tolj Tolonen Tolosa Tolvanen Toma Toman Tomana Tomanek Tomanová Tomaník
-Tomaníková Tomas Tomaselli Tomasetti Tomasini Tomaň Tomaňová Tomašek Tomašeková Tomaška Tomaško Tomašková
-Tomažič Tomei Tomek Tomeková Tomescu Tomeček Tomečeková Tomečka Tomečko Tomečková Tomingas Tomić Tomičić
-Tomka Tomko Tomková Tomlinson Tomljanović Tommaseo Tomson Tománek Tománeková Tomás Tomáš Tomášek Tomášeková
-Tomášik Tomášiková Tomáška Tomáško Tomášková Tomášová Tomšič Tonc Toninelli Tonisto Toolan Toole Toolin
-Toolis Toom Tooman Toome Toomey Tooming Toomsalu Toor Toplak Topoľská Topoľský Torfs Torlonia Tormay Tormey
-Tormo Tornatore Toro Torpey Torralba Torre Torrecilla Torrence Torrens Torres Torricelli Torrijos
-Torstensson Toscani Toscanini Toselli Tosi Toso Tosto Toth Totino Totić Totwiller Toubeau Tournay Toussaint
-Tovar Townsend Tozzi Tozzo Tracey Tracy Traetta Trainor Tran Traoin Traore Trapanese Trapani Trapp Trask
-Tratnik Trattner Trauner Travaglia Travaglio Travers Traversa Travia Travis Traxler Traynor Trbović Treacy
-Treanor Trebbi Treboux Treccani Trei Treial Treier Trejo Tremblay Tremonti Trenor Trentin Trentini Treoigh
-Tresoldi Treves Trevino Trevisan Trevisani Treviño Trezzini Treó Treóigh Trgovčić Triall Triana Trillini
-Trillo Trimmel Trincavelli Trinkl Tripathi Triplat Trivedi Trlík Trlíková Trnski Trobbiani Troch Trofimov
-Troisi Trombetta Trommler Tropea Trotta Trottier Trub Truben Trubenová Trubin Trudel Trujillo Trummer
-Trupiano Trupp Trussardi Trutanić Truu Tréinfhear Trépanier Tröst Trüb Tschentscher Tsvetkov Tubridy Tudela
-Tudić Tudor Tuisk Tuithof Tukane Tuksar Tully Tuohey Tuohy Tuomi Tuominen Tuovinen Tupá Tupý Tur Turati
-Turchetta Turchi Turci Turcotte Turesson Turgeon Turina Turiņa Turiņš Turk Turley Turnbull Turpeinen Turpin
-Turraoin Turrini Turudić Turunen Turčinov Turčok Turčoková Tutino Tutty Tuul Tuulik Tuzzolino Tuđa Tušek
-Tuškan Tveit Twidle Twohey Twohig Twomey Tyler Tynan Tyrrell Táilliúir Täht Tähtinen Täsche Téllez Tóibín
-Tórrez Tóth Tõnisson Törnqvist Török Türk Tůma Tůmová Uaithne Ubaldi Udinese Udinesi Ugarte Ughi Ugrinić Uhl
-Uibo Uittenbosch Ukić Uldry Ulibarri Ullmann Ulloa Ullrich Ulrich Underwood Ungaretti Unger Uniacke Uniaque
-Unt Unterberger Unterweger Uotila Upadhyay Uphaus Uphuis Uphus Uppal Uram Uramová Urb Urbain Urbanová Urbina
-Urblík Urblíková Urbonas Ureña Uriarte Uribe Urlić Urrutia Uría Urías Usada Usamah Utama Utami Uus Uusitalo
-Uustalu Uwais Uyainah Ušić Vabaza Vaca Vacek Vachon Vaci Vacková Vaes Vaessen Vaher Vaht Vahter Vahtra
-Vaidya Vaillancourt Vaillant Vainio Vaino Vajcik Vajciková Vajcík Vajcíková Vajda Vajdová Vala Valach
-Valachovič Valachovičová Valachová Valadez Valbuena Valcárcel Valderrama Valdez Valdivia Valdés Valencia
-Valenciano Valent Valenta Valente Valentin Valentino Valentić Valentová Valentín Valentínová Valenzuela
-Valera Valero Valette Valge Valguarnera Valier Valjetić Valk Valkama Valkonen Vall Valladares Valle Vallejo
-Vallenduuk Valles Vallet Vallin Valls Vallée Vallélian Vallés Valmarana Valtonen Valušek Valušeková Valuška
-Valušková Valverde Valíček Valíčeková Vanaga Vanags Vanbrabant Vance Vandaele Vandamme Vandecasteele
-Vandekerckhove Vandenbergh Vandenberghe Vandenbroucke Vandenbussche Vandendriessche Vandeputte Vanderheyden
-Vanderlinden Vanderstraeten Vandevelde Vandewalle Vanegas Vanek Vaneková Vang Vangisa Vanhee Vanhoutte
-Vanhove Vanneste Vansteenkiste Vanvitelli Vaněk Vaquero Vara Varano Varela Vares Varga Vargas Varghese Varik
-Varis Varkey Varma Vartiainen Varty Varughese Vasa Vasari Vasconcelos Vasiliev Vaska Vasko Vasková Vasquez
-Vass Vasseur Vastenhouw Vattimo Vaughan Vaughn Vavrinec Vavrinecová Vaz Vazquez Vaňková Vašek Vašeková Vaška
-Vaško Vašková Veale Vecellio Vecoli Veenendaal Veenstra Vega Vegt Veilleux Veit Veić Vela Velandia Velasco
-Velasquez Velazquez Velderman Velez Veltman Veltroni Velásquez Velázquez Velďák Velďáková Vendetti Venditti
-Vendrell Venegas Veneziano Venier Venkataraman Venkatesh Vento Venturi Venäläinen Vera Verbeeck Verbeek
-Verbeke Verbiest Verbist Verboom Verboven Verbruggen Verbrugghe Vercammen Vercauteren Vercelloni Vercoe
-Vercruysse Verda Verdejo Verdi Verdier Verdonck Verdone Verdugo Verduzco Verdú Vereecke Vereecken Verelst
-Veres Verfaillie Verga Vergara Vergassola Vergauwen Vergeer Vergerio Verhaar Verhaegen Verhaeghe Verhagen
-Verharen Verheij Verhelst Verheuvel Verheyden Verheyen Verhoeven Verhulst Verkade Verlinden Verma Vermeersch
-Vermeil Vermeir Vermeire Vermeiren Vermeulen Vermeylen Verri Versace Verschuere Verschueren Verschut
-Versluijs Verstappen Verstraete Verstraeten Vertoor Vertooren Vervaeke Vervaet Vervoort Verwimp Verwoert
-Vesel Veselová Veselá Veselý Veski Vespa Vespucci Vestergaard Vesterinen Vesterlund Vestin Veterník
-Veterníková Vezi Vezzali Viaene Viana Vianello Viberg Vicen Vicena Vicenová Vicens Vicente Vidaković Vidal
-Vidas Vidic Vidmar Vidoni Vidov Vidović Vidovič Vieira Vienne Viera Vierdag Vig Vigliotti Vigneron Vignon
-Vigorelli Viik Viira Viitala Viitanen Vik Viklund Viks Vikström Vila Vilain Vilakazi Vilalta Vilanova
-Vilaplana Vilar Vilciņa Vilciņš Vilhelmsson Viljanen Viljevac Vilks Vill Villadicani Villagómez Villalba
-Villalobos Villalonga Villalpando Villamil Villamizar Villanueva Villar Villareal Villarosa Villarreal
-Villaseñor Villaverde Villegas Villemson Villena Villeneuve Vincent Vincetić Vinck Vincze Vink Vinogradov
-Virgilio Virk Virta Virtanen Virág Visconti Visintini Vismara Visnapuu Visser Vissers Viswanathan Vitasović
-Vittadello Vitturi Vivaldi Vives Viviani Vizcaíno Viña Viñas Višňovská Višňovský Vižintin Vlach Vlachovič
-Vlachovičová Vlachová Vladislavić Vlaeminck Vlassov Vlašić Vleugels Vlk Vlková Vlna Vlnka Vlnková Vlnová
-Vlček Vlčková Vodopivec Voet Vogel Vogl Vogler Vogt Vohra Voinea Voisin Vojković Vojtek Vojteková Vojtka
-Vojtko Vojtková Volarević Volarić Volcke Volk Volkov Vollbrecht Volta Volterra Vonlanthen Voortman Vora
-Vorkapić Vorobjov Voronin Voutilainen Vozar Vozila Vozár Vozárová Vrabcová Vrabec Vrabelj Vrablec Vrablecová
-Vrancken Vranckx Vranić Vranken Vrban Vretenar Vrhovec Vsiliauskas Vugdelija Vugec Vuille Vuk Vukman
-Vukobratović Vuković Vukušić Vuljak Vumisa Vundla Vunisa Vuorela Vuori Vuorinen Vučetić Vučin Vučković Vyas
-Vydarená Vydarený Váradi Váska Vásková Vásquez Vávra Vávrová Vázquez Vähi Väisänen Väli Välimäki Väyrynen
-Väänänen Vélez Véliz Vézina Vítek Vítková Võsu Vörös Vīksna Vītola Vītoliņa Vītoliņš Vītols Waardeloo Wable
-Wacana Wachter Wadhwa Wafula Wagenknecht Wagenvoort Waghorn Wagle Wagner Wahlberg Wahlgren Wahlström
-Wahyudin Wahyuni Walch Walcher Walder Waldner Waldron Wali Walia Walla Wallace Waller Wallgren Wallin Wallis
-Wallner Wallén Walser Walsh Walshe Walsteijn Walter Walters Waltl Walton Waluyo Wambui Wanda Wandl Wang
-Wanijiku Wanjala Wario Warner Warnier Wasendlunkulu Washington Wasita Waskita Wason Wastuti Wathelet Watkins
-Watson Watters Wattiez Waugh Wauters Wauthier Waweru Webb Webby Weber Webster Wechselberger Weeldenburg
-Weerdenburg Weever Wegmann Wegscheider Wehrli Weibel Weidinger Weigl Weihmann Weijland Weijters Weimer
-Weinberger Weinhage Weinhold Weiser Weiss Weissenböck Weitzel Weiß Wela Weldon Welf Wellens Weller Wende
-Wendt Wenger Weninger Wennberg Wensen Wenzl Werdes Wernecke Werner Wesack Westberg Wester Westerbeek
-Westerberg Westerburg Westerlund Westermann Westin Westlund Westman Weston Wettstein Wever Weyland Weylant
-Weza Whalen Whelan Whelehan Whitaker Whitehead Whitehouse Whitney Whittaker Whitty Whyte Wiberg Wibisono
-Wibowo Wicht Widhalm Widiastuti Widmann Widmer Widodo Wiedner Wiek Wieland Wieloch Wiesbauer Wieser
-Wiesinger Wiesner Wiggins Wigman Wijaya Wijayanti Wijland Wiklund Wikström Wilcken Wilcox Wildschut Wiley
-Wilfinger Wilhelm Wilhelmsson Wilkerson Wilkin Wilkins Wilkinson Willaert Willame Willekens Willem Willems
-Willemsen Williams Williamson Willis Wilmart Wilmet Wilmont Wilmotte Wilmsen Wilton Wimmer Winarno Winarsih
-Winberg Windhager Windisch Winkler Winnrich Winther Wipstrik Wirth Wirz Wittmann Wohlgemut Wohlmuth Wolfe
-Wolffel Wolfsdr Wolfswinkel Wolters Wolzak Wong Woodard Woodward Woolley Wooning Woudenberg Woulfe Wouters
-Woutersz Wratt Wrenn Wrynn Wulandari Wulf Wulff Wunderink Wurm Wurzer Wurzinger Wutke Wuyts Wyatt Wynants
-Wynne Wyss Wähner Wéry Wögerbauer Wöhrer Wüthrich Xaba Xala Xhakaza Ximba Xolo Xulu Yadav Yaman Yang Yates
-Ybarra Yei Yengwa Yengwayo Yepes Yeyeye Yildirim Yilmaz Ylinen Ylitalo Ylönen Yoder Yohannan Yolanda York
-Yorulmaz Yudas Yulianti Yuliarti Yuniar Yuste Yáñez Yüksel Yıldırım Yılmaz Zaal Zabala Zabaleta Zabarella
-Zaccagnini Zaccardo Zacchia Zacco Zach Zachar Zachara Zacharia Zachariah Zachariaš Zachariašová Zachariáš
-Zachariášová Zacharová Zaguri Zahharov Zahn Zaitsev Zajac Zajacová Zajc Zakinja Zakrajšek Zalokar Zambrano
-Zamengo Zamora Zamorani Zamorano Zampa Zamudio Zanazzo Zangerl Zanichelli Zanoški Zanzi Zapata Zaragoza
-Zarate Zariņa Zariņš Zarlino Zauner Zavala Zayas Zaķe Zaķis Zbinden Zeba Zebec Zecchini Zechmeister Zechner
-Zedillo Zeemans Zeffirelli Zehetner Zehnder Zeiler Zeilinger Zeiner Zelaya Zeldenrust Zelić Zeller Zeltiņa
-Zeltiņš Zeman Zemanová Zemljič Zengin Zenz Zepeda Zetterberg Zetticci Zettl Zevenboom Zgorelec Zhang Ziani
-Zichichi Ziegert Ziegler Ziemele Ziemelis Zigo Zigová Zijlemans Zijlmans Zikhungwini Zima Zimka Zimková
-Zimmer Zimmerman Zimmermann Zimová Zingg Zirme Zirne Zirnis Zito Zmaić Zobel Zola Zoppetti Zoppetto Zorbach
-Zorko Zorlu Zorman Zorrilla Zotter Zrilić Zrinski Zubek Zubeková Zubka Zubko Zubková Zubrík Zubríková Zubčić
-Zuidweg Zuijdveld Zujev Zulaika Zulkarnain Zuluaga Zuniga Zupan Zupanc Zupančič Zurita Zvaigzne Zver
-Zvirbule Zvirbulis Zwart Zwijsen Záborská Záborský Zänker Zöchling Zöhrer Zúbek Zúbeková Zúbrik Zúbriková
-Zúñiga Zürcher Zālīte Ághas Águila Álamo Álvarez Álvaro Ávalos Ávila Åberg Ågren Åkerlund Åkerman Åkesson
-Åsberg Åslund Åström Çamurcuoğlu Çetin Çorlu Émond Étienne ÓBroinín Õispuu Õun Õunapuu Öberg Öcalan Öhman
-Östberg Österberg Östling Östlund Östman Ødegård Østergaard Ülker Ābele Ābola Āboliņa Āboliņš Ābols Ćorić
-Ćosić Ćurić Čagalj Čapka Čapko Čapkovič Čapkovičová Čapková Čapla Čaplovič Čaplovičová Čapľa Čargonja
-Čarnogurská Čarnogurský Čech Čechová Čeh Čekovská Čekovský Čermák Čermáková Černe Černoch Černochová Černá
-Černík Černíková Černý Červený Červeň Červeňová Česnek Česneková Čiernaová Čiernik Čierniková Čierny Čizmić
-Čižmešija Čobrda Čobrdová Čotić Čović Čubrić Čudić Čuk Čukman Čulina Čuljak Čupić Čuček Ďaďová Ďorko Ďorková
-Ďurek Ďureková Ďurica Ďuricová Ďuriš Ďurišová Ďurka Ďurko Ďurkovič Ďurkovičová Ďurkovská Ďurkovský Ďuro
-Ďurovič Ďurovičová Ďurovský Ďurovskýová Ďurová Ďurča Ďurčo Ďurčová Ďutka Ďutková Ďuško Đurašević Đurinić
-İhsanoğlu İnönü Ľupták Ľuptáková Říha Říhová Şafak Şama Şener Şensoy Šalajka Šalajková Šalić Šantić Šargač
-Šarić Šarkan Šarkanová Šarlija Šebo Šebová Šegović Šelendić Šeparović Šestak Šestan Ševtšenko Ševčík
-Ševčíková Šibalić Šidlo Šidlová Šima Šimara Šimek Šimeková Šimić Šimičić Šimka Šimko Šimková Šimo Šimon
-Šimonovič Šimonovičová Šimonová Šimončič Šimončičová Šimová Šimunić Šimunović Šimík Šimíková Šinkovec
-Šinković Šipek Šipić Šitum Škantár Škantárová Škara Škoda Škoviera Škovierová Škriniar Škriniarová Škrlin
-Škrnički Škrtić Škugor Škultéty Škultétyová Škunca Šlahor Šlahorová Šlivka Šlivková Šmajda Šmajdová Šmid
-Šmíd Šmídová Šokčević Šoltés Šoltésová Šoltýs Šoltýsová Šošić Šoštarić Špika Špilár Špilárová Špišić
-Špoljarić Špralja Štefan Štefanec Štefanka Štefanko Štefanková Štefanovič Štefanovičová Štefanová Štefović
-Štefunko Štefunková Štefánek Štefáneková Štefánik Štefániková Štifanić Štimac Štrba Štrbac Štrbová Štrljić
-Štrukelj Šturlan Štěpánek Štěpánková Štšerbakov Šulc Šulcová Šunjić Šupraha Šuran Šurbek Šurina Šurka
-Šurková Šuňavcová Šuňavec Šuštar Švec Švecová Švehla Švehlová Šverko Šváb Švábová Šváby Šťastná Šťastný
-Ťapák Ťapáková Ťažká Ťažký Žabjačan Žagar Železnik Železník Železníková Žerjav Žeželić Žibert Žic Žigmund
-Žigmundová Žigo Žigová Žiković Živić Živković Žižek Žnidaršič Žufika Žugec Žukauskas Žukov Žunec Županić
-Žuravljov Žuvela Žužić Žák Žáková
+Mikuláková Mikulík Mikulíková Mikulčić Mikuš Mikušová Mikúš Mikúšová Milanesi Milas Milatić Miles Miletić
+Milevoj Miley Milina Miličić Milla Millar Millard Millea Millican Milligan Millán Milmo Milne Miloslavić
+Milota Milotić Milotová Milovac Milroy Miltenburg Mimica Mimun Minet Minhas Miniati Minihan Minihane Minne
+Minogue Mináč Mináčová Miočić Mir Miralles Miramontes Miranda Mireles Mironov Mirosavljević Mirt Miró
+Miscell Mishra Misicher Miskell Misra Missoni Mistry Mistrík Mistríková Mistéal Mital Mitchell Mitra
+Mitschke Mittal Mitter Mitteregger Mitterer Mitterlehner Mittermayr Miya Mičetić Mišak Miše Mišković Mišík
+Mišíková Mjadu Mjoli Mjwara Mkhabela Mkhandlela Mkhathini Mkhatshwa Mkhithi Mkhize Mkhokeleleki Mkholo
+Mkhonza Mkhumbuzi Mkhungo Mkhwananzi Mlaba Mlakar Mlalane Mlalazi Mlambo Mlangatshe Mlangeni Mlawula Mlinar
+Mlinarič Mlondo Mlotshwa Mlungisi Mlungwana Mlynár Mlynárik Mlynáriková Mlynárová Mnangwe Mncube Mncwabe
+Mncwanga Mngadi Mngoma Mngomezulu Mnguni Mngwemkhulu Mngwengwe Mnikathi Mnisi Mnomiya Mnqamu Mnqayi Mnquhe
+Mntambo Mntimande Mntungwa Mnyamande Mnyandu Mnyoni Moberg Mocanu Moccia Mocenigo Modi Modiano Modig
+Modigliani Modrić Modugno Mody Moe Moen Moenen Moens Moensendijk Moerman Moet Mofardin Moffatt Moffit
+Mogensen Mogherini Mohamed Mohammad Mohammadi Mohammed Mohamud Mohan Mohanty Mohaupt Moher Mohr Moilanen
+Moisio Mojica Mojžiš Mojžišová Mokroš Mokrošová Mol Molano Molegraaf Molen Molenaar Molesini Molin Molina
+Moliner Molins Molloy Molnár Moloney Molyneux Momberg Monaco Monaghan Monagle Monahan Mondadori Mondaini
+Mondise Mondragón Monduzzi Moneta Monfort Mongan Monicelli Monnard Monnet Monney Monnier Mononen Monreal
+Monroe Monroy Monsalve Montague Montalbán Montalcini Montalti Montalvo Montanari Montanariello Montandon
+Montanelli Montaña Montañez Montaño Monte Montecchi Monteiro Montemayor Montenegro Montero Montes Montesano
+Montesinos Montessori Monteverdi Montez Montgomery Monti Montoya Montserrat Moone Moonen Mooney Moore
+Moosbrugger Mora Morabito Moraes Morahan Morais Moraleda Morales Moran Morand Morandi Morandini Morante
+Morar Morard Morata Moravcová Moravec Moravecová Moravčík Moravčíková Morawo Morcillo Moreau Moreels Moreira
+Morel Morell Morellato Moreno Morera Moresi Moretti Morgagni Morgan Moriarty Moric Moricová Morillo Morin
+Morissette Moritz Morić Morlacchi Morley Mornane Moroney Morosini Morová Moroz Morpurgo Morricone Morrin
+Morris Morrison Morrissey Morrocco Morse Mortati Mortensen Mortier Mortimer Morton Morucci Morvan Morán
+Moscarda Moschino Mosemann Moser Moses Moslavac Mosley Mosquera Mota Motha Motte Mottet Mottiez Motyka
+Motyková Motyčka Motyčková Moulin Moura Moureau Mouton Moy Moya Moyer Moylan Moynihan Mozart Močibob
+Mpangazitha Mpanza Mphahlwa Mphankomo Mphazima Mphemba Mphephethwa Mpikela Mpila Mpofana Mpumuza Mpungose
+Mpunzana Mqadi Mqungebe Mrak Mraović Mraz Mrazek Mrazeková Mrazko Mrazková Mrazová Mráz Mrázik Mráziková
+Mrázka Mrázko Mrázková Mrázová Mríosáin Msamkhulu Msane Msani Mseleku Mshazi Mshengu Mshibe Mshikela
+Mshikila Mshiyane Msibi Msimang Msindazwe Msokazi Msomi Msuthu Msuya Msweli Mthabela Mthalane Mthanti
+Mthembu Mthethwa Mthimkhulu Mthinti Mthiya Mthiyane Mthombeni Mthonti Mtimande Mtolo Mtshali Mtumaseli
+Mtuswa Mucha Muchová Mudden Mude Mudgway Mudri Mudronja Mueller Muhonen Muhr Muijs Muilleoir Muir Mukherjee
+Mukhopadhyay Mulcahy Mulcair Mulder Mulders Muldoon Muldowney Mulet Mulgrave Mulgrew Mulhare Mulhern
+Mulkerrin Mullaghan Mullaly Mullan Mullane Mullaney Mullany Mullarkey Mullen Muller Mullery Mulligan Mullin
+Mullins Mullooly Mullooney Mulloughney Mulloy Mulqueen Mulqueeny Mulrain Mulrooney Mulroy Mulry Mulryan
+Mulvany Mulvenna Mulvey Mulvihill Mulvin Mulvy Mulyani Mumbi Munari Munguía Muni Munnelly Munoz Munro Munroe
+Munshi Mur Murae Muratori Murcia Murdoch Murgaš Murgašová Murialdo Murillo Murin Murinová Muriset Murnane
+Murnin Muro Murphy Murray Murri Murrihy Murtagh Murthy Murty Muru Murín Murínová Musatti Musi Musil Musilová
+Mustafa Mustapić Mustač Mustofa Mustonen Musy Mutai Muthoni Muti Mutti Muñiz Muñoz Mušćet Mužina Mužić Mveni
+Mvubu Mvuyana Mwandla Mwangi Mydlo Mydlová Myeni Myers Myeza Myhre Myklebust Myles Myllymäki Mzila
+Mzilankatha Mzileni Mzimela Mzizi Mzobe Mzolo Mzomba Mzoneli Mzulwini Mác Mácka Mácková Mácová Máirtín
+Mármol Márquez Mártan Márton Máček Máčeková Máčik Máčiková Mäder Mäe Mäenpää Mäeots Mäesalu Mägi Mäkelä Mäki
+Mäkinen Mälzer Mänd Mändla Männik Männiste Männistö Mäntylä Määttä Månsson Mårtensson Méaláid Ménard Méndez
+Mészáros Mínguez Móric Móricová Mõttus Möchlichen Möller Mörth Møller Múgica Múñiz Mühlbacher Mühlberger
+Mühlböck Mühle Mülichen Müller Müllerová Müllner Müür Müürsepp Nababan Naccari Nadal Nadeau Nadi Nadig
+Nadkarni Naessens Nagar Nagarajan Nagel Nagele Nagi Nagl Nagle Nagy Nagys Naidu Naik Nainggolan Nair
+Najmudin Nakić Nala Nallon Nally Nalty Namaga Nanda Nandisa Nangle Naomi Napitupulu Napolitano Narain Narang
+Naranjo Narasimhan Narayan Narayanan Narpati Narula Narušis Narváez Nascimento Naser Nash Nashiruddin
+Nasyiah Nasyidah Natarajan Nath Natsir Natt Natta Naughton Naujokas Naumov Nausėda Nava Navara Navarová
+Navarrete Navarria Navarro Navas Navez Navone Navrátil Navrátilová Nayak Nayar Naylor Nazareth Nazari
+Nazario Nazarov Načinović Ncala Ncama Ncanana Ncongwane Ncube Ncusi Ncwaba Ncwane Ndaba Ndabandaba
+Ndabansele Ndabezitha Ndandali Ndawo Ndawonde Ndima Ndimande Ndinisa Ndiyema Ndlala Ndlandla Ndlangamandla
+Ndlanya Ndlanzi Ndlela Ndlondlo Ndlovu Ndondakusuka Ndonga Ndosi Nduli Ndwandwe Nea Neachtain Neal Nealon
+Neancól Neary Nebot Necci Nedermeijer Nedić Needham Neehan Neelan Neelin Neenan Negrete Negrón Neilan
+Neilian Neill Neilson Neira Neirynck Nek Neligan Nelis Nelissen Nelson Nemcová Nemec Nemes Nemeth Nemeș Nene
+Nenzi Nerger Nestor Neto Nette Neubacher Neubauer Neugebauer Neuhauser Neuhold Neulinger Neumann Neumayer
+Neumayr Neumeister Neumüller Neuner Neureiter Neureuther Neuschäfer Neuteboom Neuville Neuwirth Neuzerling
+Nevado Nevala Nevalainen Neven Neves Neveu Neville Nevin Nevárez Newman Neyens Neylon Ngazitha Ngcamane
+Ngcamu Ngcemu Ngcobo Ngcolosi Ngema Ngiba Ngidi Ngobese Ngobisi Ngomane Ngonini Ngotsha Ngubane Ngubeni
+Ngungunyana Nguyen Ngwane Ngwazi Ngwekazi Ngwenya Nhlabathi Nhlane Nhlanhla Nhlanhlampofu Nhlapho Nhleko
+Nhlengethwa Nibali Nicaise Nicholas Nicholls Nichols Nicholson Nicol Nicolas Nicolau Nicolay Nicoletti
+Nicolini Nicolucci Nicolás Niederl Nielsen Niemeier Niemelä Niemi Nieminen Niermann Nieto Nieuwstraten
+Nieves Nievo Nigam Niggli Nihoe Niiranen Niit Nijman Nijs Nikiforov Nikitin Niklasson Nikolaev Nikolić
+Nikula Niland Nilsen Nilsson Nimac Ninalowo Niquille Niscoromni Niskanen Nissinen Nistor Nitra Nitrová Nitti
+Nitto Nixon Nizet Niño Nišević Nižetić Nižnanská Nižnanský Nižnánsky Nižnánská Nižňanská Nižňanský Niță
+Njapha Njeri Njiki Njinji Njomane Njoroge Nkabinde Nkala Nkamzwayo Nkomo Nkomose Nkomoye Nkonyeni Nkosi
+Nkumane Nkundlande Nkwakha Nkwali Nkwaliyenkosi Nkwanyana Noack Nodanga Nodlomo Nogantshi Nogueira Noguera
+Nogués Nohlmans Nolan Nolcini Nollee Nolty Nombela Nombhoco Nomndayi Nomvuma Nondaba Nondlela Nonduma
+Nongalaza Nongalo Nonis Nonkosi Nonkululeko Nontanda Nontuli Nonyana Noordijk Norac Norberg Norbiato Nord
+Nordberg Nordgren Nordin Nordio Nordlander Nordlund Nordqvist Nordström Norgren Nori Noriega Norlin Norling
+Norman Normand Norris Norrman Norry Norton Norén Nosiglia Nota Notarbartolo Notová Nousiainen Novaes Novais
+Novak Novaro Novikov Novitasari Novoa Novosel Novota Novotná Novotný Novák Nováková Nowak Nowanqa Nozulu
+Nqumela Nsele Nsibande Nsibanyoni Nsindane Nsukuza Ntaka Ntamonde Ntanzi Ntenga Ntombela Ntsele
+Ntshalintshali Ntshingila Ntshiza Ntuli Nugent Nugnes Nugroho Nulty Nunes Nunez Nunne Nuraini Nurdiyanti
+Nurk Nurm Nurmi Nurminen Nussbaumer Nusslé Nuut Nuutinen Nuyts Nußbaumer Nuñez Nxamalala Nxasana Nxele
+Nxumalo Nyambose Nyanda Nyandeni Nyathi Nyawo Nyawokhulu Nyawose Nyazitla Nyberg Nyembe Nyembezi Nygren
+Nygård Nyhan Nyide Nykänen Nylander Nylund Nylén Nyman Nyokayebululu Nyongwana Nys Nyssen Nyström Nzama
+Nzamela Nzima Nzimande Nzuza Nájera Nálepka Nálepková Näf Näslund Næss Németh Nôta Nôtová Nõmm Nõmme Nõmmik
+Nöbauer Nørgaard Núñez Nüsslin Němcová Němec Němeček Němečková O'Beirn O'Beirne O'Boyle O'Brassil O'Brazil
+O'Brennan O'Brien O'Brown O'Bryan O'Bryen O'Byrne O'Cadden O'Cafferky O'Callaghan O'Carolan O'Carroll
+O'Casey O'Cassidy O'Cleary O'Clery O'Connell O'Connor O'Crohan O'Crowley O'Curry O'Daly O'Dea O'Devanney
+O'Devenny O'Doherty O'Donnell O'Donoghue O'Donohoe O'Donovan O'Dowd O'Driscoll O'Duffy O'Dwyer O'Farrell
+O'Farrelly O'Flaherty O'Flynn O'Freil O'Friel O'Gallagher O'Gara O'Goldrick O'Gorman O'Gowan O'Grady
+O'Growney O'Hagan O'Haire O'Halloran O'Hanlon O'Hanrahan O'Hara O'Hare O'Haughey O'Hea O'Hegarty O'Hehir
+O'Herlihy O'Hickey O'Higgins O'Hora O'Houlihan O'Hurley O'Hussey O'Kane O'Kearney O'Keefe O'Keeffe O'Kelly
+O'Kennedy O'Kieve O'Leary O'Loan O'Looney O'Loughlin O'Loughlinn O'Mahoney O'Mahony O'Malley O'Mara O'Meara
+O'Mooney O'Moore O'Mullan O'Murnaghan O'Neill O'Nolan O'Rafferty O'Rahilly O'Reardon O'Regan O'Reilly
+O'Riordan O'Rooney O'Rourke O'Ruane O'Ryan O'Scannell O'Shannon O'Sharkey O'Shaughnessy O'Shea O'Sheehan
+O'Sheil O'Shiel O'Sullivan O'Sweeney O'Tierney O'Togher O'Toole Obama Obando Oberhauser Oberhofer
+Oberleitner Obermayr Obermüller Oberndorfer Obradović Obratov Obrien Obšut Obšutová Ocampo Ocasio Ocaña
+Ochieng Ochoa Oconnell Oconnor Oda Oderwald Odescalchi Odetola Odhiambo Odobašić Odom Odonnell Odunsi
+Oemencs Oennen Oestrovsky Offredi Ofner Oger Ogindan Oginni Ogulana Ogunbamigbe Ogunbiyi Ogunbo Ogunde
+Ogunwobi Ogunyeye Ohlsson Oikarinen Oinonen Oja Ojala Ojanen Ojaste Ojeda Ojo Ojua Oks Oksanen Oktaviani
+Olabode Oladipupo Olaiya Olander Olasupo Olausson Olaya Olesen Olesk Oliboni Oliva Olivares Olivas Oliveira
+Oliver Olivera Oliveras Olivetti Olivier Olivo Olivárez Oller Ollikainen Ollila Ollivier Olmedo Olmo Olmos
+Olofsson Olowokeere Oloyede Olsen Olson Olsson Olthof Olubode Olugbayila Olujimi Olukotun Olukunga Olusanya
+Oluwagbemi Olvera Olykan Oláh Omar Omidina Omma Omojola Omondi Omotoso Ondrašík Ondrašíková Ondrejka
+Ondrejko Ondrejkovič Ondrejkovičová Ondrejková Ondrus Ondrusek Ondruseková Ondruš Ondrušek Ondrušeková
+Ondruška Ondruško Ondrušková Ondrušová Ondráš Ondrášek Ondrášeková Ondrášik Ondrášiková Ondrášová Ondrúšek
+Ondrúšeková Oneal Oneill Onio Onisto Onjengenyamazane Ontiveros Onyango Oommen Ooms Oosterhek Oosterhout
+Oostveen Oparinde Opizzi Opluštil Opluštilová Opmans Oprea Oquendo Oras Orav Orban Orbanić Orbán Ordóñez
+Orellana Orengo Orešković Org Orjuela Orlando Orlić Orlov Orlović Orlík Orlíková Ormsby Ornelas Orosco Orosz
+Orozco Orsini Orsós Orta Ortega Ortese Ortiz Ortmann Ortner Ortolani Ortuño Oršolić Oršoš Oršulić Osborn
+Osborne Oscuro Oshin Oskarsson Osman Osorio Ospina Ospino Ossani Ossipov Ossola Osterhoudt Ostermann
+Ostinelli Osuna Osuntokun Oswald Otero Otieno Ots Ott Otte Ottino Otto Ottosson Otčenáš Otčenášová Ouellet
+Ouma Ouwel Ouwerkerk Ovadia Overdijk Overeem Overgaard Oversteeg Oviedo Owen Owens Owokoniran Owolabi
+Owoyemi Owuor Oyadiran Oyaifo Oyeniyi Oyetoro Oyeyemi Oyinlola Oza Ozimec Ozuna Očenáš Očenášová Paal
+Paananen Paap Paas Paavilainen Paavola Pablo Pabón Paccot Pacelli Pacetti Pacheco Pacher Pachler Pachoud
+Pacillo Pacomio Padden Padilla Padmanabhan Padmasari Padovano Padrón Paegle Paffrath Paganini Pagliaro
+Pagnotto Pai Paier Paillet Paimo Paiva Pajer Pajerová Paju Pajula Pajunen Pajur Pakarinen Palacio Palacios
+Palan Palastri Palau Palić Palka Palko Palkovič Palkovičová Palková Palla Palladio Pallarès Pallo Pallová
+Palma Palman Palmer Palmgren Palmisano Palmqvist Palo Palomar Palomares Palombi Palomo Palomäki Palov
+Palovič Palovičová Palovová Palová Palovčík Palovčíková Paltrinieri Palu Paluch Paluchová Palumbo Palúch
+Palúchová Pamić Pammer Panatta Panchal Pandey Pandit Pandurić Pandya Pangestu Paniagua Panicucci Panov
+Pantoja Panzera Paoletti Paolini Paolucci Paor Papafava Papak Paparić Papetti Papp Paquay Paquet Paquette
+Paquin Paquot Parada Paradi Paradis Pardo Paredes Pareja Parejo Parekh Pareto Parikh Parini Paris Parisi
+Parker Parkes Parkin Parkkinen Parmar Parmentier Parmer Parmitano Parpinel Parra Parri Parrish Parsa
+Partanen Partida Paruta Parviainen Parzer Pasanen Pascal Pascarella Paschoud Pascual Pasman Pasolini Pasqua
+Pasquier Passalacqua Passchiers Pastine Pastoors Pataki Patberg Patchett Patel Paten Paterson Pathak Patil
+Patiño Patla Paton Patrick Patterson Patton Pattyn Pau Pauer Pauko Pauková Paul Paulauskas Paulik Pauliková
+Paulitsch Pauliček Pauličeková Paulovič Paulovičová Paulsen Paulsson Paulus Paulík Paulíková Paulíček
+Paulíčeková Pausini Pauwels Pavanello Pavarotti Pavel Pavelek Paveleková Pavelić Pavelka Pavelko Pavelková
+Pavelová Pavin Pavić Pavičić Pavka Pavko Pavković Pavková Pavlik Pavlikovská Pavlikovský Pavliková Pavlin
+Pavlič Pavliček Pavličeková Pavličko Pavlo Pavlov Pavlović Pavlovič Pavlovičová Pavlovová Pavlová Pavlík
+Pavlíková Pavlíček Pavlíčeková Pavol Pavolová Pavone Pavuk Pavón Pavúk Pavúková Payet Payne Paz Pazos Paúk
+Paúková Paľa Paľka Paľko Paľková Paľo Paľov Paľovová Paľová Paľovčík Paľovčíková Paľuch Paľuchová Paľúch
+Paľúchová Pašek Pašeková Paška Paško Pašková Peano Pearce Pechel Pecotić Pederiva Pedersen Pedersoli Pedišić
+Pedraza Pedrazzini Pedrero Pedro Pedroni Pedrosa Pedroza Peeters Peham Peharda Pehkonen Peinado Peircín
+Peiró Peitrequin Peixoto Pekkala Pekkarinen Pelayo Pelikán Pelikánová Pelkonen Pellegrini Pelletier Pelli
+Pellicer Pellico Peltier Peltola Peltonen Peltoniemi Peláez Pena Pender Pendl Penić Pennanen Pennetta
+Pennington Penttilä Penttinen Penz Pepe Pera Perak Peral Perales Peralta Peranda Perano Perck Perdomo Perea
+Pereira Perelló Perera Peres Perez Pergande Pergolesi Peri Perini Perić Perišić Perkins Perko Perkov
+Perković Permadi Permata Perner Peron Peronne Perozzo Peroš Perreault Perret Perri Perrier Perrin Perron
+Perrono Perrot Perry Persico Persijn Persson Pertile Pertini Pertiwi Pertl Peruzzi Peruško Perälä Perčić
+Pesendorfer Pesonen Petek Peterlik Peterse Petersen Peterson Petersson Petit Petitjean Petralli Petrassi
+Petrauskas Petrić Petričević Petrocelli Petrov Petrovická Petrovický Petrović Petrovič Petrová Petrucci
+Petrucelli Petruzzi Petruška Petrušková Pettai Pettersen Pettersson Petz Peukert Peyton Pezzali Peña
+Peñalver Peñas Pečnik Pečur Peša Pešić Peška Peško Pešková Pfeffer Pfeifer Pfeiffer Pfister Pfleger Phakathi
+Phakathwayo Pham Phathwayo Phayre Phelan Phelps Phetha Phethela Phewa Phikela Philban Philbin Philipp
+Philippart Philippe Philips Phillips Phillipsen Phingoshe Phoseka Phoswa Phungula Phuthini Piacentini Piane
+Piazzi Picard Piccand Piccinni Piccio Pichardo Pichler Pichon Piché Pickering Pieber Pieper Pierard Pierrard
+Pierre Pierret Pierson Pieters Pietilä Pietrangeli Piette Pigafetta Piggott Pignatti Pigott Pihelgas Pihl
+Pihlak Piho Piir Piirainen Piirsalu Pika Pikec Pikk Piková Piljek Pillai Pillay Pilon Pilz Pimenta Pina
+Pinamonte Pincherle Pinder Pineau Pineda Pinedo Pingle Pinheiro Pinho Pinilla Pininfarina Pino Pintar
+Pintarić Pintarič Pinter Pintor Pintér Pinzón Piogóid Piovani Piquer Pirandello Pirard Pirc Pircher Pire
+Pirelli Pires Piret Pirinen Pirker Pirlot Pirnat Piron Pirotte Pirson Pisacane Pisani Pisano Pisaroni Pison
+Pistoletto Pitkänen Pittman Pitts Pizarro Pizzamano Pizzetti Pizziol Pizzo Piérard Piña Piñeiro Piñol Pišút
+Pišútová Pla Plana Planas Plantak Plante Plantek Plath Platini Plattner Platzer Plaucha Plauchová Plavec
+Plavecová Plavucha Plavuchová Plažanin Plch Plchová Plekancová Plekanec Pleše Plešivcová Plešivec Ploom
+Plourde Pléimeann Pléimionn Pochet Pocius Podhradská Podhradský Podkonická Podkonický Podniece Podnieks
+Poelmans Poerio Pogačnik Pohjola Pohl Pointner Poirier Pokas Pokorny Pokorná Pokorný Pokos Polanco Poland
+Polani Polesel Polet Polfliet Poliak Poliaková Polis Polizzi Polić Poljak Poljakov Polla Pollak Pollard
+Pollet Pollák Polláková Polonijo Polović Polzer Polák Poláková Pomares Pombo Pometta Ponce Poncelet Ponci
+Poncin Pongrac Pons Pont Pontecorvo Ponti Poole Poom Popa Popescu Popov Popović Poppe Porcel Porcellato
+Poropat Porras Porta Portero Portilla Portillo Portmann Porto Porubjak Porubjaková Porzio Posada Posch
+Poslon Pospíšil Pospíšilová Postl Postma Potier Potočnik Potts Potvin Pou Poulain Poulin Pouliot Poulsen
+Povilonis Powell Poza Pozder Pozo Pozuelo Pozzecco Poška Požega Prabhakar Prabhu Prabowo Prada Pradana
+Pradhan Pradipta Prado Praet Praga Prager Prakasa Prakash Pranowo Prantl Prasad Prasasta Prasetya Prasetyo
+Prashad Prastuti Prat Pratama Pratesi Prati Pratiwi Prats Pratt Praxmarer Prayoga Preciado Preda Predovan
+Preiß Prelec Prem Prendergast Prenner Prentice Preočanin Preston Prial Pribanić Priede Priedīte Priego
+Prieto Primožič Pringle Prins Prinsen Prinz Priselac Pritchard Priuli Probst Procacci Procházka Procházková
+Procter Prodi Prohaska Proietti Proinnsias Prokop Proost Proulx Prouse Provencher Prpić Prskalo Prtenjača
+Pruitt Pruschke Pruul Pruvost Pryal Prévost Pröll Pucci Puccini Pucher Puchner Pudjiastuti Puente Puentes
+Puerta Puga Pugliese Puglisi Puhakka Puharić Puig Puirséal Pujadas Pujol Pukk Pukluš Puklušová Pulci Pulido
+Puljiz Pulk Pulkkinen Puntigam Punz Pupák Pupáková Puranen Purcell Puri Puriņa Puriņš Purmale Purmals
+Purnawati Purohit Purwanti Puspasari Puspita Putinja Putra Putz Puusepp Puustinen Puška Puškarić Pušková
+Puškár Puškárová Pușcașu Páez Páirceir Pálka Pásztor Pärn Pärna Pärnpuu Pärtel Pärtzelt Pääkkönen Pålsson
+Pépin Pérez Póil Põder Põdra Põld Põldma Põldmaa Põllu Pölitz Pöllänen Pölzl Pöschl Pühringer Püvi Pērkona
+Pērkons Qomazitha Quaide Qualter Quartier Quasimodo Queally Queenane Querini Quero Querol Quesada Quevedo
+Quezada Quigley Quigney Quillinan Quilty Quin Quinlan Quinlivan Quinn Quinney Quinny Quintana Quintanilla
+Quintero Quirke Quiroga Quiroz Quirós Quiñones Quiñónez Qwabe Raab Raadik Raag Raamat Raatikainen Rabbitte
+Rabitsch Rabl Racine Rackham Radelić Rademaker Radhakrishnan Radin Radinović Radisch Radić Radl Radman
+Radojković Radolović Radović Radočaj Radošević Rael Raes Raeymaekers Rafferty Raftery Raftis Raghavan Raghna
+Raguž Rahayu Rahija Rahilly Rahimah Rahman Rahmawati Raidma Raifteirí Raight Raimondi Rainer Raj Rajagopal
+Rajagopalan Rajala Rajan Rajasa Rajata Rajh Rajn Raju Rajčić Rak Rakela Rakovan Rakovanová Raková Rakuljić
+Raleigh Raljević Rama Ramachandran Ramadan Ramaekers Ramaker Ramakrishnan Raman Ramanathan Ramaswamy
+Ramazzotti Ramesh Ramirez Ramis Ramos Ramsauer Ramsay Ramsey Ramírez Ramón Ramšak Rana Rand Randall Randazzo
+Randhawa Randles Randmaa Randoja Randolph Raney Ranganathan Rangel Ranta Rantala Rantanen Rao Raol Rapin
+Rapisardi Rappaz Rapraz Rascón Rask Raskin Rasmussen Raspor Rastelli Rastija Rastogi Rath Ratta Ratti
+Rattigan Rau Rauch Raud Raudsepp Rauhala Raurica Rausch Rauscher Rauter Rautiainen Rautio Ravaglioli Raval
+Ravi Ravn Rawley Ray Raya Rayel Raymond Rayner Razo Rađenović Rašeta Rašić Ražov Rea Reade Reardon Reavy
+Rebane Rebić Rebollo Recer Recers Rechberger Recio Reddin Reddy Redi Redican Redl Redmond Redondo Reen Rees
+Reese Regalado Regan Rege Regge Regnier Reguera Rehn Rehorst Reich Reichel Reicher Reichl Reichmann Reid
+Reidy Reif Reig Reijers Reilly Reimann Reimes Reina Reinbacher Reindl Reiner Reinhardt Reinikainen Reinisch
+Reinprecht Reinsalu Reinthaler Reischl Reising Reisinger Reisner Reitbauer Reiterer Reithofer Reitinger Rek
+Remacle Remmel Remmers Remy Renard Renaud Renault Rendulić Rendón Renehan Rengifo Renier Renner Rensi Renson
+Rentería Renzi Repiská Repiský Repo Requena Resanović Resch Resnik Respighi Restrepo Reséndez Rettenbacher
+Reuter Revilla Rey Reyes Reyna Reynaert Reynaud Reynders Reynell Reynolds Reynoldson Reynoso Rezende
+Rhatigan Rhattigan Rhodes Riascos Riba Ribarić Ribas Ribeiro Ribera Ribes Ribić Ribičić Ricart Riccardi
+Riccati Ricci Ricciardi Richard Richardová Richards Richardson Richey Richie Richmond Richtár Richtárová
+Rickard Rico Ricolfi Ridder Rieder Riedl Riedler Riedmann Rieger Riegler Riehl Riekstiņa Riekstiņš Riem
+Riener Rienzo Riepl Riera Rieser Rietveld Rigaux Riggs Righi Rigney Riha Rihová Riihimäki Riikonen Rijcken
+Rijetković Rijks Rijn Rijntjes Rikke Riley Rinaldi Rincón Riney Ringhofer Rinn Rinne Rinner Rintala Riojas
+Riordan Rios Riou Rioux Ripoll Rippey Riquelme Risek Risma Rismondo Rissanen Risteard Ritacca Ritchie Ritoša
+Ritter Rius Rivard Rivas Rivera Rivero Rivière Riyanti Rizzo Rizzoli Ričko Riša Riška Riško Rišková Rišo
+Rišová Roa Roache Roarke Roarty Robadey Robb Robbins Roberge Roberson Robert Roberts Robertson Robertsson
+Robeson Robinson Robitaille Robledo Robles Robson Roca Rocamora Rocca Roccabonella Roce Rocha Rocher Roda
+Rodarte Rodden Roddy Roden Rodgers Rodrigo Rodrigue Rodrigues Rodriguez Rodrígez Rodríguez Rodríquez
+Roelandt Roels Roero Roessink Rogerson Rogge Rogiers Rogner Rogošić Rohan Rohleder Rohrer Rohrmoser Roht
+Rohtla Roháč Roháček Roháčeková Roháčik Roháčiková Roháčová Roig Rojas Rojek Rojeková Rojka Rojko Rojková
+Rojnić Rojo Roland Roldan Roldán Rolland Rollins Rolón Roma Romagnoli Romain Romanens Romano Romanov
+Romančík Romančíková Rombaut Rombouts Romero Romeu Romijn Romiti Romo Ronan Ronayne Roncalli Ronkainen
+Roodesteijn Rooney Roos Roose Roosen Roosenboom Roosileht Ropero Roque Ros Rosa Rosado Rosales Rosario Rosas
+Rosell Roselló Rosemann Rosenberg Rosenberger Rosengren Rosenow Rosenqvist Rosero Rosiello Rosina Rosinová
+Roskoth Rosmini Rosner Roso Rosová Ross Rosseel Rosselat Rosselet Rossellat Rosselli Rossellini Rosselló
+Rossetti Rossi Rossini Rossiter Rossmann Rosén Roth Rottensteiner Rotter Rotteveel Rottiers Roukes Roura
+Rourke Rousseau Rousseaux Roussel Rousselet Rousset Rouwenhorst Rouwhorst Roux Rovira Rowan Rowe Rowland
+Rowlands Rowley Roy Roybal Royer Royo Rozas Roze Rozman Rozīte Rožič Rožman Ruairc Ruane Ruano Rubben Rubbia
+Rubene Rubenis Ruberto Rubeša Rubinić Rubio Rubík Rubíková Rudden Rudkins Rudolf Rudolph Rudzīte Rueda
+Ruelas Ruelle Ruffini Ruggeri Ruggieri Ruijs Ruiséal Ruiz Rukavina Rumjantsev Rumora Ruotsalainen Rupnik
+Rupp Ruppersberger Ruppert Rus Rusko Rusková Rusnak Rusnák Rusnáková Rusová Russell Russo Rusticucci Rusňak
+Rusňák Rusňáková Rutar Rutherford Rutten Ruud Ruus Ruuskanen Ružička Ružičková Ryan Rybníček Rybníčeková
+Rybár Rybárik Rybáriková Rybárová Rydberg Ryder Rydén Ryle Rynn Rynne Rys Rysová Rytkönen Ryynänen Ryš Ryša
+Ryška Ryško Ryšková Ryšová Rácz Rädel Räisänen Räsänen Rätsep Räty Réamonn Rémy Río Ríos Rís Ródenas Róm
+Rómová Röhrdanz Röhricht Römer Rönkkö Rörricht Rössler Rønning Rúfus Rúfusová Rüegg Rüütel Rýs Rýsová
+Růžička Růžičková Saar Saare Saarela Saari Saarinen Saastamoinen Saavedra Sabater Sabatini Sabbatini Sabbe
+Sabela Sabelo Sabharwal Sabljak Sabol Sachar Sachdev Sachdeva Sacré Saefullah Saelens Saez Saffi Safitri
+Safronov Sagar Sagese Sagmeister Sagnelli Sagredo Saha Sahlin Sahni Sahota Sailer Saini Sainio Sainz Saiz
+Sakalauskas Sakarya Sakač Saks Sala Salahudin Salaj Salajka Salajková Salajová Salako Salamanca Salandra
+Salas Salata Salazar Salcedo Salcher Salcido Saldaña Saldivar Saleh Salet Salgado Salgari Salieri Salinas
+Sallinen Salmela Salmerón Salmi Salminen Salo Salom Salomaa Salomonsson Salonen Salopek Salu Salumets
+Salumäe Salvador Salvemini Salvi Salvini Salvà Salz Salzer Salzmann Sam Sama Samaniego Samel Samele Samelová
+Sameya Sameľ Sameľová Sami Sammer Sammon Samosir Sampaio Sampath Samper Sampson Samra Samson Samsonová
+Samuel Samuelová Samuelsson Samyn Sanabria Sanches Sanchez Sancho Sandanezwe Sandberg Sandell Sanderson
+Sandgren Sandhu Sandi Sandin Sandoval Sandström Sandvik Sanford Sangha Sanghvi Sanguineti Sangwani Sangweni
+Sani Sanitra Sanitrová Sanjuan Sankar Sankaran Sanmartín Sanmiguel Sansoni Sansonnens Sant Santacruz
+Santamaria Santamaría Santana Santi Santiago Santillán Santner Santorio Santoro Santos Santoso Sanudo Sanz
+Saors Saptono Saputra Sarabia Saraceno Saracino Saraf Saragat Saragih Saran Sarap Sarapuu Sardelić Sarin
+Sarkar Sarma Sarmiento Sarna Sarneel Sarraf Sarsfield Sarv Sas Sastre Sastry Sathe Satherley Satriani Satta
+Sattler Sauceda Saucedo Saudan Sauer Saul Sauli Saulīte Saunders Saura Sauro Sauvage Savard Saveljev Savoie
+Savolainen Savorgnan Sawhney Saxena Saxo Sayers Sayyid Sbarbaro Scaduto Scalera Scalfaro Scallan Scallon
+Scally Scamarcio Scandone Scanlan Scanlon Scannell Scannláin Scaramucci Scardino Scarfoglio Scarlatti Scarpa
+Scarpetta Scarponi Schaaf Schachinger Schachner Schacht Schaefer Schaffer Schagen Schakelaar Schalk Schaller
+Schandl Schantl Scharf Scharinger Scharroo Schartner Schatteleijn Schatz Schatzl Schaub Schauer Scheel
+Scheer Scheffers Scheibe Scheiber Scheidegger Scheidl Schellekens Schelvis Schenk Schenkel Schepens Schepers
+Scherer Scherms Scherr Scherrer Scherz Scherzer Scheucher Scheuermann Schiaparelli Schiavo Schiavone
+Schicchi Schiefer Schiestl Schiffer Schilcher Schiller Schilt Schimpl Schinagl Schindler Schinke Schinnerl
+Schipper Schlager Schlatter Schleich Schlosser Schlögl Schmid Schmidinger Schmidl Schmidt Schmidtke Schmied
+Schmiedecke Schmiedt Schmit Schmitt Schmitz Schmölzer Schnabl Schneeberger Schneider Schnyder Schober Schoch
+Schofield Schokman Scholl Scholten Scholtz Scholz Schomber Schoofs Schoonbroodt Schotte Schottin Schou
+Schouten Schramm Schrammel Schrant Schranz Schreiber Schreiner Schrempf Schrenk Schrik Schrittwieser
+Schroeder Schroeff Schröder Schubert Schuchhardt Schuh Schuler Schuller Schulten Schultz Schulz Schumacher
+Schuster Schuurmans Schuylenborch Schwab Schwaiger Schwaighofer Schwartsbach Schwartz Schwarz Schwarzinger
+Schwarzl Schwass Schweiger Schweighofer Schweitzer Schweizer Schwendinger Schwital Schyns Schäfer Schär
+Schärer Schöberl Schöffmann Schöller Schön Schönauer Schönberger Schönland Schöpf Schüler Schüller Schürch
+Schütz Scialpi Scollan Scott Scotti Scotto Scribhín Scriven Scully Scuylenborchs Seally Sealy Searle Searlóg
+Searraigh Sebastián Seco Sedano Seddio Sedlar Sedliak Sedliaková Sedlák Sedláková Sedláček Sedláčková
+Seebacher Seery Segarra Segebahn Segers Segerson Segersun Segerszoen Seghers Segni Segovia Segrè Seguin
+Segura Seguí Sehgal Seidel Seidl Seifert Seiler Seip Seiser Seitric Seitz Seiwald Sekera Sekerová Sekhon
+Selecká Selecký Selin Sels Sem Sembathwa Semenov Semialjac Semitecolo Sen Sengupta Sengwayo Seničić Senko
+Senková Senn Seoighe Sepp Seppä Seppälä Seppänen Sepúlveda Serao Sergejev Serlupi Sermonti Serna Serra
+Serraglio Serrano Serrato Servais Seršić Seshadri Sestig Seth Sethi Setiawan Setrick Setty Sevilla Sevillano
+Sevrin Seymour Sezer Sezgin Sečová Sforza Sgalambro Sgarbi Sha Shabalala Shabane Shabangu Shaffer Shaffrey
+Shailer Shan Shanahan Shand Shandu Shange Shankar Shanker Shanley Shannon Shanny Sharaf Sharkey Sharma
+Sharpe Sharry Shaughnessy Shaw Shazi Shea Sheahan Sheane Sheedy Sheehy Sheeran Sheerin Sheil Sheilds Shekoni
+Shelembe Shelton Shengele Shenoy Shepard Sheppard Shere Sheridan Sherlock Sherman Sheth Shetty Shevlin Shezi
+Shiel Shiels Shinga Shoba Shombela Shortt Shoyisa Shozi Shroff Shukla Shupe Sibal Sibalukhulu Sibanda Sibaya
+Sibeko Sibhene Sibilia Sibindi Sibisi Sibiya Sibul Sidhu Sidler Sidor Sidorov Sidorová Sieber Sieberer Siegl
+Siegrist Siering Siffredi Sigagu Sigegede Sigerson Sigl Sigrist Sihombing Sihotang Sihvonen Siim Sijadu
+Sikhakhane Sikhosana Sikhunyana Sikirić Sikk Sikobi Sikwayo Silangwe Sild Siliņa Siliņš Silke Sillanpää
+Sillaots Sillaste Siller Silm Silva Silveira Silvennoinen Silvestri Simanjuntak Simard Simba Simbolon
+Simelane Simeoni Simic Simić Simmon Simmons Simoens Simola Simon Simonen Simonis Simonič Simonová Simons
+Simonsen Simonsson Simpson Simson Simó Simões Sinaga Sinan Sinclair Sinema Singh Singhal Sinha Sinisi
+Sinnott Sinožić Sionainn Sipilä Sipos Siqueira Sirait Siregar Sirel Sirois Sirotić Sirviö Sisask Sishangwe
+Sishi Sishiya Sismondi Sisneros Sithenjwa Sithole Sithombo Sithuli Sitolotolo Sitompul Sitorus Situmorang
+Sivertsen Siwele Sixtus Siyaya Siyeshe Sjöberg Sjöblom Sjödin Sjöholm Sjölander Sjölin Sjölund Sjöstedt
+Sjöstrand Sjöström Skally Skeahan Skeffington Skehan Skelly Skinner Skivington Sklenica Sklenicová Sklenička
+Skleničková Sklenka Sklenková Sklenár Sklenárik Sklenáriková Sklenárová Sklár Sklárová Skog Skoglund Skok
+Skokan Skokanová Skoog Skov Skuja Skujiņa Skujiņš Skupnjak Skutecká Skutecký Sköld Sladonja Slaetsdochter
+Slagmolen Slamon Slater Slattery Slavica Slavík Slavíková Slašťan Slašťanová Slegers Slevin Slingerland
+Slivka Slivko Slivková Sloan Sloane Sloboda Slobodník Slobodníková Slobodová Slota Slotová Slovinec
+Slovinecová Slovák Slováková Slowey Slyne Smeets Smet Smets Smirnoff Smirnov Smits Smoković Smolić Smrek
+Smreková Smullen Smyth Smythe Snauwaert Snyder Soares Sobolev Sobota Sobowale Sobrero Sobrino Soderini Sodhi
+Soduba Soffici Soini Soininen Sokač Sokhela Sokhulu Sokhwebula Sokić Sokk Sokol Sokolov Sokolová Sola Solana
+Solanki Solano Solari Solberg Soldo Solej Solejová Soler Solera Solheim Solimena Solis Soliz Sollima Solomon
+Solomun Solorio Solorzano Solovjov Solsona Solís Som Soman Somboni Somers Somfula Sommaruga Sommer Somogyi
+Somoza Sompisi Sondini Sondisa Songiya Soni Sonnino Sonnleitner Sonqandile Sontag Sontuli Soo Sood Soolachán
+Soolaghan Soos Soosaar Soosalu Soots Soper Soranzo Sordi Sorgatz Sorger Soria Soriano Sorić Sorokin
+Sorrentino Sosa Sotelo Sothole Soto Sotobe Soucy Soukup Soukupová Sousa Southee Souza Sowman Soyinka Soylu
+Soós Sošić Spaan Spadafora Spain Spallanzani Spanevello Spanhaak Speer Speijer Spelman Spence Spencer
+Spenser Speri Sperl Spiegl Spier Spieß Spiker Spillane Spindler Spinelli Spinola Spitzer Spreeuw Spreitzer
+Springer Sprong Sproģe Sproģis Spruit Spruyt Spörri Squarcione Sraffa Sridhar Srinivas Srinivasan Srivastava
+Sršen St-Jean St-Laurent St-Onge St-Pierre Stac Stace Stadelmann Stadlbauer Stadler Staelens Stafford
+Staglieno Stahr Stalder Stamrood Stan Stancu Standaert Standún Stange Stangl Stanić Staničić Stankevičius
+Stanley Stanton Stančin Staněk Stapleton Staquet Starosta Starostová Starčević Stas Stassin Staub Staudacher
+Staude Staudinger Stauffer Staunton Staňková Stecher Steckel Steele Steen Steenbakkers Steenbeek Stefan
+Stefanelli Steffen Steffensen Steger Steidl Steiger Steinacher Steinbacher Steinbauer Steinberg Steinberger
+Steinböck Steindl Steiner Steininger Steinkellner Steinlechner Steinmann Steinmeiern Steinwender Stejskal
+Stejskalová Stelzer Stelzl Stenberg Stenlund Stenson Stenström Stepanov Stephens Stephenson Sterckx Sterkman
+Stettler Stettyn Steuer Steurer Stevens Stevenson Stewart Stey Steyaert Stichter Stiebitz Stiegler Stiffel
+Stifter Stinis Stipanović Stiperski Stocker Stockhammer Stockinger Stodola Stodolová Stoffel Stoffelsz
+Stoiber Stoica Stoices Stojanov Stojnić Stojčević Stoll Stolnik Stolz Stolze Stondún Stook Stopar Stoppani
+Storladi Stošić Stradivari Straka Straková Strandberg Strangio Strasser Stratford Stratton Strauss Strauß
+Strawbridge Strazdiņa Strazdiņš Stražičić Streicher Strickland Strid Striebitz Strijker Strik Strinavić
+Strnad Strnadová Strnisko Strnisková Strobl Stroh Strohmaier Strohmayer Strohmeier Stroobants Ström
+Strömberg Strøm Strýček Strýčeková Stuart Stubbs Stucchi Stucki Studer Stuivenberg Stummer Stumpf Stundún
+Stupalo Sturm Stutz Ståhl Stöckl Stöckli Stöger Stückler Stütz Stănescu Suarez Suartini Subramaniam
+Subramanian Suciu Sudiati Sugrue Suhonen Suijker Suipéal Sule Sulg Sullivan Sulzer Summerville Sundaram
+Sundberg Sundell Sundin Sundqvist Sundström Suomalainen Suominen Suppan Sura Surać Sureda Suresh Suri Surian
+Suryatmi Suryono Susanti Susi Suter Sutinen Sutt Sutter Sutton Suur Suvi Suvorov Suwarno Suárez Sušnik Svahn
+Svanberg Svantesson Svedberg Svendsen Svensson Svetličić Svoboda Svobodová Svrbík Svrbíková Svärd
+Swaminathan Swamy Swanson Swazi Sweeney Sweeny Swennen Swinnen Sykes Symons Synnott Syrjälä Szabó Szalai
+Szekeres Szilágyi Székely Szücs Szőke Szűcs Sáenz Sáez Sáirséal Sámel Sámelová Sámeľ Sámeľová Sánchez Sándor
+Sárközi Säde Säuberlich Sæther Séguin Söderberg Södergren Söderholm Söderlund Söderman Söderqvist Söderström
+Söding Sölzer Sörensen Søndergaard Sørensen Süßebier Sýkora Sýkorová Taal Tabacu Taboada Tacchini Taccola
+Taferner Tafoya Tafuri Taggart Tagliafierro Taipale Tait Tak Takala Takkelenburg Takács Talavera Talbot Tali
+Taliani Taliercio Talpaš Talpašová Talts Talwar Tamarit Tamayo Tamba Tamberg Tamborini Tamburello Tamburi
+Tamburini Tamez Tamm Tamme Tammerijn Tammik Tamminen Tampubolon Tamsma Tamás Tandon Taneja Tangen Tanghe
+Tangney Tanguay Tanguy Tansey Tanskanen Tanzer Tanzini Tapia Tapp Tara Tarantini Tarantino Tarassov
+Tarchetti Tardif Tarhan Tarihoran Tarpey Tartaglia Tartini Tarvainen Tasca Taskinen Tasso Tassoni Tata Tatar
+Tatarka Tatarková Tatarová Tate Tatár Tatárka Tatárová Tauber Taucher Tavares Tavčar Taylor Teahan Tebaldi
+Techer Teder Tedesco Teearu Teesalu Tehan Teixeira Tejada Tejeda Tejedor Tejera Tejero Telesio Tella Tello
+Temmerman Tena Tencalla Tenorio Tepeš Teras Terlević Ternan Terragni Terrazas Terrell Terry Terrón Teruel
+Tervo Terzić Terán Tesař Tessier Teufl Teunissen Tevetoğlu Texier Textor Tešija Thabekhulu Thabethe
+Thabizolo Thaker Thakkar Thakur Thaler Thalhammer Thaller Thaman Thamrin Thanel Thango Thela Thembekwayo
+Thembela Thenjwayo Therrien Theunis Theys Thibault Thibaut Thibodeau Thierry Thies Thijs Thirion Thiry
+Thobeni Thole Thom Thomas Thomassen Thomka Thommen Thompson Thomsen Thomson Thonon Thor Thorens Thornton
+Thorpe Thorsen Thorén Thout Thoyana Thulin Thuliswayo Thumbela Thumbeza Thurner Thusi Thusini Thwala
+Thygesen Thys Théraulaz Thériault Tiainen Tiba Tichá Tichý Tiefenbacher Tielemans Tiepolo Tiernan Tierney
+Tighe Tihhomirov Tiihonen Tiik Tiits Tijerina Tikka Tikkanen Tilk Tillmanno Timek Timeková Timka Timko
+Timková Timlin Timmerman Timmermans Timofejev Timonen Timoney Timony Tinguely Tinney Tintzmann Tirabassi
+Tirado Tirie Tirkkonen Tirpák Tirpáková Tisaj Tischler Titov Tiwari Tlustek Toal Tobin Tobler Todd Toft
+Togher Togliatti Tognazzi Tohall Toivanen Toivonen Toić Tolan Toldo Toledo Tolentino Tolin Tolj Tolonen
+Tolosa Tolvanen Toma Toman Tomana Tomanek Tomanová Tomaník Tomaníková Tomas Tomaselli Tomasetti Tomasini
+Tomaň Tomaňová Tomašek Tomašeková Tomaška Tomaško Tomašková Tomažič Tomei Tomek Tomeková Tomescu Tomeček
+Tomečeková Tomečka Tomečko Tomečková Tomingas Tomić Tomičić Tomka Tomko Tomková Tomlinson Tomljanović
+Tommaseo Tomson Tománek Tománeková Tomás Tomáš Tomášek Tomášeková Tomášik Tomášiková Tomáška Tomáško
+Tomášková Tomášová Tomšič Tonc Toninelli Tonisto Toolan Toole Toolin Toolis Toom Tooman Toome Toomey Tooming
+Toomsalu Toor Toplak Topoľská Topoľský Torfs Torlonia Tormay Tormey Tormo Tornatore Toro Torpey Torralba
+Torre Torrecilla Torrence Torrens Torres Torricelli Torrijos Torstensson Toscani Toscanini Toselli Tosi Toso
+Tosto Toth Totino Totić Totwiller Toubeau Tournay Toussaint Tovar Townsend Tozzi Tozzo Tracey Tracy Traetta
+Trainor Tran Traoin Traore Trapanese Trapani Trapp Trask Tratnik Trattner Trauner Travaglia Travaglio
+Travers Traversa Travia Travis Traxler Traynor Trbović Treacy Treanor Trebbi Treboux Treccani Trei Treial
+Treier Trejo Tremblay Tremonti Trenor Trentin Trentini Treoigh Tresoldi Treves Trevino Trevisan Trevisani
+Treviño Trezzini Treó Treóigh Trgovčić Triall Triana Trillini Trillo Trimmel Trincavelli Trinkl Tripathi
+Triplat Trivedi Trlík Trlíková Trnski Trobbiani Troch Trofimov Troisi Trombetta Trommler Tropea Trotta
+Trottier Trub Truben Trubenová Trubin Trudel Trujillo Trummer Trupiano Trupp Trussardi Trutanić Truu
+Tréinfhear Trépanier Tröst Trüb Tschentscher Tsvetkov Tubridy Tudela Tudić Tudor Tuisk Tuithof Tukane Tuksar
+Tully Tuohey Tuohy Tuomi Tuominen Tuovinen Tupá Tupý Tur Turati Turchetta Turchi Turci Turcotte Turesson
+Turgeon Turina Turiņa Turiņš Turk Turley Turnbull Turpeinen Turpin Turraoin Turrini Turudić Turunen Turčinov
+Turčok Turčoková Tutino Tutty Tuul Tuulik Tuzzolino Tuđa Tušek Tuškan Tveit Twidle Twohey Twohig Twomey
+Tyler Tynan Tyrrell Táilliúir Täht Tähtinen Täsche Téllez Tóibín Tórrez Tóth Tõnisson Törnqvist Török Türk
+Tůma Tůmová Uaithne Ubaldi Udinese Udinesi Ugarte Ughi Ugrinić Uhl Uibo Uittenbosch Ukić Uldry Ulibarri
+Ullmann Ulloa Ullrich Ulrich Underwood Ungaretti Unger Uniacke Uniaque Unt Unterberger Unterweger Uotila
+Upadhyay Uphaus Uphuis Uphus Uppal Uram Uramová Urb Urbain Urbanová Urbina Urblík Urblíková Urbonas Ureña
+Uriarte Uribe Urlić Urrutia Uría Urías Usada Usamah Utama Utami Uus Uusitalo Uustalu Uwais Uyainah Ušić
+Vabaza Vaca Vacek Vachon Vaci Vacková Vaes Vaessen Vaher Vaht Vahter Vahtra Vaidya Vaillancourt Vaillant
+Vainio Vaino Vajcik Vajciková Vajcík Vajcíková Vajda Vajdová Vala Valach Valachovič Valachovičová Valachová
+Valadez Valbuena Valcárcel Valderrama Valdez Valdivia Valdés Valencia Valenciano Valent Valenta Valente
+Valentin Valentino Valentić Valentová Valentín Valentínová Valenzuela Valera Valero Valette Valge
+Valguarnera Valier Valjetić Valk Valkama Valkonen Vall Valladares Valle Vallejo Vallenduuk Valles Vallet
+Vallin Valls Vallée Vallélian Vallés Valmarana Valtonen Valušek Valušeková Valuška Valušková Valverde
+Valíček Valíčeková Vanaga Vanags Vanbrabant Vance Vandaele Vandamme Vandecasteele Vandekerckhove Vandenbergh
+Vandenberghe Vandenbroucke Vandenbussche Vandendriessche Vandeputte Vanderheyden Vanderlinden Vanderstraeten
+Vandevelde Vandewalle Vanegas Vanek Vaneková Vang Vangisa Vanhee Vanhoutte Vanhove Vanneste Vansteenkiste
+Vanvitelli Vaněk Vaquero Vara Varano Varela Vares Varga Vargas Varghese Varik Varis Varkey Varma Vartiainen
+Varty Varughese Vasa Vasari Vasconcelos Vasiliev Vaska Vasko Vasková Vasquez Vass Vasseur Vastenhouw Vattimo
+Vaughan Vaughn Vavrinec Vavrinecová Vaz Vazquez Vaňková Vašek Vašeková Vaška Vaško Vašková Veale Vecellio
+Vecoli Veenendaal Veenstra Vega Vegt Veilleux Veit Veić Vela Velandia Velasco Velasquez Velazquez Velderman
+Velez Veltman Veltroni Velásquez Velázquez Velďák Velďáková Vendetti Venditti Vendrell Venegas Veneziano
+Venier Venkataraman Venkatesh Vento Venturi Venäläinen Vera Verbeeck Verbeek Verbeke Verbiest Verbist
+Verboom Verboven Verbruggen Verbrugghe Vercammen Vercauteren Vercelloni Vercoe Vercruysse Verda Verdejo
+Verdi Verdier Verdonck Verdone Verdugo Verduzco Verdú Vereecke Vereecken Verelst Veres Verfaillie Verga
+Vergara Vergassola Vergauwen Vergeer Vergerio Verhaar Verhaegen Verhaeghe Verhagen Verharen Verheij Verhelst
+Verheuvel Verheyden Verheyen Verhoeven Verhulst Verkade Verlinden Verma Vermeersch Vermeil Vermeir Vermeire
+Vermeiren Vermeulen Vermeylen Verri Versace Verschuere Verschueren Verschut Versluijs Verstappen Verstraete
+Verstraeten Vertoor Vertooren Vervaeke Vervaet Vervoort Verwimp Verwoert Vesel Veselová Veselá Veselý Veski
+Vespa Vespucci Vestergaard Vesterinen Vesterlund Vestin Veterník Veterníková Vezi Vezzali Viaene Viana
+Vianello Viberg Vicen Vicena Vicenová Vicens Vicente Vidaković Vidal Vidas Vidic Vidmar Vidoni Vidov Vidović
+Vidovič Vieira Vienne Viera Vierdag Vig Vigliotti Vigneron Vignon Vigorelli Viik Viira Viitala Viitanen Vik
+Viklund Viks Vikström Vila Vilain Vilakazi Vilalta Vilanova Vilaplana Vilar Vilciņa Vilciņš Vilhelmsson
+Viljanen Viljevac Vilks Vill Villadicani Villagómez Villalba Villalobos Villalonga Villalpando Villamil
+Villamizar Villanueva Villar Villareal Villarosa Villarreal Villaseñor Villaverde Villegas Villemson Villena
+Villeneuve Vincent Vincetić Vinck Vincze Vink Vinogradov Virgilio Virk Virta Virtanen Virág Visconti
+Visintini Vismara Visnapuu Visser Vissers Viswanathan Vitasović Vittadello Vitturi Vivaldi Vives Viviani
+Vizcaíno Viña Viñas Višňovská Višňovský Vižintin Vlach Vlachovič Vlachovičová Vlachová Vladislavić Vlaeminck
+Vlassov Vlašić Vleugels Vlk Vlková Vlna Vlnka Vlnková Vlnová Vlček Vlčková Vodopivec Voet Vogel Vogl Vogler
+Vogt Vohra Voinea Voisin Vojković Vojtek Vojteková Vojtka Vojtko Vojtková Volarević Volarić Volcke Volk
+Volkov Vollbrecht Volta Volterra Vonlanthen Voortman Vora Vorkapić Vorobjov Voronin Voutilainen Vozar Vozila
+Vozár Vozárová Vrabcová Vrabec Vrabelj Vrablec Vrablecová Vrancken Vranckx Vranić Vranken Vrban Vretenar
+Vrhovec Vsiliauskas Vugdelija Vugec Vuille Vuk Vukman Vukobratović Vuković Vukušić Vuljak Vumisa Vundla
+Vunisa Vuorela Vuori Vuorinen Vučetić Vučin Vučković Vyas Vydarená Vydarený Váradi Váska Vásková Vásquez
+Vávra Vávrová Vázquez Vähi Väisänen Väli Välimäki Väyrynen Väänänen Vélez Véliz Vézina Vítek Vítková Võsu
+Vörös Vīksna Vītola Vītoliņa Vītoliņš Vītols Waardeloo Wable Wacana Wachter Wade Wadhwa Wafula Wagenknecht
+Wagenvoort Waghorn Wagle Wagner Wahlberg Wahlgren Wahlström Wahyudin Wahyuni Walch Walcher Walder Waldner
+Waldron Wali Walia Walla Wallace Waller Wallgren Wallin Wallis Wallner Wallén Walser Walsh Walshe Walsteijn
+Walter Walters Waltl Walton Waluyo Wambui Wanda Wandl Wang Wanijiku Wanjala Wario Warner Warnier
+Wasendlunkulu Washington Wasita Waskita Wason Wastuti Wathelet Watkins Watson Watters Wattiez Waugh Wauters
+Wauthier Waweru Webb Webby Weber Webster Wechselberger Weeldenburg Weerdenburg Weever Wegmann Wegscheider
+Wehrli Weibel Weidinger Weigl Weihmann Weijland Weijters Weimer Weinberger Weinhage Weinhold Weiser Weiss
+Weissenböck Weitzel Weiß Wela Weldon Welf Wellens Weller Wende Wendt Wenger Weninger Wennberg Wensen Wenzl
+Werdes Wernecke Werner Wesack Westberg Wester Westerbeek Westerberg Westerburg Westerlund Westermann Westin
+Westlund Westman Weston Wettstein Wever Weyland Weylant Weza Whalen Whelan Whelehan Whitaker Whitehead
+Whitehouse Whitney Whittaker Whitty Whyte Wiberg Wibisono Wibowo Wicht Widhalm Widiastuti Widmann Widmer
+Widodo Wiedner Wiek Wieland Wieloch Wiesbauer Wieser Wiesinger Wiesner Wiggins Wigman Wijaya Wijayanti
+Wijland Wiklund Wikström Wilcken Wilcox Wildschut Wiley Wilfinger Wilhelm Wilhelmsson Wilkerson Wilkin
+Wilkins Wilkinson Willaert Willame Willekens Willem Willems Willemsen Williams Williamson Willis Wilmart
+Wilmet Wilmont Wilmotte Wilmsen Wilton Wimmer Winarno Winarsih Winberg Windhager Windisch Winkler Winnrich
+Winther Wipstrik Wirth Wirz Wittmann Wohlgemut Wohlmuth Wolfe Wolffel Wolfsdr Wolfswinkel Wolters Wolzak
+Wong Woodard Woodward Woolley Wooning Woudenberg Woulfe Wouters Woutersz Wratt Wrenn Wrynn Wulandari Wulf
+Wulff Wunderink Wurm Wurzer Wurzinger Wutke Wuyts Wyatt Wynants Wynne Wyss Wähner Wéry Wögerbauer Wöhrer
+Wüthrich Xaba Xala Xhakaza Ximba Xolo Xulu Yadav Yaman Yang Yates Ybarra Yei Yengwa Yengwayo Yepes Yeyeye
+Yildirim Yilmaz Ylinen Ylitalo Ylönen Yoder Yohannan Yolanda York Yorulmaz Yudas Yulianti Yuliarti Yuniar
+Yuste Yáñez Yüksel Yıldırım Yılmaz Zaal Zabala Zabaleta Zabarella Zaccagnini Zaccardo Zacchia Zacco Zach
+Zachar Zachara Zacharia Zachariah Zachariaš Zachariašová Zachariáš Zachariášová Zacharová Zaguri Zahharov
+Zahn Zaitsev Zajac Zajacová Zajc Zakinja Zakrajšek Zalokar Zambrano Zamengo Zamora Zamorani Zamorano Zampa
+Zamudio Zanazzo Zangerl Zanichelli Zanoški Zanzi Zapata Zaragoza Zarate Zariņa Zariņš Zarlino Zauner Zavala
+Zayas Zaķe Zaķis Zbinden Zeba Zebec Zecchini Zechmeister Zechner Zedillo Zeemans Zeffirelli Zehetner Zehnder
+Zeiler Zeilinger Zeiner Zelaya Zeldenrust Zelić Zeller Zeltiņa Zeltiņš Zeman Zemanová Zemljič Zengin Zenz
+Zepeda Zetterberg Zetticci Zettl Zevenboom Zgorelec Zhang Ziani Zichichi Ziegert Ziegler Ziemele Ziemelis
+Zigo Zigová Zijlemans Zijlmans Zikhungwini Zima Zimka Zimková Zimmer Zimmerman Zimmermann Zimová Zingg Zirme
+Zirne Zirnis Zito Zmaić Zobel Zola Zoppetti Zoppetto Zorbach Zorko Zorlu Zorman Zorrilla Zotter Zrilić
+Zrinski Zubek Zubeková Zubka Zubko Zubková Zubrík Zubríková Zubčić Zuidweg Zuijdveld Zujev Zulaika
+Zulkarnain Zuluaga Zuniga Zupan Zupanc Zupančič Zurita Zvaigzne Zver Zvirbule Zvirbulis Zwart Zwijsen
+Záborská Záborský Zänker Zöchling Zöhrer Zúbek Zúbeková Zúbrik Zúbriková Zúñiga Zürcher Zālīte Ághas Águila
+Álamo Álvarez Álvaro Ávalos Ávila Åberg Ågren Åkerlund Åkerman Åkesson Åsberg Åslund Åström Çamurcuoğlu
+Çetin Çorlu Émond Étienne ÓBroinín Õispuu Õun Õunapuu Öberg Öcalan Öhman Östberg Österberg Östling Östlund
+Östman Ødegård Østergaard Ülker Ābele Ābola Āboliņa Āboliņš Ābols Ćorić Ćosić Ćurić Čagalj Čapka Čapko
+Čapkovič Čapkovičová Čapková Čapla Čaplovič Čaplovičová Čapľa Čargonja Čarnogurská Čarnogurský Čech Čechová
+Čeh Čekovská Čekovský Čermák Čermáková Černe Černoch Černochová Černá Černík Černíková Černý Červený Červeň
+Červeňová Česnek Česneková Čiernaová Čiernik Čierniková Čierny Čizmić Čižmešija Čobrda Čobrdová Čotić Čović
+Čubrić Čudić Čuk Čukman Čulina Čuljak Čupić Čuček Ďaďová Ďorko Ďorková Ďurek Ďureková Ďurica Ďuricová Ďuriš
+Ďurišová Ďurka Ďurko Ďurkovič Ďurkovičová Ďurkovská Ďurkovský Ďuro Ďurovič Ďurovičová Ďurovský Ďurovskýová
+Ďurová Ďurča Ďurčo Ďurčová Ďutka Ďutková Ďuško Đurašević Đurinić İhsanoğlu İnönü Ľupták Ľuptáková Říha
+Říhová Şafak Şama Şener Şensoy Šalajka Šalajková Šalić Šantić Šargač Šarić Šarkan Šarkanová Šarlija Šebo
+Šebová Šegović Šelendić Šeparović Šestak Šestan Ševtšenko Ševčík Ševčíková Šibalić Šidlo Šidlová Šima Šimara
+Šimek Šimeková Šimić Šimičić Šimka Šimko Šimková Šimo Šimon Šimonovič Šimonovičová Šimonová Šimončič
+Šimončičová Šimová Šimunić Šimunović Šimík Šimíková Šinkovec Šinković Šipek Šipić Šitum Škantár Škantárová
+Škara Škoda Škoviera Škovierová Škriniar Škriniarová Škrlin Škrnički Škrtić Škugor Škultéty Škultétyová
+Škunca Šlahor Šlahorová Šlivka Šlivková Šmajda Šmajdová Šmid Šmíd Šmídová Šokčević Šoltés Šoltésová Šoltýs
+Šoltýsová Šošić Šoštarić Špika Špilár Špilárová Špišić Špoljarić Špralja Štefan Štefanec Štefanka Štefanko
+Štefanková Štefanovič Štefanovičová Štefanová Štefović Štefunko Štefunková Štefánek Štefáneková Štefánik
+Štefániková Štifanić Štimac Štrba Štrbac Štrbová Štrljić Štrukelj Šturlan Štěpánek Štěpánková Štšerbakov
+Šulc Šulcová Šunjić Šupraha Šuran Šurbek Šurina Šurka Šurková Šuňavcová Šuňavec Šuštar Švec Švecová Švehla
+Švehlová Šverko Šváb Švábová Šváby Šťastná Šťastný Ťapák Ťapáková Ťažká Ťažký Žabjačan Žagar Železnik
+Železník Železníková Žerjav Žeželić Žibert Žic Žigmund Žigmundová Žigo Žigová Žiković Živić Živković Žižek
+Žnidaršič Žufika Žugec Žukauskas Žukov Žunec Županić Žuravljov Žuvela Žužić Žák Žáková
 """
     )
 )

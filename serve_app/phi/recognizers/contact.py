@@ -16,9 +16,13 @@ _FR_DOMESTIC = r"0[1-9](?:[ .-]?\d{2}){4}"
 # Trunk-prefixed national numbers: (07700) 553419, 0664 369 95 61, 06-82237745, (73) 4746-3459
 _TRUNK = r"(?:\(0?\d{1,5}\)[ .-]?|0\d{1,4}[ .-])\d{2,4}(?:[ .-]?\d{2,4}){1,3}"
 PHONE = rf"(?:{_NANP}{_EXT}|{_INTL}{_EXT}|{_FR_DOMESTIC}|{_TRUNK})"
-_FAX_LABEL = r"(?i:fax|facsimile|t[ée]l[ée]c(?:opieur|opie)?\.?|t[ée]l[ée]copieur|f)"
+# After an explicit phone/fax label any 7-15 digit grouping is a number (foreign formats: "78 412 276").
+_ANY_NUMBER = r"\+?\(?\d{1,4}\)?(?:[ .-]?\d{1,4}){1,6}"
+# "F:" / "F." alone (as in "T: ... F: ...") only with its punctuation.
+_FAX_LABEL = r"(?:(?i:fax|facsimile|t[ée]l[ée]c(?:opieur|opie)?\.?|t[ée]l[ée]copieur)|[Ff](?=[ \t]{0,2}[:.]))"
 _PHONE_LABEL = (
-    r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|work|travail"
+    r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone(?: number)?|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|"
+    r"work|travail"
     r"|bureau|pager|t[ée]l[ée]avertisseur|contact)"
 )
 _LABEL_SEP = (
@@ -67,7 +71,7 @@ RULES: tuple[Rule, ...] = (
         "fax",
         E.FAX,
         rf"(?<![\w])(?:{_FAX_LABEL}|{_FAX_LABEL}/[A-Za-zé.]{{1,6}}|[A-Za-zé.]{{1,6}}/{_FAX_LABEL})"
-        rf"{_LABEL_SEP}(?P<v>{PHONE})(?![\w/])",
+        rf"{_LABEL_SEP}(?P<v>{PHONE}|{_ANY_NUMBER})(?![\w/])",
         0.96,
         source="label",
         validate=_phone_digits_ok,
@@ -76,7 +80,8 @@ RULES: tuple[Rule, ...] = (
     rule(
         "phone_labelled",
         E.PHONE,
-        rf"(?<![\w])(?:{_PHONE_LABEL}){_LABEL_SEP}(?P<v>{PHONE}|\d{{3}}[ .-]\d{{4}}{_EXT})(?![\w/])",
+        rf"(?<![\w])(?:{_PHONE_LABEL}){_LABEL_SEP}(?P<v>{PHONE}|\d{{3}}[ .-]\d{{4}}{_EXT}|{_ANY_NUMBER})"
+        rf"(?![\w/])",
         0.92,
         source="label",
         validate=_phone_digits_ok,

@@ -11,6 +11,7 @@ from serve_app.phi.validators import digits_of, nam_valid, normalize_nam, ocr_no
 _SEP = (
     r"(?:(?:[ \t]{1,2}(?:(?i:du|de|de la|d'|of|the|for)[ \t]{1,2})?[^\W\d_]{2,20}){1,3}?[ \t]{0,2}(?=[:#]))?"
     r"\s{0,3}(?:(?i:no|n°|nº|no\.|num\.?|numéro|number|nbr|#|id)\.?\s{0,3})?[:#=]?\s{0,3}"
+    r"(?:(?i:is|was|est|était|reads|:)[ \t]{1,2})?"
     r"(?:(?:Ontario|Qu[ée]bec|QC|ON|BC|Alberta|Manitoba|NB|NS)[ \t]{1,2})?"
 )
 # A label-driven identifier value: alphanumerics, inner separators only between alphanumerics.

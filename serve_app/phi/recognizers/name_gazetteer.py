@@ -60,7 +60,11 @@ class NameGazetteerRecognizer(EntityRecognizer):
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             prv = tokens[i - 1] if i > 0 else None
-            joined_next = nxt is not None and text[e : nxt[0]] in (" ", "\u00a0") and _plain_word(nxt[2])
+            joined_next = (
+                nxt is not None
+                and text[e : nxt[0]] in (" ", "\u00a0")
+                and (_plain_word(nxt[2]) or (tok in first and BUILTIN_ALLOW_LIST.is_eponym(nxt[2])))
+            )  # "Mary Hodgkin": an eponym after a given name is a surname
             joined_prev = prv is not None and text[prv[1] : s] in (" ", "\u00a0") and _plain_word(prv[2])
             if tok in first and joined_next:
                 spans.append((s, nxt[1], 0.75))  # "Diane Smith"

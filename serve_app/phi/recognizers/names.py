@@ -16,7 +16,7 @@ _NAME_TOKEN = rf"(?:{NAME_WORD}|{UPPER_WORD})"
 # "Marie Gagnon", "Marie-Ève de la Fontaine", "J.-F. Côté", "GAGNON Marie", "Gagnon, Marie"
 _NAME_SEQ = (
     rf"(?:{INITIAL}{SP}{{0,2}}){{0,2}}{_NAME_TOKEN}"
-    rf"(?:(?:{SP}{{1,2}}|{SP}{{0,2}},{SP}{{0,2}}(?={_NAME_TOKEN}{SP}*(?:$|[\n;(]|{SP}{{2}})|{NAME_WORD}))"
+    rf"(?:(?:{SP}{{1,2}}|{SP}{{0,2}},{SP}{{0,2}}(?={_NAME_TOKEN}{SP}*(?:$|[\n;(–—-]|{SP}{{2}})|{NAME_WORD}))"
     rf"(?:(?:{PARTICLE}){SP}{{1,2}}){{0,2}}(?:{INITIAL}{SP}{{0,2}})?{_NAME_TOKEN}){{0,3}}"
 )
 _TITLED = rf"(?:{TITLE}{SP}{{1,2}})?{_NAME_SEQ}"
@@ -104,7 +104,10 @@ _AFTER_NAME = (
     r"(?=[ \t]{0,2}(?:[(–—-][ \t]{0,2}(?i:MRN|dossier|DOB|NAM|RAMQ|no|n°|#|chart|ID|DDN|né|née|born)|"
     r",[ \t]{0,2}"
     r"(?i:born|DOB|n[ée]e?[ \t]le|n[ée]e?[ \t]en|date de naissance|âg[ée]e?[ \t]de|aged|age[ \t]\d)"
-    r"|,[ \t]{0,2}(?:an?[ \t])?\d{1,3}[ \t-]{0,2}(?i:ans|years?|-year|y/?o|yo)))"
+    r"|,[ \t]{0,2}(?:an?[ \t])?\d{1,3}[ \t-]{0,2}(?i:ans|years?|-year|y/?o|yo)"
+    r"|,[ \t]{0,2}(?:MD|M\.D\.|MDCM|PhD|Ph\.D\.|RN|NP|IPS|inf\.|FRCPC|FRCSC|PharmD|B\.Pharm|DMD|DDS|MSc|"
+    r"M\.Sc\.)"
+    r"(?![\w])))"
 )
 
 # A header field starts a line or follows a separator/wide gap ("DOB: x   Patient: y"), so "Drug name:"
@@ -116,6 +119,14 @@ _UPPER3 = r"[A-ZÀ-ÖØ-ÞŒ]{3,30}(?:[-'’][A-ZÀ-ÖØ-ÞŒ]{2,30}){0,2}"
 def _upper_surname_ok(value: str) -> bool:
     head = re.split(r"[\s,]+", value, maxsplit=1)[0]
     return head.isupper() and fold(head) not in not_name_words() and not allow_list().is_clinical_token(head)
+
+
+def refine_titled(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """After a title the name starts right away: "Dr. Tremblay", not "Me Back To Austria"."""
+    refined = refine_name(text, start, end)
+    if refined is None or refined[0] != start:
+        return None
+    return refined
 
 
 RULES: tuple[Rule, ...] = (
@@ -142,7 +153,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?<![\w])(?:{TITLE})[ \t]{{0,2}}(?P<v>{_NAME_SEQ})",
         0.93,
         source="title",
-        refine=refine_name,
+        refine=refine_titled,
     ),
     rule(
         "relative",

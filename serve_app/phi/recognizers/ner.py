@@ -11,6 +11,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from serve_app.phi.allowlist import looks_medical
 from serve_app.phi.gazetteer import city_keys, not_phi_place_keys
 from serve_app.phi.lexicon import fold
 from serve_app.phi.recognizers.base import SOURCE_KEY
@@ -54,6 +55,9 @@ _LOCATIVE = re.compile(
     r"[ \t]{1,2}(?:la |le |l'|the )?)$"
 )
 _HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_PLACE_SHAPE = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:[ -](?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+|de|du|des|la|le|sur))*$"
+)
 _LEADING_ARTICLE = re.compile(r"(?:(?:the|a|an|la|le|les|l['’]|un|une|des|du|de|au|aux)[ \t]+|l['’])+")
 _ORG_WORDS = re.compile(
     r"(?i)\b(?:inc|corp|corporation|ltd|llc|plc|group|groupe|holdings?|bank|banque|company|compagnie|co|sa|"
@@ -156,9 +160,21 @@ class SpacyNerRecognizer(EntityRecognizer):
                 return None
             if key in city_keys():
                 return E.CITY, start, end, 0.7
-            if _LOCATIVE.search(text[max(0, start - 24) : start]) and refine_name(text, start, end) == (
-                start,
-                end,
-            ):
+            if refine_name(text, start, end) != (start, end):
+                return None
+            if _LOCATIVE.search(text[max(0, start - 24) : start]):
                 return E.CITY, start, end, 0.5
+            mid_sentence = re.search(r"[^\s.!?:;•*-][ \t]{1,3}$", text[max(0, start - 4) : start]) is not None
+            if (
+                label == "LOCATION"
+                and mid_sentence
+                and _PLACE_SHAPE.match(value)
+                and not any(map(looks_medical, value.split()))
+            ):
+                return (
+                    E.CITY,
+                    start,
+                    end,
+                    0.45,
+                )  # a GPE without context: the engine's allow-list still applies
         return None
