@@ -275,8 +275,10 @@ soins palliatifs médecine medecine chirurgie examen bilan poumon foie rein coeu
 rénale renale hépatique hepatique douleur fièvre fievre toux infection métastatique metastatique récidive
 recidive traitement hormonothérapie hormonotherapie chimiothérapie chimiotherapie radiothérapie
 radiotherapie immunothérapie immunotherapie comité comite multidisciplinaire pivot incontinence carcinome
-lymphome adénome adenome sarcome mélanome melanome myélome myelome glioma gliome syndrome ostéoporose
-osteoporose dyslipidémie dyslipidemie hypertension artérielle arterielle
+lymphome adénome adenome sarcome mélanome melanome myélome myelome glioma gliome syndrome thoracic abdominal
+vascular orthopedic orthopaedic plastic neurosurgery surgery urologic gynecologic obstetrics hepatobiliary
+colorectal breast head neck spine transplant trauma geriatric pediatric radiation medical surgical
+ostéoporose osteoporose dyslipidémie dyslipidemie hypertension artérielle arterielle
 """
 )
 

@@ -33,7 +33,9 @@ Bathurst Edmundston Charlottetown Whitehorse Yellowknife Iqaluit Boston Chicago 
 San Antonio San Diego Dallas San Jose Austin Jacksonville Columbus Charlotte Indianapolis Seattle Denver
 Nashville Baltimore Milwaukee Albuquerque Tucson Fresno Sacramento Atlanta Miami Cleveland Minneapolis
 Pittsburgh Cincinnati Detroit Memphis Louisville Portland Las Vegas Oklahoma City New Orleans Burlington
-Plattsburgh Rochester Buffalo Albany Syracuse Hartford Providence Newark Brooklyn Manhattan Queens
+Plattsburgh Rochester Buffalo Albany Syracuse Hartford Providence Newark Brooklyn Manhattan Queens Oakville
+Milton Whitby Ajax Pickering Newmarket Peterborough Belleville Timmins Sarnia Brantford Etobicoke
+Scarborough Nepean Kanata Kamloops Nanaimo Abbotsford Coquitlam Airdrie Truro Gander Summerside Miramichi
 """
 _MULTI = [
     "Thetford Mines",
@@ -69,6 +71,20 @@ _MULTI = [
     "St-Georges",
     "St-Lambert",
     "St-Jean-sur-Richelieu",
+    "Richmond Hill",
+    "St. Catharines",
+    "Niagara Falls",
+    "Sault Ste. Marie",
+    "North Bay",
+    "North York",
+    "Moose Jaw",
+    "Prince Albert",
+    "Prince George",
+    "Fort McMurray",
+    "Grande Prairie",
+    "St. Albert",
+    "Sherwood Park",
+    "Corner Brook",
 ]
 _MULTI_FIRST = {
     "Thetford",

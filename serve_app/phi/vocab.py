@@ -33,7 +33,8 @@ pathologie molecular moleculaire imaging imagerie restaging bilan labs laboratoi
 debute reprise poursuivre continue continuer stop arret hold refer referral reference referred emergency
 urgence ct tdm irm mri pet tep scan echo biopsy biopsie surgery chirurgie radiotherapy radiotherapie
 chemotherapy chimiotherapie immunotherapy immunotherapie hospital hopital clinic clinique centre center user
-bot agent client customer medicare medicaid ohip permis licence license carte card account compte serial
+rue boulevard avenue chemin street road station bot agent client customer medicare medicaid ohip permis
+licence license carte card account compte serial
 """
 )
 

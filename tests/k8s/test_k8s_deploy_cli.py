@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import Cluster, need
+from tests.k8s.conftest import Cluster, need
 
 from serve_app.deploy import paths
 from serve_app.deploy.cli import main

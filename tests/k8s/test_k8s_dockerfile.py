@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import need
+from tests.k8s.conftest import need
 
 from serve_app.deploy import paths
 

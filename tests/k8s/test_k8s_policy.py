@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import need, rendered, the
+from tests.k8s.conftest import need, rendered, the
 
 from serve_app.deploy import policy
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import need, rendered, the
+from tests.k8s.conftest import need, rendered, the
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
 from serve_app.deploy import validate

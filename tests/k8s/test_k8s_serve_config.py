@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import yaml
-from conftest import need, rendered, the
+from tests.k8s.conftest import need, rendered, the
 
 from serve_app.deploy import paths, validate
 from serve_app.deploy.render import RenderOptions, diff_k8s_dir, load_dir

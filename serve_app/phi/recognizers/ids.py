@@ -93,6 +93,14 @@ MRN_LABELS = _labels(
     r"identifiant(?: patient| du patient)?",
     r"no de patient",
     r"dossier CHUM",
+    r"accession(?: number| no\.?| #)?",
+    r"specimen(?: number| no\.?| #| id)",
+    r"requisition(?: number| no\.?| #)?",
+    r"lab(?:oratory)?(?: number| no\.?| #| id)",
+    r"(?:no|num[ée]ro|n°|#)\.? ?(?:de |du )?(?:requ[êe]te|r[ée]quisition|pr[ée]l[èe]vement|sp[ée]cimen|"
+    r"[ée]chantillon)",
+    r"requ[êe]te",
+    r"r[ée]quisition",
     r"num[ée]ro d'identification",
 )
 ACCOUNT_LABELS = _labels(

@@ -102,7 +102,9 @@ _FAC_SUFFIX_EN = (
     r"Health Sciences Cent(?:er|re)"
     r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|"
     r"Health Care Cent(?:er|re)"
-    r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute)"
+    r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute"
+    r"|Geriatric Cent(?:er|re)|Long[- ]Term Care(?: Cent(?:er|re)| Home)?|Cancer Institute|Medical Clinic"
+    r"|Family Health Team|Surgical Cent(?:er|re)|Imaging Cent(?:er|re))"
 )
 _FAC_EN = (
     rf"(?<![\w])(?:(?:St\.?|Saint|Mount|Mt\.?|The){SP}{{1,2}})?(?:{NAME_WORD}|{UPPER_WORD})(?:['’]s)?"
@@ -213,6 +215,16 @@ RULES: tuple[Rule, ...] = (
     rule("address_fr", E.ADDRESS, rf"(?P<v>{_ADDRESS_FR})", 0.9, strip=_STRIP_ADDR),
     rule("address_en", E.ADDRESS, rf"(?P<v>{_ADDRESS_EN})", 0.88, strip=_STRIP_ADDR),
     rule("address_eu", E.ADDRESS, rf"(?P<v>{_ADDRESS_EU})", 0.8, strip=_STRIP_ADDR),
+    # a street named without its number: "habite rue Saint-Denis", "sur le boulevard René-Lévesque"
+    rule(
+        "street_name_fr",
+        E.ADDRESS,
+        rf"(?<![\w])(?P<v>(?i:rue|boulevard|boul\.|bd|avenue|av\.|chemin|rang|mont[ée]e|route)[ \t]{{1,2}}"
+        rf"(?:(?:de la|de l'|du|des|de|d')[ \t]{{0,2}})?{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD}){{0,2}}"
+        rf"(?:[ \t]{{1,2}}(?:Est|Ouest|Nord|Sud))?)(?![\w'’-])",
+        0.82,
+        strip=_STRIP_ADDR,
+    ),
     rule("po_box", E.ADDRESS, rf"(?P<v>{_PO_BOX})", 0.9, strip=_STRIP_ADDR),
     rule("unit_first", E.ADDRESS, rf"(?P<v>{_UNIT_FIRST})", 0.85, strip=_STRIP_ADDR),
     rule(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from serve_app.phi.allowlist import looks_medical
 from serve_app.phi.lexicon import INITIAL, NAME_WORD, PARTICLE, SP, TITLE, UPPER_WORD, fold
 from serve_app.phi.recognizers.base import Rule, rule
 from serve_app.phi.types import EntityType as E
@@ -16,7 +17,7 @@ _NAME_TOKEN = rf"(?:{NAME_WORD}|{UPPER_WORD})"
 # "Marie Gagnon", "Marie-Ève de la Fontaine", "J.-F. Côté", "GAGNON Marie", "Gagnon, Marie"
 _NAME_SEQ = (
     rf"(?:{INITIAL}{SP}{{0,2}}){{0,2}}{_NAME_TOKEN}"
-    rf"(?:(?:{SP}{{1,2}}|{SP}{{0,2}},{SP}{{0,2}}(?={_NAME_TOKEN}{SP}*(?:$|[\n;(–—-]|{SP}{{2}})|{NAME_WORD}))"
+    rf"(?:(?:{SP}{{1,2}}|{SP}{{0,2}},{SP}{{0,2}}(?={_NAME_TOKEN}{SP}*(?:$|[\n;(),.–—-]|{SP}{{2}})))"
     rf"(?:(?:{PARTICLE}){SP}{{1,2}}){{0,2}}(?:{INITIAL}{SP}{{0,2}})?{_NAME_TOKEN}){{0,3}}"
 )
 _TITLED = rf"(?:{TITLE}{SP}{{1,2}})?{_NAME_SEQ}"
@@ -64,7 +65,13 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     def bad(span: tuple[int, int]) -> bool:
         token = text[span[0] : span[1]].strip(".,;:'’()")
         folded = fold(token)
-        return not token or folded in stop or bool(_TITLE_RE.match(token)) or not token[:1].isalpha()
+        return (
+            not token
+            or folded in stop
+            or bool(_TITLE_RE.match(token))
+            or not token[:1].isalpha()
+            or looks_medical(token)
+        )
 
     while words and bad(words[0]):
         words.pop(0)

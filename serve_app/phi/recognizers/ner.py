@@ -55,6 +55,13 @@ _LOCATIVE = re.compile(
     r"[ \t]{1,2}(?:la |le |l'|the )?)$"
 )
 _HAS_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+# A one-word "entity" followed by a colon is a field label ("Antécédents :", "Prélevé le :").
+_LABEL_AFTER = re.compile(
+    r"[ \t]{0,2}(?:(?:le|la|du|de la|de|on|at|date)[ \t]{1,2})?(?::|#|n°|no\b|No\b|number)"
+)
+_LOWER_INNER = re.compile(
+    r"\s(?!(?:de|du|des|la|le|van|von|der|den|da|di|del|della|dos|das|bin|ben|al|el|y|e)\b)[a-zß-öø-ÿ]"
+)
 _PLACE_SHAPE = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:[ -](?:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+|de|du|des|la|le|sur))*$"
 )
@@ -126,10 +133,7 @@ class SpacyNerRecognizer(EntityRecognizer):
         value = text[start:end]
         if not _HAS_UPPER.search(value) or "\n" in value.strip():
             return None
-        if (
-            re.match(r"[ \t]{0,2}(?::|#|n°|no\b|No\b|number)", text[end : end + 9])
-            and " " not in value.strip()
-        ):
+        if _LABEL_AFTER.match(text, end, min(len(text), end + 16)) and " " not in value.strip():
             return None  # a one-word label ("Antécédents :"), not a name
         if value.isupper() and len(value) <= 5 and " " not in value:
             return None  # acronyms (CPNPC, HTA); upper-case surnames come through the header/title rules
@@ -143,8 +147,8 @@ class SpacyNerRecognizer(EntityRecognizer):
                 return E.PERSON, refined[0], refined[1], 0.5
             return None
         if label == "PERSON":
-            if any(ch.isdigit() for ch in value):
-                return None
+            if any(ch.isdigit() for ch in value) or _LOWER_INNER.search(value):
+                return None  # "Marges libres": a name has no lower-case word but its particles
             refined = refine_name(text, start, end)
             if refined is None:
                 return None
