@@ -283,16 +283,29 @@ ostéoporose osteoporose dyslipidémie dyslipidemie hypertension artérielle art
 )
 
 
+def medical_vocabulary(token: str) -> bool:
+    """The word is in the clinical word lists (exact match; eponyms excluded: they are names too)."""
+    key = fold(token.strip(".,;:()'’\""))
+    return len(key) >= 4 and (key in _MEDICAL_WORDS or (key in _BUILTIN and key not in _EPONYM_KEYS))
+
+
 def looks_medical(token: str) -> bool:
-    """A (Title-Case) word that is clinical vocabulary rather than a name."""
+    """A (Title-Case) word that is clinical vocabulary rather than a name: listed, or with a clinical
+    suffix (-itis, -émie, -ectomy...) unless the name gazetteer knows it (Noémie, Laurie)."""
     key = fold(token.strip(".,;:()'’\""))
     if len(key) < 4:
         return False
-    if key in _MEDICAL_WORDS or (key in _BUILTIN and key not in _EPONYM_KEYS):
+    if medical_vocabulary(token):
         return True
-    if len(key) >= 7 and key.endswith("oma"):  # carcinoma, sarcoma (not Paloma)
-        return True
-    return len(key) >= 6 and key.endswith(_SUFFIX_KEYS)
+    suffixed = (len(key) >= 7 and key.endswith("oma")) or (len(key) >= 6 and key.endswith(_SUFFIX_KEYS))
+    return suffixed and not _known_name(token.strip(".,;:()'’\""))  # Noémie, Laurie: names, not -émie/-urie
+
+
+def _known_name(token: str) -> bool:
+    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
+
+    title = token[:1].upper() + token[1:].lower()
+    return token in FIRST_NAMES or token in LAST_NAMES or title in FIRST_NAMES or title in LAST_NAMES
 
 
 _SUFFIX_KEYS = tuple(fold(s) for s in _MEDICAL_SUFFIXES)

@@ -15,6 +15,14 @@ _PIECE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,40}")
 _MAX_NAMES = 200
 
 
+_NAME_PIECE = re.compile(r"(^|[-'’])([^\W\d_])([^\W\d_]*)")
+
+
+def _title(token: str) -> str:
+    """ST-PIERRE -> St-Pierre, O'BRIEN -> O'Brien."""
+    return _NAME_PIECE.sub(lambda m: m.group(1) + m.group(2).upper() + m.group(3).lower(), token)
+
+
 def name_tokens(text: str, persons: Iterable[Candidate], allow: ClinicalAllowList) -> set[str]:
     stop = not_name_words()
     tokens: set[str] = set()
@@ -40,7 +48,7 @@ def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> li
         return []
     variants: set[str] = set()
     for t in tokens:
-        variants.update({t, t.upper(), t[:1].upper() + t[1:].lower()})
+        variants.update({t, t.upper(), _title(t)})
     pattern = re.compile(
         r"(?<![\w'’-])(?:"
         + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.k8s.conftest import need, rendered, the
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
 from serve_app.deploy import paths, validate
 from serve_app.deploy.render import RenderError, RenderOptions, deep_merge, render
 from serve_app.deploy.values import Values, json_schema_text
+from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")
 import helm_python  # noqa: E402  (after the skip check)

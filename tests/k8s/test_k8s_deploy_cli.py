@@ -18,10 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from tests.k8s.conftest import Cluster, need
 
 from serve_app.deploy import paths
 from serve_app.deploy.cli import main
+from tests.k8s.conftest import Cluster, need
 
 need("helm_python", "kmock", "kubernetes")
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.k8s.conftest import need
 
 from serve_app.deploy import paths
+from tests.k8s.conftest import need
 
 need("dockerfile")
 import dockerfile  # noqa: E402  (after the skip check)

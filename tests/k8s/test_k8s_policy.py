@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.k8s.conftest import need, rendered, the
 
 from serve_app.deploy import policy
+from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")
 

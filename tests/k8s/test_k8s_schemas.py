@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.k8s.conftest import need, rendered, the
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
 from serve_app.deploy import validate
+from tests.k8s.conftest import need, rendered, the
 
 need("helm_python", "kubernetes_validate", "jsonschema")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 
 import yaml
-from tests.k8s.conftest import need, rendered, the
 
 from serve_app.deploy import paths, validate
 from serve_app.deploy.render import RenderOptions, diff_k8s_dir, load_dir
+from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")
 

@@ -111,7 +111,7 @@ def _dictionary_words() -> set[str]:
 
 
 def main() -> None:
-    from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
+    from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, medical_vocabulary
     from serve_app.phi.lexicon import fold
     from serve_app.phi.vocab import not_name_words
 
@@ -126,7 +126,7 @@ def main() -> None:
             and all(ch.isalpha() or ch in "-'" for ch in name)
             and (key not in common or name in KEEP_ANYWAY)
             and (key not in stop or name in KEEP_ANYWAY)
-            and not looks_medical(name)
+            and not medical_vocabulary(name)
             and not BUILTIN_ALLOW_LIST.is_clinical_token(name)
         )
 

@@ -56,12 +56,12 @@ Anna-Karin Anna-Lena Anna-Liisa Anna-Lisa Anna-Luise Anna-Maria Anna-Marie Annab
 Annabelle Annak Annalena Annaliese Annalisa Annalise Annamaria Annamarie Annamária Anne Anne-Catherine
 Anne-Françoise Anne-Kathrin Anne-Katrin Anne-Laure Anne-Lise Anne-Marie Anne-Rose Anne-Sophie Annedore
 Annegret Annegrete Annekatrin Anneke Anneleen Annelene Anneli Annelie Annelies Anneliese Annelise Annelore
-Annemarie Annemette Annemijn Annerose Annett Annetta Annette Anni Annibale Annica Annick Annie Anniina
-Annija Annika Annikki Annina Annita Annukka Annunziata Anny Anom Anoni Anouk Ansaldo Anselm Anselma Anselmo
-Ansgar Ansh Ansis Anssi Antal Antanas Antero Anthony Antim Antje Anto Antoaneta Antoin Antoine Antoinette
-Anton Antonela Antonella Antonello Antoni Antonia Antonie Antonietta Antonija Antonin Antonina Antonino
-Antonio Antonios Antoniu Antonius Antons Antony Antonín Antoon Antoņina Antra Antti Antun Antónia António
-Antônio Anu Anunciación Anusha Anuța Anvi Anya Anyi Aníbal Anđa Anđela Anže Aodhan Aoibheann Aoibhin
+Annemarie Annemette Annemie Annemijn Annerose Annett Annetta Annette Anni Annibale Annica Annick Annie
+Anniina Annija Annika Annikki Annina Annita Annukka Annunziata Anny Anom Anoni Anouk Ansaldo Anselm Anselma
+Anselmo Ansgar Ansh Ansis Anssi Antal Antanas Antero Anthony Antim Antje Anto Antoaneta Antoin Antoine
+Antoinette Anton Antonela Antonella Antonello Antoni Antonia Antonie Antonietta Antonija Antonin Antonina
+Antonino Antonio Antonios Antoniu Antonius Antons Antony Antonín Antoon Antoņina Antra Antti Antun Antónia
+António Antônio Anu Anunciación Anusha Anuța Anvi Anya Anyi Aníbal Anđa Anđela Anže Aodhan Aoibheann Aoibhin
 Aoibhinn Aoife Aongus Apaydın Apolena Apolinar Apolline Apollo Apollonia Apolonia Apostolos Arabella Araceli
 Aradhana Aral Aran Aranka Arben Arbey Arbnor Arcan Arcelia Archie Arda Ardian Ardit Ardita Argemiro Argono
 Argu Ari Ariadna Arian Ariana Ariane Arianna Arianne Aribert Arie Ariel Arielė Arif Arifcan Arijus Arike
@@ -216,377 +216,378 @@ Emong Emperatriz Empluk Emre Emrullah Emy Emília Emīlija Emīls Enar Encarna E
 Encarnita Enda Endah Endra Endre Endrit Ene Enea Enes Enfes Engelbert Engin Enginiz Engla Enikő Eniola Enis
 Enith Enna Ennio Enno Enrico Enrika Enrique Ensar Ensari Ensio Enteng Enver Enya Enzi Enzio Enzo Eoghan Eoin
 Epifanio Eral Eraldo Erasmo Eraycan Erbay Erbil Ercan Ercihan Erdal Erdemer Erdibay Erdmute Erdogan Erdursun
-Erem Eren Erenalp Erensoy Ergener Erginel Ergönül Ergül Ergün Erhard Erhardt Eric Erica Erich Erick Erik
-Erika Erikas Erin Erina Erinçer Erion Eriş Erkan Erkinel Erkki Erksoy Erkılıç Erland Erling Ermanis Ermanno
-Ermenegildo Ermes Ermutlu Erna Ernest Ernestas Ernestine Ernesto Ernests Ernst Ernst-August Ernst-Dieter
-Ernst-Otto Ernő Erol Eroğul Ersel Erseç Ertan Erten Ertuncay Ertün Ervaniye Ervin Ervín Erwan Erwin Eryk
-Eryn Eryıldız Erzsébet Eröz Erşat Esa Esben Esenbay Esengün Esentürk Eshana Esila Eskil Eskinalp Esko Esma
-Esmanperi Esmarelda Esmee Esmeralda Esmée Esna Esneider Esparta Espartaco Espen Esperanza Espiridión Esra
-Essi Esteban Estefanía Estela Estella Estelle Estera Esteri Esther Estiawan Estiono Estiven Estrella Esupofo
-Eszter Etela Etelka Etelvina Ethan Ethel Ethna Ethne Etienne Etta Ettore Euan Eufrosina Eugen Eugene Eugenia
-Eugenie Eugenio Eugène Eugénia Eugénie Eulalia Eulália Eunan Eunice Eunika Eusebia Eusebio Eusebiu Eustaquio
-Eustațiu Eutimio Eutropio Eva Eva-Lena Eva-Maria Eva-Marie Evald Evaldas Evamaria Evan Evance Evangelia
-Evangelina Evangelista Evangelos Evanghelina Evaristo Evcimen Evde Evelia Evelien Eveliina Evelin Evelina
-Eveline Evelio Evelyn Evelyne Evelína Evert Evi Evie Evija Evita Evrim Evrimer Evy Ewa Ewald Ewan Ewatomi
-Ewelina Eyyüp Ezequiel Ezgin Ezgütekin Ezio Ezra Eşim Eşref Faas Faber Fabia Fabian Fabiana Fabien Fabienne
-Fabio Fabiola Fabián Fabiënne Fabrice Fabricio Fabrizia Fabrizio Fadekemi Faderera Fadil Fadile Fadime
-Fadıla Fahari Fahrullah Fainche Faisa Faizah Faize Falak Falan Falguni Falk Falko Fami Fanaka Fanni Faqid
-Farah Faraj Faraja Faras Farhan Farhiya Farhunnisa Farid Farijika Fariq Faris Faruk Fathonah Fatigül Fatih
-Fatiha Fatima Fatime Fatinur Fatma Fatmanur Fatmir Fatmire Faton Faustas Faustino Fausto Fay Faye Fayize
-Fazul Feargal Fearghal Febe Febi Fedde Fedele Feden Federica Federico Federigo Fedor Fehim Fehintola Fehmiye
-Felice Felicia Feliciana Feliciano Felicidad Felicitas Feliks Felipa Felipe Felisa Felix Felizitas Femke
-Fenna Fenne Fenni Ferahdiba Ferat Feraye Ferdi Ferdinand Ferdinando Feremez Ferenc Fergal Fergus Ferhan
-Ferihan Ferinaz Fermuta Fermín Fernand Fernanda Fernande Fernando Ferney Ferre Fersan Feryas Ferzi Fetullah
-Feyha Feyruz Feyzin Feza Fiachra Fiamma Fibikemi Fidaye Fidel Fidela Fidelma Fien Fiene Fikayomi Fildan
-Filip Filipa Filipe Filippa Filippo Filit Filiz Filofteia Filomena Filoména Finbar Finbarr Finian Finn
-Finola Fintan Fiodor Fiona Fionan Fionna Fionntan Fionnuala Fionnula Fiorenzo Fiorino Firdevis Fisnik Fitan
-Fitim Fitnat Fito Fitore Fitria Fitriani Fiyaz Flamur Flannan Flavia Flavie Flavio Flaviu Flemming Fletcher
-Fleur Floare Floarea Floortje Flor Flore Florea Florencia Florencio Florent Florentin Florentina Florentine
-Florentino Florența Florian Floriana Floriane Florica Florim Florina Florinda Florine Floris Florián Flurin
-Flurina Flynn Folashade Folke Folker Folkert Folu Fortunata Fortunato Frado Fran Franca Frances Francesca
-Francesco Franci Francia Francine Francis Francisc Francisca Francisco Franciscus Franciska Franciszek
-Franck Franco Francoise Francy Franjo Frank Frank-Michael Frank-Peter Franka Frankie Franklin Franky Frans
-František Františka Franz Franz-Josef Franz-Peter Franz-Xaver Franziska François François-Xavier Françoise
-Frančišek Fraser Frauke Frazer Fred Freda Freddy Frede Frederic Frederick Frederico Frederik Frederika
-Frederike Frederikke Frederique Fredi Fredo Fredric Fredrik Fredrika Fredy Freia Freja Freya Fricis Frida
-Fridolin Fridrich Frieda Friedbert Friedemann Frieder Friedericke Friederike Friedhelm Friedhilde Friedhold
-Friedl Friedlinde Friedo Friedrich Friedrich-Karl Friedrich-Wilhelm Frithjof Fritz Frode Frusina Fryderyk
-Frédéric Frédérique Fulgencio Fulvio Fuma Fuzuli Fynn Fábio Fátima Félix Fügen Gabel Gabi Gabin Gabino Gabor
-Gabriel Gabriela Gabriele Gabrielius Gabriella Gabrielle Gabrielly Gabriël Gaby Gada Gadang Gading Gaduh
-Gael Gaetano Gagan Gaia Gaida Gaiman Gaja Galak Galang Galar Galasso Galih Galina Galiono Galip Gallego Galo
-Galuh Galur Gaman Gamani Gamanto Gambira Gamblang Ganda Gandewa Gandi Ganep Ganga Gangsa Gangsar Gani
-Ganimete Ganiye Ganjaran Gantar Gara Garan Garang Garda Garech Gareth Garima Garreth Garrett Garry Garvan
-Gary Gaspar Gaspard Gaspare Gasti Gaston Gastone Gastón Gatis Gatot Gatra Gaurang Gaurangi Gaurav Gauri
-Gaurika Gautam Gautami Gauthier Gavan Gavin Gawati Gayathri Gaylene Gazel Gazmend Gaël Gaëlle Gaëtan Gašpar
-Gbadebo Gbolahan Gbowoade Geanina Gearoid Gebhard Gediminas Geert Geetika Geir Gejza Gelengül Gelsomina Gelu
-Gema Gemma Genaro Gencaslan Genevieve Geneviève Gennaro Genovefa Genoveva Genta Gençay Gențiana Geoffrey
-Geoffroy Georg George Georgel Georges Georgeta Georgette Georgia Georgian Georgiana Georgina Georgine
-Georgios Geovanny Gerald Geraldine Geraldo Gerard Gerarda Gerardine Gerardo Gerardus Geray Gerd Gerda Gerdi
-Gereon Gerfried Gergely Gergő Gerhard Gerhardt Gerhart Gerhild Gerlind Gerlinde Germaine German Germana
-Germán Gernot Gero Gerold Gerolf Geronimo Gerrard Gerrit Gerry Gerson Gert Gerta Gerti Gertraud Gertraude
-Gertraut Gertrud Gertrude Gertrudis Gertrúda Gervasio Gerwin Gerónimo Gesa Gesche Gesine Geta Gethera Geza
-Ghaliyati Ghani Ghenadie Gheorghe Gheorghiță Gherghina Ghislain Ghislaine Ghiță Giacinto Giacobbe Giacomo
-Giada Giampaolo Giampiero Gian Gian-Luca Giancarlo Gianfrancesco Gianfranco Gianina Gianluca Gianluigi
-Gianmarco Gianna Gianni Gianpaolo Gianpietro Gicu Gică Giedrius Giedrė Giel Giesela Gijs Gil Gilang Gilberte
-Gilberto Gilda Gildardo Giles Gilles Gillian Gillis Gilma Gilman Gina Ginette Gino Gintarė Ginyas Gioacchino
-Gioachino Gioele Gioffre Gioia Gion Gionata Giorgia Giorgian Giorgiana Giorgio Giosuè Giovanna Giovanni
-Giovanny Girik Girindra Girish Girolamo Gisa Gisbert Gisela Gislinde Gisèle Gitta Gitte Giulia Giuliana
-Giuliano Giulietta Giulio Giuseppa Giuseppe Giuseppina Giustino Giz Gizela Gizella Gladis Gladys Glauco Glen
-Glenda Glenn Glenys Gloria Goda Godelieva Godelieve Godofredo Goffredo Goma Goncafer Gonzalo Gonçalo Gopal
-Goran Gorazd Gordan Gordana Gordon Gorm Gottfrid Gottfried Gotthard Gotthilf Gotthold Gottlieb Gottlob Goyo
-Gracia Graciana Graciano Graciela Graeme Graham Grainne Grania Grayson Grazia Graziano Graziella Grazyna
-Grațian Grațiana Grațiela Greca Greco Greg Grega Greger Gregg Gregor Gregorian Gregorio Gregory Greta
-Gretchen Grete Gretel Grethe Gretl Gretta Griet Grieta Grigore Griselda Gro Grzegorz Grégoire Grégory Gréta
-Grēta Guadalupe Guarino Gudrun Gudula Guenter Guenther Guglielmo Gugu Gugulethu Guido Guilherme Guillaume
-Guillermina Guillermo Guiomar Guiseppe Gun-Britt Gunar Gunbir Gunborg Gunda Gundel Gundhild Gundi Gundolf
-Gundula Guneet Gunhild Gunilla Gunita Gunn Gunnar Gunnel Gunta Guntars Gunter Gunther Guntis Guntram Gunvor
-Gunārs Gurli Gustaaf Gustaf Gustas Gustav Gustave Gustavo Gustaw Gusti Gustáv Gusztáv Guus Guusje Guy Gwen
-Gwenaëlle Gwendolen Gwendoline Gwendolyn Gyda Gytis Gytė Gyula Gyöngyi György Györgyi Győző Gzim Gábor
-Gérald Géraldine Gérard Géza Gök Gökay Gökbudun Göken Gökhan Göknur Gökperi Göksev Gökten Gökçe Gökçebalan
-Gökçil Göli Gönen Gönül Göran Görgünay Görklü Görsev Gösta Göte Götz Gözel Gözem Gücal Gül Gülay Gülağa
-Gülbani Gülbeyan Gülbiye Gülcegün Güldam Gülder Güldünya Gülel Gülenay Güler Gülev Güleğen Gülfari Gülfeza
-Gülgen Gülgüzel Gülhisar Gülinaz Gülkadın Güllühan Gülmisal Gülnaziye Gülper Gülsalın Gülselin Gülsen
-Gülseren Gülsevil Gülsiye Gülsü Gülten Gülter Gülzadiye Gülçe Gülözge Gülüs Gülşa Gülşahin Gülşeref
-Gümüştekin Günar Günaydin Günden Gündüzalp Günebakan Güneri Güngördü Güngören Günkurt Günsel Günser Günter
-Günther Günver Günşen Gürarda Gürcüye Gürelcem Gürsal Gürten Güverçin Güzey Güçal Güçlüer Güçyeter Habibe
-Haciali Hacile Hadassa Hadi Hadithi Hadrey Hadrien Hafshah Hafıza Hagen Haiba Hailey Hairyanto Hajnalka Hajo
-Hakan Hakikat Halenur Haley Halidun Halil Halim Halima Halina Halisi Haliye Haluk Hami Hamid Hamima Hamis
-Hamish Hamiyet Hampus Hamsini Hamza Hamzah Hana Hanbiken Hanedan Hani Hanife Hanim Hanja Hanna Hannah
-Hannchen Hanne Hanne-Lore Hannele Hannelore Hannes Hanni Hanno Hanns Hannu Hanny Hanora Hans Hans-Adolf
-Hans-Albert Hans-Bernd Hans-Christian Hans-Detlef Hans-Dieter Hans-Dietrich Hans-Eberhard Hans-Erich
-Hans-Friedrich Hans-Georg Hans-Gerd Hans-Gerhard Hans-Günter Hans-Günther Hans-Heinrich Hans-Helmut
-Hans-Henning Hans-Herbert Hans-Hermann Hans-Hinrich Hans-Joachim Hans-Jochen Hans-Josef Hans-Jörg
-Hans-Jürgen Hans-Karl Hans-Ludwig Hans-Martin Hans-Michael Hans-Otto Hans-Peter Hans-Rainer Hans-Rudolf
-Hans-Theo Hans-Ulrich Hans-Uwe Hans-Walter Hans-Werner Hans-Wilhelm Hans-Willi Hans-Wolfgang Hansgeorg
-Hansjoachim Hansjörg Hansjürg Hansjürgen Hanspeter Hansruedi Hanss Hansueli Hansultan Haralamb Haralambie
-Harald Harambee Harbinaz Hardana Hardi Hardik Hari Harijs Harimurti Harinakshi Harini Haris Harish Harita
-Hariz Harja Harjasa Harjaya Harjo Harley Harol Harold Haroldo Harper Harri Harriet Harrison Harro Harry
-Harsana Harsanto Harsaya Harshil Hartaka Hartana Hartmut Hartmuth Harto Hartwig Harun Harvey Hasan Hasbek
-Hasgül Hashiki Hasim Hasna Hasret Hassan Hasso Hasta Hatem Hatice Hatima Hatin Hava Havali Havse Hawehindi
-Hayali Hayden Haydée Hayel Hayleigh Hayley Hayret Hayrünnisa Hazine Hazrat Hedda Hedi Hedvig Hedviga Hedvika
-Hedwig Hedy Hege Heide Heide-Marie Heidelinde Heidelore Heidemarie Heiderose Heidi Heidrun Heidy Heike
-Heikki Heiko Heimo Heiner Heinfried Heini Heino Heinrich Heinz Heinz-Dieter Heinz-Georg Heinz-Gerd
-Heinz-Günter Heinz-Günther Heinz-Joachim Heinz-Josef Heinz-Jürgen Heinz-Otto Heinz-Peter Heinz-Walter
-Heinz-Werner Heinz-Wilhelm Heinz-Willi Heitor Hekima Hekime Hekmet Helan Heleen Helen Helena Helene Helfried
-Helga Helge Heli Helinä Heliodoro Hella Helle Hellena Hellevi Hellmut Hellmuth Helma Helmar Helmer Helmi
-Helmtrud Helmut Helmuth Heloisa Heloísa Helvi Helén Heléne Helēna Hema Hemal Hemang Hemangini Hemani Hemi
-Hendra Hendri Hendrik Henife Henk Henner Henni Henning Henny Henri Henric Henrich Henricus Henrieta
-Henrietta Henriette Henrik Henrike Henrikki Henriks Henrique Henry Henryk Heracleea Heraclio Herbert
-Herberto Herdis Heribert Heriberto Herlinde Herma Herman Hermanis Hermann Hermann-Josef Hermanni Hermelinda
-Hermenegildo Hermes Hermina Herminia Herminio Hermína Hernando Herney Hernán Herrmann Herta Hertha Heru
-Hervé Herwig Heryanto Hesti Heva Heyvetullah Hezniye Hicham Hidaya Hidde Hidir Hilario Hilary Hilayda Hilda
-Hildburg Hilde Hildegard Hildegart Hildegund Hildegunde Hilding Hilkka Hillary Hillevi Hilma Hilmar Hiltraud
-Hiltrud Himawan Hindal Hinet Hinewai Hinrich Hipólito Hiral Hitesh Hiçsönmez Hjalmar Hjalte Hjördis Hoani
-Hodari Holger Hollie Holm Homero Honora Honoré Horacio Horațiu Horea Horia Horst Horst-Dieter Horst-Günter
-Horst-Peter Hortense Hortensia Hortenzia Horymír Howard Hoşkadem Hredhaan Hritik Hrvoje Huban Hubert
-Hubertine Hubertus Hudavent Hudson Hugh Hugo Hugues Huguette Huia Hulda Humaira Humaiya Humberto Hunalp
-Hunor Hurican Hurşide Hussein Huzuri Hynek Håkan Håkon Håvard Héloïse Hélène Hüda Hükümdar Hülya Hümeyra
-Hürdoğan Hürmet Hüryaşar Hürüyet Hüseyin Hüsmen Hüsnühâl Hıfzullah Iacob Iain Ian Iancu Ianis Iara Iasmina
-Iben Ibeth Ibidapo Ibironke Ibolya Ibrahim Ibrani Ibun Ibán Ica Icha Ida Ide Idika Idriz Idun Idık Ieva Ifa
-Ige Ignace Ignacia Ignacio Ignacy Ignas Ignatz Ignaz Ignazio Ignác Ignė Igor Igors Ihaia Ihsan Iida Iiris
-Iisakki Ijaya Ika Ikbal Ikeoluwa Iker Ikhsan Ikin Ikshita Ilari Ilaria Ilarie Ilarion Ildefonso Ildiko
-Ildikó Ildız Ileana Ilenia Ilga Ilgı Ilhan Ilias Ilie Ilija Ilinca Ilir Ilja Ilka Ilkka Ilmari Ilmārs Ilona
-Ilonka Ilsa Ilse Ilyas Ilze Imane Imants Imany Imara Imaran Imelda Imer Imke Immo Imogen Imran Imre Imrich
-Ina Inaya Indah Indali Indi India Indie Indira Indra Indrajit Indrek Indriķis Indrė Indy Ine Ines Inese
-Ineta Inez Ing-Britt Ing-Marie Inga Inga-Britt Inga-Lill Ingalill Ingbert Inge Ingeborg Ingeburg Ingegerd
-Ingegärd Ingela Ingelise Ingelore Ingemar Inger Ingetraud Ingetraut Ingmar Ingo Ingolf Ingrid Ingrida
-Ingried Ingrīda Inguna Ingvar Inioluwa Inka Inken Inkeri Inmaculada Inna Inocencio Inocențiu Insa Inta Intan
-Inès Inés Inês Ināra Ioan Ioana Ioanina Ioannis Iolanda Iona Ionel Ionela Ionelia Ionică Ionuț Iosefina
-Iosif Ippazio Ira Irena Irene Iretioluwa Irfan Iriana Iridenta Irina Irinel Irja Irma Irmantas Irmela Irmeli
-Irmengard Irmgard Irmhild Irmi Irmingard Irmtraud Irmtraut Irmtrud Irnanto Irsad Irwan Irya Iryna Irène Irén
-Iréne Irēna Irıs Isa Isaac Isabel Isabela Isabell Isabella Isabelle Isabelly Isac Isadora Isaiah Isak
-Isaline Isaque Isaura Isaya Isaías Ise Iseoluwa Isha Ishaan Ishani Ishanvi Ishita Ishola Ishwar Isidor
-Isidora Isidoro Isidro Isis Isla Ismael Ismail Ismaël Ismet Ismo Ismık Isobel Isolde Israel Issack Istvan
-István Ita Itanya Ituri Itzel Itziar Iulia Iulian Iuliana Iuliu Iurie Iustin Iustina Iustinian Ivan Ivana
-Ivanka Ivano Ivar Ivars Iver Iveta Ivica Ivka Ivo Ivona Ivonne Ivor Iván Iwan Iwo Iwona Iyabode Iyadunni
-Izabela Izabelė Ize Izidor Iztok Iľja Işin Işıkay Işıman Işın Jaak Jaakko Jaan Jaana Jaanus Jabal Jabulani
-Jacek Jacinta Jacintha Jacinto Jack Jackeline Jackie Jackson Jacky Jaclyn Jacob Jacobine Jacobo Jacobus
-Jacopo Jacqueline Jacques Jader Jadranka Jadwiga Jael Jaeman Jafet Jaga Jagapati Jagaraga Jagat Jagdish
-Jagrati Jagvi Jahi Jai Jaider Jaiman Jaime Jair Jairaj Jairo Jais Jaka Jake Jakob Jakobs Jakov Jakub Jalia
-Jalmari Jalsa Jamal Jamalia James Jamie Jamie-Lee Jamie-Leigh Jamil Jamila Jan-Erik Jan-Olof Jan-Peter
-Jan-Åke Jana Janaki Janani Jane Janet Janeta Janeth Janett Janette Janez Jangwa Jani Janic Janice Janick
-Janik Janin Janina Janine Janis Janja Jankat Janko Jann Janna Janne Janneth Janni Jannie Jannik Jannis Jano
-Janos Janosch Januja Janus Janusz Janya Jaqueline Jara Jared Jari Jarkko Jarl Jarlath Jarleth Jarmila Jarmo
-Jarne Jarno Jarolím Jaromír Jaromíra Jaron Jaroslav Jaroslava Jaroslaw Jarrod Jaruthip Jarwa Jarwadi Jarwi
-Jasin Jasiri Jasmani Jasmijn Jasmin Jasmina Jasminka Jasmit Jasna Jason Jaswadi Jati Jatin Jatmiko Javi
-Javier Javiera Jaxon Jaya Jayadi Jayda Jayde Jayden Jayeng Jaylinn Jayne Jayson Jazmín Jaël Jean
-Jean-Baptiste Jean-Charles Jean-Christophe Jean-Claude Jean-François Jean-Jacques Jean-Louis Jean-Luc
-Jean-Marc Jean-Marie Jean-Michel Jean-Paul Jean-Philippe Jean-Pierre Jean-Pol Jean-Yves Jeana Jeanette
-Jeanine Jeanne Jeannette Jeannine Jeet Jeevika Jef Jeferson Jeff Jefferson Jeffery Jeffrey Jefri Jeison
-Jeisson Jekaterina Jelani Jele Jelena Jelita Jelka Jelle Jelte Jemma Jena Jenaro Jenel Jenifer Jenna Jenni
-Jennie Jennifer Jenny Jens Jens-Peter Jens-Uwe Jente Jenő Jeppe Jere Jeremi Jeremiah Jeremias Jeremy
-Jeremías Jerguš Jerica Jerker Jermaine Jermiah Jernej Jerneja Jeroen Jerome Jerry Jerson Jerzy Jerónimo
-Jerôme Jesper Jesse Jessica Jessie Jessika Jessy Jesus Jesusa Jesús Jetmir Jeton Jevgeni Jezups Jhalak Jhan
-Jhoan Jhoana Jhon Jhonatan Jhonny Jhony Jil Jill Jillian Jim Jimena Jimmie Jina Jinawi Jindra Jindřich
-Jindřiška Jinthe Jip Jiri Jitka Jiřina Jiří Joachim Joacim Joakim Joan Joana Joann Joanna Joanne Joannes
-Joao Joaquim Joaquina Joaquín Jobst Jocelyn Jocelyne Jochem Jochen Jodi Jodie Jody Joe Joel Joelle Joep
-Joerg Joeri Joey Joffrey Johan Johana Johann Johanna Johanne Johannes Johans John Johnathan Johnnie Johnny
-Johny Joko Jokūbas Jolana Jolanda Jolanta Jolanthe Jolene Jolie Jolien Jolijn Joline Jolán Jon Jona Jonah
-Jonas Jonatan Jonathan Jonathon Joni Jonna Jonny Jono Jonás Jonáš Joona Joonas Joonatan Joost Joppe Joran
-Jordan Jordana Jordi Jordon Jordy Jordán Joren Jorge Joris Jorja Jorma Jorn Jort Jorunn Jorūnė Jos Jose
-Josef Josefa Josefiina Josefin Josefina Josefine Josep Joseph Josepha Josephina Josephine Josephus Josette
-Joshua Josiah Josiane Josianne Josip Josipa Joso Josse Jost Josua Josué José Josée Joséphine Jouko Jouni
-Jovan Jovana Jovita Joyce Jozef Jozefína Jozo João Joël Joëlle Joško Jožef Jožefa Jožica Jua Juan Juana
-Juanita Juanito Jude Judit Judita Judith Judy Juergen Juha Juhana Juhani Juho Jukka Jules Juli Julia Julian
-Juliana Juliane Julianna Julie Julie-Anne Julien Juliet Julieta Julieth Juliette Julija Julijana Julio
-Julita Julius Juliusz Julián Jumaane Jumadi Jumari Juna Juni Juozas Juraj Jure Jurgen Jurgita Juri Jurij
-Juris Jurre Jussi Justas Justin Justina Justinas Justine Justiniani Justus Justyna Justína Jusuf Jutta Juul
-Juulia Juuso Juwon Jyoti Jyrki Jytte János Jázmin Jérémy Jérôme Jéssica Józef József Jörg Jörg-Peter Jörgen
-Jörn Jørgen Júlia Július Jürg Jürgen Jüri Jānis Jāzeps Jēkabs Jēkaubs Jędrzej Jūla Jūle Jūlija Jūlijs Kaan
-Kaarina Kaarlo Kaat Kabir Kacper Kacung Kader Kadir Kadri Kadınana Kahir Kahu Kahurangi Kai Kai-Uwe Kaia
-Kaija Kaique Kairav Kaisa Kaitlin Kaitlyn Kaj Kaja Kajen Kajetan Kajsa Kajus Kala Kaleb Kalervo Kalevi
-Kalgay Kalim Kalina Kalle Kalpit Kaltrina Kaluwa Kamal Kamala Kamar Kamaria Kambali Kamidin Kamiel Kamil
-Kamila Kamilly Kamya Kanak Kanda Kandef Kane Kani Kania Kanpulat Kaombwe Kapagan Kara Karabaş Karaca Karaer
-Karakucak Karama Karan Karanbay Karataş Karcan Kardelen Kardi Karel Karen Kari Karim Karima Karimah Kariman
-Karin Karina Karine Karja Karl Karl-August Karl-Dieter Karl-Erik Karl-Ernst Karl-Friedrich Karl-Georg
-Karl-Hans Karl-Heinrich Karl-Heinz Karl-Hermann Karl-Josef Karl-Jürgen Karl-Ludwig Karl-Otto Karl-Peter
-Karl-Werner Karl-Wilhelm Karla Karley Karlfried Karlheinz Karlijn Karlo Karlukhan Karlīna Karman Karmen
-Karna Karol Karola Karolien Karoliina Karolin Karolina Karoline Karolis Karolína Karsa Karsana Karsten Karta
-Kartika Karya Karyn Kashangaki Kashish Kashvi Kasim Kasimir Kasiran Kasiyah Kaskazi Kaspar Kaspars Kasper
-Kastriot Kasusra Kata Katalin Katariina Katarina Katarzyna Katarína Katarīna Katcha Kate Katelijne Katelyn
-Katerina Katerine Kateřina Katharina Katharine Katherin Katherina Katherine Kathi Kathleen Kathrin Kathryn
-Kathy Kati Katia Katica Katie Katie-Louise Katja Katleen Kato Katri Katrien Katriina Katrijn Katrin Katrina
-Katrine Katriona Katrīna Katty Katy Kauko Kauri Kaver Kavurt Kavya Kawaca Kawaya Kay Kay-Uwe Kayagün Kayden
-Kaye Kaygusuz Kayla Kaylee Kayleigh Kayrabay Kayun Kayıt Kazim Kazimierz Kazimír Kaşif Kealan Keano Keanu
-Keegan Keelan Keely Keeva Kefser Keijo Keira Keisha Keith Keji Keld Kelli Kellie Kelly Kelly-Anne
-Kelly-Marie Kelsey Kelvin Kelâmi Kemal Kemba Ken Kenan Kenari Kendra Kenes Kenn Kennet Kenneth Kenny Kent
-Kenter Kenth Kenyangi Kenza Kenzie Kenzo Keri Kerim Kerime Kerman Kerri Kerrie Kerry Kerstin Kerttu Kete
-Kevin Keya Kezban Kezia Khadija Khaled Khalid Khamani Khamisi Khanyisile Khloe Kiaan Kiah Kian Kiandra Kiapo
-Kiara Kiaran Kibafupia Kibar Kibibi Kiburi Kiera Kieran Kiernan Kieron Kifaye Kijana Kijani Kike Kikelomo
-Kiki Kilian Killian Kim Kimberley Kimberly Kimbilio Kimmo Kimya Kinaya Kinga Kingston Kinubi Kiojah Kipenzi
-Kipepeo Kipras Kira Kiramettin Kirby Kiri Kirk Kirsi Kirsten Kirsti Kirstie Kirstin Kirstine Kirsty Kisima
-Kitan Kitti Kiume Kiwara Kiyasi Kjeld Kjell Kjersti Kjetil Klaas Klara Klas Klaudia Klaudie Klaus
-Klaus-Dieter Klaus-Günter Klaus-Jürgen Klaus-Michael Klaus-Peter Klaus-Ulrich Klaus-Werner Klavdija Klavs
-Klemen Klemens Klement Kliment Klothilde Klára Kläre Knud Knut Kobe Kocabaş Koen Koenraad Koko Kolawole
-Koldan Koloman Koncagül Kondo Konguralp Konrad Konradi Konradus Konstantin Konstantinos Konstanty Konstanze
-Konštantín Kopan Kora Koray Korbinian Kordula Korede Kori Korinna Korkmazalp Kornel Kornelia Kornelija
-Kornelius Kornél Kornélia Korugan Kotryna Kotuz Kovu Koçak Koçkan Koşukhan Kreszentia Kreszenz Kriemhild
-Kris Krish Krisha Krishna Krista Kristaps Kristel Kristen Krister Kristers Kristi Kristiaan Kristian
-Kristiane Kristie Kristien Kristiina Kristijan Kristin Kristina Kristine Kristián Kristiāna Kristjan Kristof
-Kristofer Kristoffer Kristopher Krists Kristupas Kristy Kristína Kristóf Kristýna Krisztina Krisztián
-Krisztofer Kritika Krišjānis Krišs Krištof Krystal Krystian Krystyna Kryštof Krzysztof Ksawery Ksenija
-Kuchanua Kuddusi Kujtim Kullervo Kumar Kumral Kuncara Kunibert Kunigunda Kunigunde Kuno Kunthara Kurnia Kurt
-Kurtis Kurunzi Kushtrim Kusiima Kustaa Kusuma Kutay Kutgün Kutun Kvetoslav Kvetoslava Květa Květoslava Kweli
-Kyan Kyano Kyara Kyla Kyle Kylian Kylie Kyllian Kyllikki Kyra Kálmán Károly Kâmil Kâzime Käte Käthe Käthi
-Kåre Kévim Kévin Köker Köktaş Kösemen Kübran Kürşad Kārlis Kęstutis Kılıçbay Kınel Kırat Kırgız Kısmet
-Kıvılcım Kızıl Kızıltunç Laban Labinot Labuh Lacey Lachlan Lada Ladina Ladislau Ladislaus Ladislav Ladislava
-Ladli Laetitia Lage Laika Laila Lailati Laimonis Laini Lajita Lajos Laksana Laksh Lakshit Lakshmi Lala
-Lalita Lalo Laly Lamar Lambert Lamberto Lana Lanang Lance Lando Langalibalele Langgeng Lanjar Lantar Laoise
-Laora Lara Lara-Sophie Laras Larisa Larissa Larry Lars Lars-Erik Lars-Göran Lars-Olof Lars-Åke Lascăr
-Lasmanto Lasmono Lasse Lassi Laswi Laszlo Latasha Latif Latika Latoya Laura Laure Laureano Laureen Lauren
-Laurence Laurens Laurent Laurenz Laurenția Laurențiu Lauretta Lauri Laurian Lauriane Laurin Laurine Lauris
-Laurita Laurits Laurynas Laus Laust Lavanya Lavinia Lavínia Lavīze Lawrence Layla Lazar Lazzaro Lazăr
-Laëtitia Laís Lea-Sophie Leah Leana Leander Leandra Leandro Leanne Leano Leart Ledion Ledün Leela Leen Leena
-Leevi Lega Legawa Leia Leider Leidy Leif Leigh Leila Leire Lejla Leke Lekha Lelia Lembah Lena Lene Leni
-Lenka Lenn Lennard Lennart Lennarth Lennert Lenny Leo Leocadia Leocadio Leokadia Leon Leona Leonard Leonardo
-Leoncio Leone Leonel Leonhard Leoni Leonid Leonie Leonor Leonora Leonore Leons Leontin Leontina Leontīne
-Leopold Leopolda Leopoldina Leopoldine Leopoldo Leordean Leoš Lere Leroy Lerze Lesana Lesia Lesley Leslie
-Leszek Leticia Leticija Letizia Letiția Letícia Levente Levi Levin Levoslav Lewis Lex Leydi Leyla Leyli
-Leyre Lezize Leïla León Lia Liam Lian Liana Liane Lias Libardo Libby Liberto Libia Libni Libor Libuša Libuše
-Liceth Licia Lică Lida Lidia Lidija Lidwina Lidya Lieke Liene Liepa Liesa Liesbet Liesbeth Lieschen Liesel
-Lieselot Lieselotte Lieve Lieven Lieze Ligia Ligita Liisa Lila Lili Lilia Lilian Liliana Liliane Lilija
-Lilijana Lilita Lilja Liljana Lilla Lillemor Lilli Lillian Lilo Lilou Liman Limar Limon Lina Linas Lincoln
-Linda Linde Lindita Lindsay Lindsey Linn Linnea Linnéa Lino Lintang Linus Lio Lioara Lioba Lionel Lipika
-Liridon Liridona Lirim Lisa Lisa-Marie Lisandro Lisanne Lisbet Lisbeth Lise Lise-Lott Lise-Lotte Liselott
-Liselotte Liseth Lisette Lissi Lissy Liv Liva Livia Livio Liviu Liwia Liz Liza Lize Lizete Lizeth Lizz Lizzy
-Ljiljana Ljubica Ljubisa Ljubov Ljudmila Lloyd Lodewijk Lodovico Loek Loes Logan Lohit Loida Lois Loke Lola
-Lolita Lona Londisizwe Londiwe Loni Lonnie Lopa Lora Loraine Lorcan Loredana Lorelei Lorena Lorenz Lorenza
-Lorenzo Loreto Loretta Loretto Lori Lorik Lorin Loris Lorna Lorraine Lothar Lotta Lotte Lotti Lou Louane
-Loui Louie Louis Louisa Louise Louka Louna Lourdes Lourenço Lova Lovis Lovisa Lovre Lovro Lowe Lowie Loyola
-Loïc Loïs Luan Luana Luara Lubomír Luboš Luc Luca Lucas Lucca Luce Lucențiu Lucero Lucette Luchino Lucho
-Lucia Lucian Luciana Luciano Lucie Lucien Lucienne Lucija Lucila Lucile Lucinda Lucio Lucrezia Lucreția
-Lucrețiu Lucy Lucía Ludger Ludivine Ludmila Ludmilla Ludo Ludolf Ludovic Ludovica Ludovico Ludovicus Ludvig
-Ludvik Ludvík Ludwig Ludwina Luděk Luhung Luigi Luigia Luigina Luis Luisa Luise Luisina Luitgard Luiza Lujza
-Luka Lukas Lukasz Luke Lukita Lukman Lukáš Luljeta Luluh Lulut Lulzim Luminița Lumír Luna Lungile Lunna Lupe
-Lupita Lurhur Lutfan Lutfi Lutgarde Lutgardis Lutgart Luthfi Lutz Luuk Luwar Luwes Luyanda Luz Luzia Luzie
-Luzius Luís Luísa Lwandile Lya Lyam Lydia Lydie Lykke Lynda Lyndon Lyndsay Lyndsey Lynette Lynley Lynn Lynne
-Lynnette Lynsey László Lázaro Lâle Lærke Léana Léane Léna Léo Léon Léonard Léonie Léopold Lívia Lúcia Lüfen
-Lütfi Lýdia Lýdie Lăcrămioara Lėja Lība Līga Līna Līza Lūcija Maaike Maanas Maanav Maaria Maarit Maarten
-Maartje Mabel Mac MacKenzie Macarena Macaria Macario Macauley Macide Maciej Mackenzie Macs Madaha Madalena
-Madara Maddalena Maddison Madeleine Madelene Madelief Madeline Madhav Madhavi Madini Madison Madlen Madoa
-Mael Maeva Maeve Mafalda Magali Magaly Magarete Magda Magdalena Magdalene Magdaléna Magdolna Maggie Magne
-Magnus Magret Magrit Mahali Mahdi Mahesa Mahfud Mahi Mahigül Mahika Mahir Mahmoud Mahmud Mahmut Mahnaz
-Mahsun Mahter Mahulena Maia Maicol Maida Maie Maighread Maija Maik Maike Maiken Maimunah Maira Maire Mairead
-Mairin Mairtin Maisha Maite Maitê Maj Maj-Britt Maj-Lis Maja Majani Majella Majken Majvor Makara Makayla
-Makini Maks Maksim Maksimiljan Maksur Maksymilian Maksüde Makunga Makuta Makuu Mala Malachy Malcolm Malea
-Malena Malene Malgorzata Malik Malika Malin Maliza Malle Malou Malte Malthe Malva Malvina Malvína Malwina
-Mamadou Maman Mamen Manaaki Manah Manaia Manan Manawa Manbir Manca Manda Mandla Mandlakhe Mandy Manfred
-Manja Manola Manole Manolo Manon Mansurali Mantas Manthan Mantė Manu Manuel Manuela Manuelita Manuella Manus
-Manya Mara Maraea Maras Marc Marcantonio Marcel Marcela Marcelina Marcelino Marcell Marcella Marcelle
-Marcello Marcelo Marcheta Marcia Marcial Marciano Marcin Marcio Marco Marcos Marcu Marcus Maree Mareen
-Mareike Mareikura Mareile Marek Mareks Maren Marese Marga Margana Margaret Margareta Margarete Margaretha
-Margarethe Margarida Margaritha Margaréta Margaud Margaux Margherita Margit Margita Margitta Margo Margot
-Margoth Margret Margreth Margrethe Margrieta Margrit Margrith Margus Mari Maria-Luise Maria-Theresia Mariadi
-Mariah Mariam Marian Mariana Mariane Marianela Mariangela Mariann Marianna Marianne Mariano Maribel Marica
-Maricela Maricica Maricruz Marie Marie-Ange Marie-Anne Marie-Christine Marie-Claire Marie-Claude
-Marie-France Marie-Françoise Marie-Hélène Marie-Jeanne Marie-José Marie-Laure Marie-Line Marie-Louise
-Marie-Luise Marie-Madeleine Marie-Noëlle Marie-Paule Marie-Pierre Marie-Rose Marie-Sophie Marie-Theres
-Marie-Therese Marie-Thérèse Mariechen Marieke Mariela Mariele Mariella Marielle Marieluise Marietta Mariette
-Marija Marijan Marijana Marijke Marijn Marika Marilena Marilyn Marin Marinela Marinette Marini Marinka
-Marino Marinus Mario Marioara Mariola Marion Marisa Marisela Marisol Marissa Maristela Marit Marita Maritta
-Maritza Marius Mariusz Marián Marja Marja-Leena Marja-Liisa Marjaana Marjan Marjana Marjanca Marjani
-Marjatta Marjeta Marjo Marjorie Marjukka Marjut Markas Marketta Markku Marko Markus Markéta Marleen Marlen
-Marlene Marleny Marlies Marliese Marlis Marlise Marlon Marly Marlyse Marlène Marlén Marnix Maroš Marsito
-Marsudi Marta Martaka Martana Martani Marte Martha Marthe Martijn Martim Martina Martine Martino Martirio
-Martta Martti Martyn Martynas Maruša Marvin Marwata Mary Maryadi Maryam Maryanto Maryline Marylène Maryse
-Marzena Masar Massimiliano Massimo Masume Matas Matea Matei Matej Mateja Mateo Mateus Mateusz Matevž Matheo
-Matheus Mathew Mathias Mathieu Mathijs Mathilda Mathilde Mathis Mathys Mathéo Mati Matias Matic Matija
-Matilda Matilde Matiu Matjaž Mato Matouš Matteo Matthew Matthias Matthieu Matthijs Matthäus Matti Mattia
-Mattias Mattéo Matunda Matyáš Matéo Matías Matúš Matěj Matīss Maua Maud Maude Mauno Maura Maureen Mauri
-Maurice Mauricette Mauricio Maurilio Maurin Maurine Maurits Mauritz Maurizio Mauro Maurus Maurycy Mavuno Max
-Maxence Maxi Maxime Maximiano Maximilian Maximiliano Maximilien Maximilián Maximino Maxine Maxwell Maya
-Mayerly Maynur Mayra Maysa Mayte Mazlum Maël Maëlle Maëlys Maëva Maïté Maşide Maša Maža Mcebisi Mckenzie
-Meabh Meagan Meaghan Mechthild Mechthilde Mechtild Mecide Mecit Meda Medard Medina Medėja Meelis Meera Mees
-Mefarettin Mefharet Megan Megha Meghan Meghana Mehdi Mehdiye Mehmed Mehmet Mehmetzahir Mehrigül Meibh Meik
-Meike Meinhard Meinolf Meinrad Meja Mekhala Mel Melaha Melania Melanie Melba Melchior Melchor Melek Meleknur
-Melichar Melihcan Melikkan Melina Melinda Melisa Melissa Melita Melitta Melker Melle Melvin Melwin Melánia
-Melûl Memili Menfeat Mengi Mengüç Menişan Meral Merba Mercedes Merche Merdi Mereana Meredith Merel Meret
-Merete Merethe Mergim Merijn Merike Merim Merita Merja Merle Merlin Mert Mertel Merva Mervi Mervin Mervyn
-Mery Meryem Meryeme Merzuk Mestur Mesude Mesut Metin Metinkaya Metka Metod Mette Meveddet Mevlüdiye Mevlüt
-Meyhanim Mezide Meşhur Micael Micaela Micah Miceal Micha Michael Michaela Michaele Michail Michal Michala
-Michaël Michał Micheal Micheala Michel Michela Michelangelo Michele Micheletto Micheline Michell Michelle
-Michelotto Michiel Michèle Mick Mickaël Mie Mieke Miel Mieszko Miglė Miguel Miguela Miha Mihael Mihaela
-Mihai Mihail Mihajlo Mihels Mihhail Mihin Mihkel Mihnea Mihrab Mihriye Mihály Miia Miika Mijo Mik Mika
-Mikael Mikaela Mikaere Mikayla Mikels Mikhail Mikkel Mikko Miklós Mikołaj Mikuláš Mila Milada Milagros Milan
-Milana Milay Milda Milena Milica Milka Milla Millie Milo Milorad Milos Miloslav Miloslava Milota Milou Miloš
-Milton Miluše Milán Mimi Mimmi Mimoza Mina Mindaugas Mindy Minenhle Minerva Minibe Minna Minodora Mio Mioara
-Miodrag Mira Mirabela Miran Miranda Miray Mirbadin Mircea Mirco Mirdza Mireia Mireille Mirela Mirella Mireya
-Miriam Miriama Mirian Mirja Mirjam Mirjami Mirjana Mirko Mirlinda Miro Miron Mirona Miroslav Miroslava
-Miroslaw Miroslawa Mirsad Mirta Mirte Mirthe Miruna Miryam Misael Mischa Mishat Mislav Misra Misuli Mitali
-Mitchel Mitchell Mitesh Mitică Mitra Mitruț Mitzy Miyesser Miķelis Miłosz Mkarkara Mladen Mlungisi Mnqobi
-Moa Modesta Modesto Modris Modupe Mofifoluwa Mogens Mohamad Mohamed Mohamedi Mohammad Mohammed Mohini Moira
-Moisés Mojca Mojisola Mojisoluwa Mojmír Mollie Molly Mona Monalisa Monica Monika Monique Monis Monja
-Montserrat Moradeke Morayo Morena Morenike Moreno Morgan Morgane Moritz Morolake Morris Morten Mortimer
-Mosinmileoluwa Mosunmola Motunrayo Moya Moyosore Mrihani Mthokozisi Muarra Mucahit Mufide Mugdha Mugur
-Mugurel Muhamed Muhamet Muhammad Muhammed Muhammet Muharrem Muhima Muhip Muhiye Muhyettin Muireann Mujde
-Mujur Mukbile Muktedir Mulele Mulya Mulyanto Mulyono Mumpuni Muni Murat Muratcan Muriel Murielle Murilo
-Murray Mursinin Mursita Murti Musa Musafet Musaffa Musila Mustafa Mustapha Mustika Mustofa Mutasım Mutia
-Mutluhan Muvaffak Muvahhide Muzaffer Mwamini Mwasaa Mwezi Mya Myles Myra Myriam Myrta Myrtha Myrthe Mzamo
-Márcio Mário Márta Márton Mátyás Máximo Märta Märtha Mégane Mélanie Mélina Mélissa Mélodie Mónica Mónika
-Móric Möhsim Mübetcel Mücellib Mücevher Müferrih Müfit Müjde Mükramin Mükrüme Mülâyim Mümtaze Münezzer Münif
-Müret Mürit Müsemma Müslum Müveddet Müzekker Müğber Müşüre Māra Māris Mārīte Mădălin Mădălina Mălina
-Mărioara Măriuca Nabil Nabila Nachiket Nacio Nada Nades Nadeschda Nadeshda Nadežda Nadia Nadin Nadine Nadja
-Nadège Naděžda Nae Nael Nafii Nafile Naglis Naiara Naide Naim Naimh Nair Naja Najam Najib Najuma Najwa Naki
-Nakip Naksh Nakul Nalar Nalân Nana Nancy Nand Nandini Nando Nanna Nanni Naoimh Naoise Naomh Naomi Napoleone
-Naradi Narcis Narcisa Narciso Nardi Narhanim Narji Nasab Naser Nashipie Nasiba Nasim Nasra Nasrullah Nassim
-Nastja Nasuf Natacha Natali Natalia Natalie Natalija Natalio Natalja Nataly Natan Natanael Nataniel Natasa
-Natascha Natasha Natasja Natasza Nataša Natașa Nate Nath Nathalia Nathalie Nathan Nathanael Nathanaël
-Nathaniel Nathari Natividad Natália Natálie Natālija Naud Naveen Nayara Nayeli Nayfa Nayibe Nayil Naz
-Nazaret Nazario Nazende Nazi Nazimet Nazlihan Nazlim Nazmi Nazıdil Naël Naïm Ndumiso Nea Neal Neasa Nebih
-Nebiha Nebojsa Necati Necdat Nechifor Necilal Necmettin Necva Nedas Nedda Neel Neelima Nefaret Nefiye Neha
-Nehip Neider Neil Neill Neja Nejc Nejdet Nel Nela Nelah Nelcy Nele Nelio Nell Nelli Nellie Nelly Nelson
-Nelsy Nelu Nemanja Nenad Neo Neptün Nerea Nereida Neriban Nerijus Nerim Neringa Nermin Nesfe Nesip Neslinur
-Nessa Nete Netra Nevaeh Neval Nevenka Nevgin Neville Nevin Nevio Nevise Nevsal Nevsale Neyran Nezengül
-Nezihi Nezize Neşrin Neža Ngaire Ngamia Ngeni Nhlanhla Nial Niall Niamh Niara Nicanor Niccolò Nichifor
-Nichola Nicholas Nichole Nick Nicklas Nicky Niclas Nico Nicoară Nicodemo Nicodim Nicola Nicolae Nicolai
-Nicolaie Nicolaj Nicolas Nicolasa Nicolaus Nicole Nicoleta Nicoletta Nicoline Nicolás Nicolò Nicu Niculina
-Niculiță Nicușor Nicuță Nidhi Nidia Nidra Niek Niels Nienke Nieves Nigel Nigesa Nihai Nihal Nihan Niharika
-Niilo Niina Nik Nika Nikau Nikita Nikki Niklas Niklaus Niko Nikodem Nikol Nikola Nikolai Nikolaj Nikolajs
-Nikolaos Nikolas Nikolaus Nikolett Nikoletta Nikolina Nikora Niks Nikša Nilam Nilcan Nilda Nili Nilima Nilo
-Nils Nilson Nimrat Nina Ninetta Ninioluwa Nino Ninthe Nirgül Nirja Nisa Nisha Nitara Nitesh Nives Nixon
-Niyaga Niyazi Niyilolawa Niğmet Njabulo Njozi Nkazimulo Noa Noah Noam Nobantu Nobuhle Noe Noeleen Noelia
-Noeline Noelle Noemi Noemí Nohora Noirin Nojus Nokulunga Nolan Noleen Nollaig Nomagugu Nomalanga Noman
-Nomasonto Nomathalente Nomathemba Nomcebo Nomthandazo Nomusa Nomvula Nonhlanhla Nonjabulo Noor Noora Noortje
-Nora Norah Norbert Norberto Norbey Nore Noreen Norica Norina Norma Norman Normunds Notburga Nothando Noud
-Nour Nout Novi Noxolo Nozibusiso Nozizwe Noé Noémi Noëlla Noëlle Noëmi Nqobizitha Nrima Ntimi Nuala Nubia
-Nugraha Nuhu Nula Nuno Nura Nural Nuran Nuray Nurbanu Nurcan Nurda Nurdeniz Nuretdin Nurettin Nurey Nurgil
-Nurhayet Nuri Nuria Nuriat Nuriyet Nurkan Nurmelek Nurseda Nurser Nursim Nurtaç Nurten Nurul Nurullah
-Nurveren Nury Nurşan Nuyan Nuša Nwabudike Nyana Nyasi Nydia Nynke Nyoka Nyoman Nyoni Nyota Nyuki Nádia
-Nándor Nélida Néstor Nóra Núria Nüdret Nürice Oana Oba ObaniJesu Obdulia Ocampo Octav Octavia Octavian
-Octaviana Octavio Octaviu Océane Oda Odalis Odalys Odeline Odette Odhran Odika Odile Odkanlı Oeshi Ofelia
-Oganer Ogooluwa Oguş Oisin Oiva Ojas Ojasvi Okanay Okbay Oke Okgüçlü Okseven Okta Okto Oktüremiş Okyalaz Ola
-Oladare Oladimeji Olaf Olajumoke Olakunle Olalla Olanrewaju Olansile Olasunmbo Olav Olavi Olca Oldağ Oldrich
-Oldřich Ole Oleg Olegario Olena Olfert Olga Olgierd Olimpia Olimpian Olimpiu Oliva Oliver Olivia Olivie
-Olivier Olivija Oliviu Olivér Oliwer Oliwier Olle Olli Olof Ololade Olov Olufunke Olufunmilayo Olumorotimi
-Oluwafemi Oluwagbemiga Oluwakemi Oluwamumibori Oluwamuyiwa Oluwasanmi Oluwasegun Oluwole Oluş Olwen Olwethu
-Olympia Olívia Omaca Omaira Omaja Oman Omar Omer Omisha Omkaar Omobobola Omobolanle Omodunni Omolabake
-Omolara Omosalewa Omotara Omotayo Omotola Omotoun Omowumi Omya Onat Ondrej Ondřej Ongay Oni Onkar Onni
-Onofre Onuker Onur Onurcan Onursu Onveer Oona Oonagh Opan Ophelia Ophélie Opung Opwonya Oran Oranlı Orazio
-Oreofe Orestas Oreste Orfhlaith Orgün Orhan Oriana Orinder Orla Orlagh Orlaigh Orlaith Orlando Orna Ornella
-Orsolya Ortak Ortansa Ortrud Ortrun Ortwin Oruç Orvokki Orçin Oscar Osha Oskar Oskari Oskars Oskár Osman
-Osmo Osogo Ossi Ossian Osunleke Osvald Osvaldo Osvalds Oswald Oswaldo Oswin Otakar Otay Otfried Othmar
-Otilia Otis Otmar Oto Ottavio Ottfried Ottilia Ottilie Ottmar Otto Ottokar Ottomar Ottone Ottó Otávio Otília
-Otýlie Otīlija Outi Ove Ovidio Ovidiu Oviya Owen Owethu Oxana Oyenike Oyindasola Oymak Ozana Ozansü Ozy
-Oğulbaş Oğurata Oğuzman Oļģerts Oľga Paavo Pablo Paca Paco Pacífica Padma Padmi Padraic Padraig Padraigh
-Padraigin Pahal Paige Paiman Paker Paksu Pallavi Palle Palmira Paloma Pam Pambe Pamela Pamfil Panagachie
-Panait Panca Pancho Pandu Panfilo Pangeran Pangestu Panini Panji Pankrác Panya Paola Paoletta Paolo Paramita
-Paraschiva Pardi Paride Paris Parker Parman Parth Pascal Pascale Pascaline Pascual Pascuala Pasi Paskalia
-Pasqual Pasquale Pastora Patric Patrice Patricia Patricie Patricija Patricio Patrick Patrik Patrizia
-Patrizio Patryk Patrícia Paul Paul-Gerhard Paul-Heinz Paula Paule Paulette Pauli Paulica Paulien Pauliina
-Paulin Paulina Pauline Paulino Paulius Paulo Pauls Paulína Paulīna Pauric Pavani Pavao Pavel Pavla Pavlína
-Pavol Pawel Paweł Paye Payton Paz Peadar Peader Pearce Pearse Peder Pedro Peeter Peggy Pehlil Pekka Pekkan
-Pelaji Pelayo Pelle Pellegrino Pembesin Penelope Pentti Pepe Pepijn Pepita Pepito Per-Erik Per-Olof Peren
-Perinur Perkasa Perla Perlita Permun Pernilla Pernille Pero Perrine Perry Pertti Pesent Petar Pete
-Peter-Michael Petr Petra Petrana Petras Petre Petri Petrică Petrina Petrișor Petrona Petronela Petros Petru
-Petrus Petruț Petruța Petter Petteri Peyton Phelim Phileine Philip Philipp Philippa Philippe Philippine
-Phillip Philomena Phyllis Pia Piaras Piedad Pien Pierangelo Piergiorgio Piergiuseppe Pierina Pierluigi
-Piermaria Piero Pierpaolo Pierre Pierre-Yves Pierrette Piersanti Piet Pieter Pieter-Jan Pietra Pietro Piia
-Pijus Pilar Pili Pim Pina Piotr Pippa Pirahmet Piran Piret Pirjo Pirkko Pirmin Piroska Pius Pleun Pleșu
-Plinio Plácido Polina Polly Polona Polonca Pompeo Pompilia Pompiliu Pomponio Poncio Pontus Pooja Popobawa
-Porfirio Poul Povilas Praba Prabawa Prabowo Prabu Prakosa Pranata Pranav Pranawa Praneel Pranit Prasetya
-Prasetyo Pratyush Pravoslav Prayitna Prayoga Prayogo Preben Predrag Preston Priit Prima Primitiva Primitivo
-Prisca Priscila Priscilla Prisha Priska Priya Profira Prokop Prudencia Prudencio Przemysław Puccio Puji Puk
-Pumbaa Puput Purificación Purwa Purwadi Purwanto Pushti Puspa Puti Putri Putu Pánfilo Päivi Päivikki
-Pénélope Pía Pío Pürçek Pătru Pēteris Přemysl Qabil Qadim Qarin Qasim Qori Quentin Quincy Quinn Quinten
-Quinty Quique Quirino Qushi Raagini Rabbiye Rabea Rabih Rachael Rachana Rachel Rachelle Rachid Rachida
-Rachit Rachita Rada Radek Radeke Raden Radha Radhika Radika Radim Radit Raditya Radka Radmila Rado Radomír
-Radoslav Radoslava Radosław Radovan Radovana Radu Radvilė Radúz Rael Raewyn Raf Rafa Rafael Rafaela Rafaél
-Rafaël Rafał Raffael Raffaela Raffaele Raffaella Raffaellino Raffaello Rafi Rafia Rafid Rafih Rafila Raghav
-Ragna Ragnar Ragner Ragnhild Raharja Rahayu Rahel Rahiye Rahman Rahmat Rahmet Rahmi Raihan Raija Raik Raili
-Raimo Raimondo Raimonds Raimund Raimundo Raina Rainer Raisa Raissa Raivis Raivo Rajata Rajeshri Rajko Rakide
-Raksha Ralf Ralf-Dieter Ralf-Peter Ralph Raluca Rama Ramadan Ramazan Raminta Ramiro Ramiz Ramon Ramona
-Ramunė Ramón Ramūnas Rana Ranbir Randall Randi Randolf Randy Rangga Rani Rania Ranieri Ranveer Raoul Raphael
-Raphaela Raphaël Raquel Rasa Rashidi Rasma Rasmus Rastislav Rasul Ratih Ratna Raul Rauno Ravi Ravy Rawiri
-Ray Rayaan Rayan Rayana Rayla Raymond Raymonde Raymund Razı Raúl Rebeca Rebecca Rebecka Rebeka Rebekah
-Rebekka Rebihat Recep Recepali Reda Redmond Reece Reet Refet Refik Regan Regina Reginald Regitse Regitze
-Regula Regína Regīna Rehaan Rehime Reidun Reijo Reimar Reimer Reimund Reina Reinald Reinaldo Reinel Reiner
-Reingard Reinhard Reinhardt Reinhart Reinhild Reinhilde Reinhold Reinis Reino Reksa Relu Remazan Rembrandt
-Remedios Remi Remigio Remo Remus Remy Remzi Rena Renaat Renan Renata Renate Renato Renaud Rendy Rene Renee
-Rengül Reni Rens Renske Renzo Renáta René Renée Reshoni Resi Respati Restu Resulcan Reto Reuben Reva Revza
-Rex Rexhep Reyansh Reyes Reyna Reynaldo Reza Rezin Rezzak Rhavi Rhian Rhianna Rhianne Rhiannon Rhona Rhonda
-Rhys Ria Rian Rica Ricarda Ricardo Riccardo Ricciotti Richard Richardt Richárd Rick Rickard Rickey Ricky
-Rico Ridhi Ridwan Rigmor Rigo Rigoberto Rihards Riikka Riina Riitta Rik Rika Rikard Rikke Riku Riley Rimantė
-Rina Rinaldo Rini Rino Rinor Risalet Risasi Rishi Risto Rita Ritt Ritva Riya Riza Rizki Ričardas Ričards Rob
+Erem Eremia Eren Erenalp Erensoy Ergener Erginel Ergönül Ergül Ergün Erhard Erhardt Eric Erica Erich Erick
+Erik Erika Erikas Erin Erina Erinçer Erion Eriş Erkan Erkinel Erkki Erksoy Erkılıç Erland Erling Ermanis
+Ermanno Ermenegildo Ermes Ermutlu Erna Ernest Ernestas Ernestine Ernesto Ernests Ernst Ernst-August
+Ernst-Dieter Ernst-Otto Ernő Erol Eroğul Ersel Erseç Ertan Erten Ertuncay Ertün Ervaniye Ervin Ervín Erwan
+Erwin Eryk Eryn Eryıldız Erzsébet Eröz Erşat Esa Esben Esenbay Esengün Esentürk Eshana Esila Eskil Eskinalp
+Esko Esma Esmanperi Esmarelda Esmee Esmeralda Esmée Esna Esneider Esparta Espartaco Espen Esperanza
+Espiridión Esra Essi Esteban Estefanía Estela Estella Estelle Estera Esteri Esther Estiawan Estiono Estiven
+Estrella Esupofo Eszter Etela Etelka Etelvina Ethan Ethel Ethna Ethne Etienne Etta Ettore Euan Eufemia
+Eufrosina Eugen Eugene Eugenia Eugenie Eugenio Eugène Eugénia Eugénie Eulalia Eulália Eunan Eunice Eunika
+Eusebia Eusebio Eusebiu Eustaquio Eustațiu Eutimio Eutropio Eva Eva-Lena Eva-Maria Eva-Marie Evald Evaldas
+Evamaria Evan Evance Evangelia Evangelina Evangelista Evangelos Evanghelina Evaristo Evcimen Evde Evelia
+Evelien Eveliina Evelin Evelina Eveline Evelio Evelyn Evelyne Evelína Evert Evi Evie Evija Evita Evrim
+Evrimer Evy Ewa Ewald Ewan Ewatomi Ewelina Eyyüp Ezequiel Ezgin Ezgütekin Ezio Ezra Eşim Eşref Faas Faber
+Fabia Fabian Fabiana Fabien Fabienne Fabio Fabiola Fabián Fabiënne Fabrice Fabricio Fabrizia Fabrizio
+Fadekemi Faderera Fadil Fadile Fadime Fadıla Fahari Fahrullah Fainche Faisa Faizah Faize Falak Falan Falguni
+Falk Falko Fami Fanaka Fanni Faqid Farah Faraj Faraja Faras Farhan Farhiya Farhunnisa Farid Farijika Fariq
+Faris Faruk Fathonah Fatigül Fatih Fatiha Fatima Fatime Fatinur Fatma Fatmanur Fatmir Fatmire Faton Faustas
+Faustino Fausto Fay Faye Fayize Fazul Feargal Fearghal Febe Febi Fedde Fedele Feden Federica Federico
+Federigo Fedor Fehim Fehintola Fehmiye Felice Felicia Feliciana Feliciano Felicidad Felicitas Feliks Felipa
+Felipe Felisa Felix Felizitas Femke Fenna Fenne Fenni Ferahdiba Ferat Feraye Ferdi Ferdinand Ferdinando
+Feremez Ferenc Fergal Fergus Ferhan Ferihan Ferinaz Fermuta Fermín Fernand Fernanda Fernande Fernando Ferney
+Ferre Fersan Feryas Ferzi Fetullah Feyha Feyruz Feyzin Feza Fiachra Fiamma Fibikemi Fidaye Fidel Fidela
+Fidelma Fien Fiene Fikayomi Fildan Filip Filipa Filipe Filippa Filippo Filit Filiz Filofteia Filomena
+Filoména Finbar Finbarr Finian Finn Finola Fintan Fiodor Fiona Fionan Fionna Fionntan Fionnuala Fionnula
+Fiorenzo Fiorino Firdevis Fisnik Fitan Fitim Fitnat Fito Fitore Fitria Fitriani Fiyaz Flamur Flannan Flavia
+Flavie Flavio Flaviu Flemming Fletcher Fleur Floare Floarea Floortje Flor Flore Florea Florencia Florencio
+Florent Florentin Florentina Florentine Florentino Florența Florian Floriana Floriane Florica Florim Florina
+Florinda Florine Floris Florián Flurin Flurina Flynn Folashade Folke Folker Folkert Folu Fortunata Fortunato
+Frado Fran Franca Frances Francesca Francesco Franci Francia Francine Francis Francisc Francisca Francisco
+Franciscus Franciska Franciszek Franck Franco Francoise Francy Franjo Frank Frank-Michael Frank-Peter Franka
+Frankie Franklin Franky Frans František Františka Franz Franz-Josef Franz-Peter Franz-Xaver Franziska
+François François-Xavier Françoise Frančišek Fraser Frauke Frazer Fred Freda Freddy Frede Frederic Frederick
+Frederico Frederik Frederika Frederike Frederikke Frederique Fredi Fredo Fredric Fredrik Fredrika Fredy
+Freia Freja Freya Fricis Frida Fridolin Fridrich Frieda Friedbert Friedemann Frieder Friedericke Friederike
+Friedhelm Friedhilde Friedhold Friedl Friedlinde Friedo Friedrich Friedrich-Karl Friedrich-Wilhelm Frithjof
+Fritz Frode Frusina Fryderyk Frédéric Frédérique Fulgencio Fulvio Fuma Fuzuli Fynn Fábio Fátima Félix Fügen
+Gabel Gabi Gabin Gabino Gabor Gabriel Gabriela Gabriele Gabrielius Gabriella Gabrielle Gabrielly Gabriël
+Gaby Gada Gadang Gading Gaduh Gael Gaetano Gagan Gaia Gaida Gaiman Gaja Galak Galang Galar Galasso Galih
+Galina Galiono Galip Gallego Galo Galuh Galur Gaman Gamani Gamanto Gambira Gamblang Ganda Gandewa Gandi
+Ganep Ganga Gangsa Gangsar Gani Ganimete Ganiye Ganjaran Gantar Gara Garan Garang Garda Garech Gareth Garima
+Garreth Garrett Garry Garvan Gary Gaspar Gaspard Gaspare Gasti Gaston Gastone Gastón Gatis Gatot Gatra
+Gaurang Gaurangi Gaurav Gauri Gaurika Gautam Gautami Gauthier Gavan Gavin Gawati Gayathri Gaylene Gazel
+Gazmend Gaël Gaëlle Gaëtan Gašpar Gbadebo Gbolahan Gbowoade Geanina Gearoid Gebhard Gediminas Geert Geetika
+Geir Gejza Gelengül Gelsomina Gelu Gema Gemma Genaro Gencaslan Genevieve Geneviève Gennaro Genovefa Genoveva
+Genta Gençay Gențiana Geoffrey Geoffroy Georg George Georgel Georges Georgeta Georgette Georgia Georgian
+Georgiana Georgina Georgine Georgios Geovanny Gerald Geraldine Geraldo Gerard Gerarda Gerardine Gerardo
+Gerardus Geray Gerd Gerda Gerdi Gereon Gerfried Gergely Gergő Gerhard Gerhardt Gerhart Gerhild Gerlind
+Gerlinde Germaine German Germana Germán Gernot Gero Gerold Gerolf Geronimo Gerrard Gerrit Gerry Gerson Gert
+Gerta Gerti Gertraud Gertraude Gertraut Gertrud Gertrude Gertrudis Gertrúda Gervasio Gerwin Gerónimo Gesa
+Gesche Gesine Geta Gethera Geza Ghaliyati Ghani Ghenadie Gheorghe Gheorghiță Gherghina Ghislain Ghislaine
+Ghiță Giacinto Giacobbe Giacomo Giada Giampaolo Giampiero Gian Gian-Luca Giancarlo Gianfrancesco Gianfranco
+Gianina Gianluca Gianluigi Gianmarco Gianna Gianni Gianpaolo Gianpietro Gicu Gică Giedrius Giedrė Giel
+Giesela Gijs Gil Gilang Gilberte Gilberto Gilda Gildardo Giles Gilles Gillian Gillis Gilma Gilman Gina
+Ginette Gino Gintarė Ginyas Gioacchino Gioachino Gioele Gioffre Gioia Gion Gionata Giorgia Giorgian
+Giorgiana Giorgio Giosuè Giovanna Giovanni Giovanny Girik Girindra Girish Girolamo Gisa Gisbert Gisela
+Gislinde Gisèle Gitta Gitte Giulia Giuliana Giuliano Giulietta Giulio Giuseppa Giuseppe Giuseppina Giustino
+Giz Gizela Gizella Gladis Gladys Glauco Glen Glenda Glenn Glenys Gloria Goda Godelieva Godelieve Godofredo
+Goffredo Goma Goncafer Gonzalo Gonçalo Gopal Goran Gorazd Gordan Gordana Gordon Gorm Gottfrid Gottfried
+Gotthard Gotthilf Gotthold Gottlieb Gottlob Goyo Gracia Graciana Graciano Graciela Graeme Graham Grainne
+Grania Grayson Grazia Graziano Graziella Grazyna Grațian Grațiana Grațiela Greca Greco Greg Grega Greger
+Gregg Gregor Gregorian Gregorio Gregory Greta Gretchen Grete Gretel Grethe Gretl Gretta Griet Grieta Grigore
+Griselda Gro Grzegorz Grégoire Grégory Gréta Grēta Guadalupe Guarino Gudrun Gudula Guenter Guenther
+Guglielmo Gugu Gugulethu Guido Guilherme Guillaume Guillermina Guillermo Guiomar Guiseppe Gun-Britt Gunar
+Gunbir Gunborg Gunda Gundel Gundhild Gundi Gundolf Gundula Guneet Gunhild Gunilla Gunita Gunn Gunnar Gunnel
+Gunta Guntars Gunter Gunther Guntis Guntram Gunvor Gunārs Gurli Gustaaf Gustaf Gustas Gustav Gustave Gustavo
+Gustaw Gusti Gustáv Gusztáv Guus Guusje Guy Gwen Gwenaëlle Gwendolen Gwendoline Gwendolyn Gyda Gytis Gytė
+Gyula Gyöngyi György Györgyi Győző Gzim Gábor Gérald Géraldine Gérard Géza Gök Gökay Gökbudun Göken Gökhan
+Göknur Gökperi Göksev Gökten Gökçe Gökçebalan Gökçil Göli Gönen Gönül Göran Görgünay Görklü Görsev Gösta
+Göte Götz Gözel Gözem Gücal Gül Gülay Gülağa Gülbani Gülbeyan Gülbiye Gülcegün Güldam Gülder Güldünya Gülel
+Gülenay Güler Gülev Güleğen Gülfari Gülfeza Gülgen Gülgüzel Gülhisar Gülinaz Gülkadın Güllühan Gülmisal
+Gülnaziye Gülper Gülsalın Gülselin Gülsen Gülseren Gülsevil Gülsiye Gülsü Gülten Gülter Gülzadiye Gülçe
+Gülözge Gülüs Gülşa Gülşahin Gülşeref Gümüştekin Günar Günaydin Günden Gündüzalp Günebakan Güneri Güngördü
+Güngören Günkurt Günsel Günser Günter Günther Günver Günşen Gürarda Gürcüye Gürelcem Gürsal Gürten Güverçin
+Güzey Güçal Güçlüer Güçyeter Habibe Haciali Hacile Hadassa Hadi Hadithi Hadrey Hadrien Hafshah Hafıza Hagen
+Haiba Hailey Hairyanto Hajnalka Hajo Hakan Hakikat Halenur Haley Halidun Halil Halim Halima Halina Halisi
+Haliye Haluk Hami Hamid Hamima Hamis Hamish Hamiyet Hampus Hamsini Hamza Hamzah Hana Hanbiken Hanedan Hani
+Hanife Hanim Hanja Hanna Hannah Hannchen Hanne Hanne-Lore Hannele Hannelore Hannes Hanni Hanno Hanns Hannu
+Hanny Hanora Hans Hans-Adolf Hans-Albert Hans-Bernd Hans-Christian Hans-Detlef Hans-Dieter Hans-Dietrich
+Hans-Eberhard Hans-Erich Hans-Friedrich Hans-Georg Hans-Gerd Hans-Gerhard Hans-Günter Hans-Günther
+Hans-Heinrich Hans-Helmut Hans-Henning Hans-Herbert Hans-Hermann Hans-Hinrich Hans-Joachim Hans-Jochen
+Hans-Josef Hans-Jörg Hans-Jürgen Hans-Karl Hans-Ludwig Hans-Martin Hans-Michael Hans-Otto Hans-Peter
+Hans-Rainer Hans-Rudolf Hans-Theo Hans-Ulrich Hans-Uwe Hans-Walter Hans-Werner Hans-Wilhelm Hans-Willi
+Hans-Wolfgang Hansgeorg Hansjoachim Hansjörg Hansjürg Hansjürgen Hanspeter Hansruedi Hanss Hansueli
+Hansultan Haralamb Haralambie Harald Harambee Harbinaz Hardana Hardi Hardik Hari Harijs Harimurti Harinakshi
+Harini Haris Harish Harita Hariz Harja Harjasa Harjaya Harjo Harley Harol Harold Haroldo Harper Harri
+Harriet Harrison Harro Harry Harsana Harsanto Harsaya Harshil Hartaka Hartana Hartmut Hartmuth Harto Hartwig
+Harun Harvey Hasan Hasbek Hasgül Hashiki Hasim Hasna Hasret Hassan Hasso Hasta Hatem Hatice Hatima Hatin
+Hava Havali Havse Hawehindi Hayali Hayden Haydée Hayel Hayleigh Hayley Hayret Hayrünnisa Hazine Hazrat Hedda
+Hedi Hedvig Hedviga Hedvika Hedwig Hedy Hege Heide Heide-Marie Heidelinde Heidelore Heidemarie Heiderose
+Heidi Heidrun Heidy Heike Heikki Heiko Heimo Heiner Heinfried Heini Heino Heinrich Heinz Heinz-Dieter
+Heinz-Georg Heinz-Gerd Heinz-Günter Heinz-Günther Heinz-Joachim Heinz-Josef Heinz-Jürgen Heinz-Otto
+Heinz-Peter Heinz-Walter Heinz-Werner Heinz-Wilhelm Heinz-Willi Heitor Hekima Hekime Hekmet Helan Heleen
+Helen Helena Helene Helfried Helga Helge Heli Helinä Heliodoro Hella Helle Hellena Hellevi Hellmut Hellmuth
+Helma Helmar Helmer Helmi Helmtrud Helmut Helmuth Heloisa Heloísa Helvi Helén Heléne Helēna Hema Hemal
+Hemang Hemangini Hemani Hemi Hendra Hendri Hendrik Henife Henk Henner Henni Henning Henny Henri Henric
+Henrich Henricus Henrieta Henrietta Henriette Henrik Henrike Henrikki Henriks Henrique Henry Henryk
+Heracleea Heraclio Herbert Herberto Herdis Heribert Heriberto Herlinde Herma Herman Hermanis Hermann
+Hermann-Josef Hermanni Hermelinda Hermenegildo Hermes Hermina Herminia Herminio Hermína Hernando Herney
+Hernán Herrmann Herta Hertha Heru Hervé Herwig Heryanto Hesti Heva Heyvetullah Hezniye Hicham Hidaya Hidde
+Hidir Hilario Hilary Hilayda Hilda Hildburg Hilde Hildegard Hildegart Hildegund Hildegunde Hilding Hilkka
+Hillary Hillevi Hilma Hilmar Hiltraud Hiltrud Himawan Hindal Hinet Hinewai Hinrich Hipólito Hiral Hitesh
+Hiçsönmez Hjalmar Hjalte Hjördis Hoani Hodari Holger Hollie Holm Homero Honora Honoré Horacio Horațiu Horea
+Horia Horst Horst-Dieter Horst-Günter Horst-Peter Hortense Hortensia Hortenzia Horymír Howard Hoşkadem
+Hredhaan Hritik Hrvoje Huban Hubert Hubertine Hubertus Hudavent Hudson Hugh Hugo Hugues Huguette Huia Hulda
+Humaira Humaiya Humberto Hunalp Hunor Hurican Hurşide Hussein Huzuri Hynek Håkan Håkon Håvard Héloïse Hélène
+Hüda Hükümdar Hülya Hümeyra Hürdoğan Hürmet Hüryaşar Hürüyet Hüseyin Hüsmen Hüsnühâl Hıfzullah Iacob Iain
+Ian Iancu Ianis Iara Iasmina Iben Ibeth Ibidapo Ibironke Ibolya Ibrahim Ibrani Ibun Ibán Ica Icha Ida Ide
+Idika Idriz Idun Idık Ieremia Ieva Ifa Ige Ignace Ignacia Ignacio Ignacy Ignas Ignatz Ignaz Ignazio Ignác
+Ignė Igor Igors Ihaia Ihsan Iida Iiris Iisakki Ijaya Ika Ikbal Ikeoluwa Iker Ikhsan Ikin Ikshita Ilari
+Ilaria Ilarie Ilarion Ildefonso Ildiko Ildikó Ildız Ileana Ilenia Ilga Ilgı Ilhan Ilias Ilie Ilija Ilinca
+Ilir Ilja Ilka Ilkka Ilmari Ilmārs Ilona Ilonka Ilsa Ilse Ilyas Ilze Imane Imants Imany Imara Imaran Imelda
+Imer Imke Immo Imogen Imran Imre Imrich Ina Inaya Indah Indali Indi India Indie Indira Indra Indrajit Indrek
+Indriķis Indrė Indy Ine Ines Inese Ineta Inez Ing-Britt Ing-Marie Inga Inga-Britt Inga-Lill Ingalill Ingbert
+Inge Ingeborg Ingeburg Ingegerd Ingegärd Ingela Ingelise Ingelore Ingemar Inger Ingetraud Ingetraut Ingmar
+Ingo Ingolf Ingrid Ingrida Ingried Ingrīda Inguna Ingvar Inioluwa Inka Inken Inkeri Inmaculada Inna
+Inocencio Inocențiu Insa Inta Intan Inès Inés Inês Ināra Ioan Ioana Ioanina Ioannis Iolanda Iona Ionel
+Ionela Ionelia Ionică Ionuț Iosefina Iosif Ippazio Ira Irena Irene Iretioluwa Irfan Iriana Iridenta Irina
+Irinel Irja Irma Irmantas Irmela Irmeli Irmengard Irmgard Irmhild Irmi Irmingard Irmtraud Irmtraut Irmtrud
+Irnanto Irsad Irwan Irya Iryna Irène Irén Iréne Irēna Irıs Isa Isaac Isabel Isabela Isabell Isabella
+Isabelle Isabelly Isac Isadora Isaiah Isak Isaline Isaque Isaura Isaya Isaías Ise Iseoluwa Isha Ishaan
+Ishani Ishanvi Ishita Ishola Ishwar Isidor Isidora Isidoro Isidro Isis Isla Ismael Ismail Ismaël Ismet Ismo
+Ismık Isobel Isolde Israel Issack Istvan István Ita Itanya Ituri Itzel Itziar Iulia Iulian Iuliana Iuliu
+Iurie Iustin Iustina Iustinian Ivan Ivana Ivanka Ivano Ivar Ivars Iver Iveta Ivica Ivka Ivo Ivona Ivonne
+Ivor Iván Iwan Iwo Iwona Iyabode Iyadunni Izabela Izabelė Ize Izidor Iztok Iľja Işin Işıkay Işıman Işın Jaak
+Jaakko Jaan Jaana Jaanus Jabal Jabulani Jacek Jacinta Jacintha Jacinto Jack Jackeline Jackie Jackson Jacky
+Jaclyn Jacob Jacobine Jacobo Jacobus Jacopo Jacqueline Jacques Jader Jadranka Jadwiga Jael Jaeman Jafet Jaga
+Jagapati Jagaraga Jagat Jagdish Jagrati Jagvi Jahi Jai Jaider Jaiman Jaime Jair Jairaj Jairo Jais Jaka Jake
+Jakob Jakobs Jakov Jakub Jalia Jalmari Jalsa Jamal Jamalia James Jamie Jamie-Lee Jamie-Leigh Jamil Jamila
+Jan-Erik Jan-Olof Jan-Peter Jan-Åke Jana Janaki Janani Jane Janet Janeta Janeth Janett Janette Janez Jangwa
+Jani Janic Janice Janick Janik Janin Janina Janine Janis Janja Jankat Janko Jann Janna Janne Janneth Janni
+Jannie Jannik Jannis Jano Janos Janosch Januja Janus Janusz Janya Jaqueline Jara Jared Jari Jarkko Jarl
+Jarlath Jarleth Jarmila Jarmo Jarne Jarno Jarolím Jaromír Jaromíra Jaron Jaroslav Jaroslava Jaroslaw Jarrod
+Jaruthip Jarwa Jarwadi Jarwi Jasin Jasiri Jasmani Jasmijn Jasmin Jasmina Jasminka Jasmit Jasna Jason Jaswadi
+Jati Jatin Jatmiko Javi Javier Javiera Jaxon Jaya Jayadi Jayda Jayde Jayden Jayeng Jaylinn Jayne Jayson
+Jazmín Jaël Jean Jean-Baptiste Jean-Charles Jean-Christophe Jean-Claude Jean-François Jean-Jacques
+Jean-Louis Jean-Luc Jean-Marc Jean-Marie Jean-Michel Jean-Paul Jean-Philippe Jean-Pierre Jean-Pol Jean-Yves
+Jeana Jeanette Jeanine Jeanne Jeannette Jeannine Jeet Jeevika Jef Jeferson Jeff Jefferson Jeffery Jeffrey
+Jefri Jeison Jeisson Jekaterina Jelani Jele Jelena Jelita Jelka Jelle Jelte Jemma Jena Jenaro Jenel Jenifer
+Jenna Jenni Jennie Jennifer Jenny Jens Jens-Peter Jens-Uwe Jente Jenő Jeppe Jere Jeremi Jeremiah Jeremias
+Jeremy Jeremías Jerguš Jerica Jerker Jermaine Jermiah Jernej Jerneja Jeroen Jerome Jerry Jerson Jerzy
+Jerónimo Jerôme Jesper Jesse Jessica Jessie Jessika Jessy Jesus Jesusa Jesús Jetmir Jeton Jevgeni Jezups
+Jhalak Jhan Jhoan Jhoana Jhon Jhonatan Jhonny Jhony Jil Jill Jillian Jim Jimena Jimmie Jina Jinawi Jindra
+Jindřich Jindřiška Jinthe Jip Jiri Jitka Jiřina Jiří Joachim Joacim Joakim Joan Joana Joann Joanna Joanne
+Joannes Joao Joaquim Joaquina Joaquín Jobst Jocelyn Jocelyne Jochem Jochen Jodi Jodie Jody Joe Joel Joelle
+Joep Joerg Joeri Joey Joffrey Johan Johana Johann Johanna Johanne Johannes Johans John Johnathan Johnnie
+Johnny Johny Joko Jokūbas Jolana Jolanda Jolanta Jolanthe Jolene Jolie Jolien Jolijn Joline Jolán Jon Jona
+Jonah Jonas Jonatan Jonathan Jonathon Joni Jonna Jonny Jono Jonás Jonáš Joona Joonas Joonatan Joost Joppe
+Joran Jordan Jordana Jordi Jordon Jordy Jordán Joren Jorge Joris Jorja Jorma Jorn Jort Jorunn Jorūnė Jos
+Jose Josef Josefa Josefiina Josefin Josefina Josefine Josep Joseph Josepha Josephina Josephine Josephus
+Josette Joshua Josiah Josiane Josianne Josip Josipa Joso Josse Jost Josua Josué José Josée Joséphine Jouko
+Jouni Jovan Jovana Jovita Joyce Jozef Jozefína Jozo João Joël Joëlle Joško Jožef Jožefa Jožica Jua Juan
+Juana Juanita Juanito Jude Judit Judita Judith Judy Juergen Juha Juhana Juhani Juho Jukka Jules Juli Julia
+Julian Juliana Juliane Julianna Julie Julie-Anne Julien Juliet Julieta Julieth Juliette Julija Julijana
+Julio Julita Julius Juliusz Julián Jumaane Jumadi Jumari Juna Juni Juozas Juraj Jure Jurgen Jurgita Juri
+Jurij Juris Jurre Jussi Justas Justin Justina Justinas Justine Justiniani Justus Justyna Justína Jusuf Jutta
+Juul Juulia Juuso Juwon Jyoti Jyrki Jytte János Jázmin Jérémie Jérémy Jérôme Jéssica Józef József Jörg
+Jörg-Peter Jörgen Jörn Jørgen Júlia Július Jürg Jürgen Jüri Jānis Jāzeps Jēkabs Jēkaubs Jędrzej Jūla Jūle
+Jūlija Jūlijs Kaan Kaarina Kaarlo Kaat Kabir Kacper Kacung Kader Kadir Kadri Kadınana Kahir Kahu Kahurangi
+Kai Kai-Uwe Kaia Kaija Kaique Kairav Kaisa Kaitlin Kaitlyn Kaj Kaja Kajen Kajetan Kajsa Kajus Kala Kaleb
+Kalervo Kalevi Kalgay Kalim Kalina Kalle Kalpit Kaltrina Kaluwa Kamal Kamala Kamar Kamaria Kambali Kamidin
+Kamiel Kamil Kamila Kamilly Kamya Kanak Kanda Kandef Kane Kani Kania Kanpulat Kaombwe Kapagan Kara Karabaş
+Karaca Karaer Karakucak Karama Karan Karanbay Karataş Karcan Kardelen Kardi Karel Karen Kari Karim Karima
+Karimah Kariman Karin Karina Karine Karja Karl Karl-August Karl-Dieter Karl-Erik Karl-Ernst Karl-Friedrich
+Karl-Georg Karl-Hans Karl-Heinrich Karl-Heinz Karl-Hermann Karl-Josef Karl-Jürgen Karl-Ludwig Karl-Otto
+Karl-Peter Karl-Werner Karl-Wilhelm Karla Karley Karlfried Karlheinz Karlijn Karlo Karlukhan Karlīna Karman
+Karmen Karna Karol Karola Karolien Karoliina Karolin Karolina Karoline Karolis Karolína Karsa Karsana
+Karsten Karta Kartika Karya Karyn Kashangaki Kashish Kashvi Kasim Kasimir Kasiran Kasiyah Kaskazi Kaspar
+Kaspars Kasper Kastriot Kasusra Kata Katalin Katariina Katarina Katarzyna Katarína Katarīna Katcha Kate
+Katelijne Katelyn Katerina Katerine Kateřina Katharina Katharine Katherin Katherina Katherine Kathi Kathleen
+Kathrin Kathryn Kathy Kati Katia Katica Katie Katie-Louise Katja Katleen Kato Katri Katrien Katriina Katrijn
+Katrin Katrina Katrine Katriona Katrīna Katty Katy Kauko Kauri Kaver Kavurt Kavya Kawaca Kawaya Kay Kay-Uwe
+Kayagün Kayden Kaye Kaygusuz Kayla Kaylee Kayleigh Kayrabay Kayun Kayıt Kazim Kazimierz Kazimír Kaşif Kealan
+Keano Keanu Keegan Keelan Keely Keeva Kefser Keijo Keira Keisha Keith Keji Keld Kelli Kellie Kelly
+Kelly-Anne Kelly-Marie Kelsey Kelvin Kelâmi Kemal Kemba Ken Kenan Kenari Kendra Kenes Kenn Kennet Kenneth
+Kenny Kent Kenter Kenth Kenyangi Kenza Kenzie Kenzo Keri Kerim Kerime Kerman Kerri Kerrie Kerry Kerstin
+Kerttu Kete Kevin Keya Kezban Kezia Khadija Khaled Khalid Khamani Khamisi Khanyisile Khloe Kiaan Kiah Kian
+Kiandra Kiapo Kiara Kiaran Kibafupia Kibar Kibibi Kiburi Kiera Kieran Kiernan Kieron Kifaye Kijana Kijani
+Kike Kikelomo Kiki Kilian Killian Kim Kimberley Kimberly Kimbilio Kimmo Kimya Kinaya Kinga Kingston Kinubi
+Kiojah Kipenzi Kipepeo Kipras Kira Kiramettin Kirby Kiri Kirk Kirsi Kirsten Kirsti Kirstie Kirstin Kirstine
+Kirsty Kisima Kitan Kitti Kiume Kiwara Kiyasi Kjeld Kjell Kjersti Kjetil Klaas Klara Klas Klaudia Klaudie
+Klaus Klaus-Dieter Klaus-Günter Klaus-Jürgen Klaus-Michael Klaus-Peter Klaus-Ulrich Klaus-Werner Klavdija
+Klavs Klemen Klemens Klement Kliment Klothilde Klára Kläre Knud Knut Kobe Kocabaş Koen Koenraad Koko
+Kolawole Koldan Koloman Koncagül Kondo Konguralp Konrad Konradi Konradus Konstantin Konstantinos Konstanty
+Konstanze Konštantín Kopan Kora Koray Korbinian Kordula Korede Kori Korinna Korkmazalp Kornel Kornelia
+Kornelija Kornelius Kornél Kornélia Korugan Kotryna Kotuz Kovu Koçak Koçkan Koşukhan Kreszentia Kreszenz
+Kriemhild Kris Krish Krisha Krishna Krista Kristaps Kristel Kristen Krister Kristers Kristi Kristiaan
+Kristian Kristiane Kristie Kristien Kristiina Kristijan Kristin Kristina Kristine Kristián Kristiāna
+Kristjan Kristof Kristofer Kristoffer Kristopher Krists Kristupas Kristy Kristína Kristóf Kristýna Krisztina
+Krisztián Krisztofer Kritika Krišjānis Krišs Krištof Krystal Krystian Krystyna Kryštof Krzysztof Ksawery
+Ksenija Kuchanua Kuddusi Kujtim Kullervo Kumar Kumral Kuncara Kunibert Kunigunda Kunigunde Kuno Kunthara
+Kurnia Kurt Kurtis Kurunzi Kushtrim Kusiima Kustaa Kusuma Kutay Kutgün Kutun Kvetoslav Kvetoslava Květa
+Květoslava Kweli Kyan Kyano Kyara Kyla Kyle Kylian Kylie Kyllian Kyllikki Kyra Kálmán Károly Kâmil Kâzime
+Käte Käthe Käthi Kåre Kévim Kévin Köker Köktaş Kösemen Kübran Kürşad Kārlis Kęstutis Kılıçbay Kınel Kırat
+Kırgız Kısmet Kıvılcım Kızıl Kızıltunç Laban Labinot Labuh Lacey Lachlan Lada Ladina Ladislau Ladislaus
+Ladislav Ladislava Ladli Laetitia Lage Laika Laila Lailati Laimonis Laini Lajita Lajos Laksana Laksh Lakshit
+Lakshmi Lala Lalita Lalo Laly Lamar Lambert Lamberto Lana Lanang Lance Lando Langalibalele Langgeng Lanjar
+Lantar Laoise Laora Lara Lara-Sophie Laras Larisa Larissa Larry Lars Lars-Erik Lars-Göran Lars-Olof Lars-Åke
+Lascăr Lasmanto Lasmono Lasse Lassi Laswi Laszlo Latasha Latif Latika Latoya Laura Laure Laureano Laureen
+Lauren Laurence Laurens Laurent Laurenz Laurenția Laurențiu Lauretta Lauri Laurian Lauriane Laurie Laurin
+Laurine Lauris Laurita Laurits Laurynas Laus Laust Lavanya Lavinia Lavínia Lavīze Lawrence Layla Lazar
+Lazzaro Lazăr Laëtitia Laís Lea-Sophie Leah Leana Leander Leandra Leandro Leanne Leano Leart Ledion Ledün
+Leela Leen Leena Leevi Lega Legawa Leia Leider Leidy Leif Leigh Leila Leire Lejla Leke Lekha Lelia Lembah
+Lena Lene Leni Lenka Lenn Lennard Lennart Lennarth Lennert Lenny Leo Leocadia Leocadio Leokadia Leon Leona
+Leonard Leonardo Leoncio Leone Leonel Leonhard Leoni Leonid Leonie Leonor Leonora Leonore Leons Leontin
+Leontina Leontīne Leopold Leopolda Leopoldina Leopoldine Leopoldo Leordean Leoš Lere Leroy Lerze Lesana
+Lesia Lesley Leslie Leszek Leticia Leticija Letizia Letiția Letícia Levente Levi Levin Levoslav Lewis Lex
+Leydi Leyla Leyli Leyre Lezize Leïla León Lia Liam Lian Liana Liane Lias Libardo Libby Liberto Libia Libni
+Libor Libuša Libuše Liceth Licia Lică Lida Lidia Lidija Lidwina Lidya Lieke Liene Liepa Liesa Liesbet
+Liesbeth Lieschen Liesel Lieselot Lieselotte Lieve Lieven Lieze Ligia Ligita Liisa Lila Lili Lilia Lilian
+Liliana Liliane Lilija Lilijana Lilita Lilja Liljana Lilla Lillemor Lilli Lillian Lilo Lilou Liman Limar
+Limon Lina Linas Lincoln Linda Linde Lindita Lindsay Lindsey Linn Linnea Linnéa Lino Lintang Linus Lio
+Lioara Lioba Lionel Lipika Liridon Liridona Lirim Lisa Lisa-Marie Lisandro Lisanne Lisbet Lisbeth Lise
+Lise-Lott Lise-Lotte Liselott Liselotte Liseth Lisette Lissi Lissy Liv Liva Livia Livio Liviu Liwia Liz Liza
+Lize Lizete Lizeth Lizz Lizzy Ljiljana Ljubica Ljubisa Ljubov Ljudmila Lloyd Lodewijk Lodovico Loek Loes
+Logan Lohit Loida Lois Loke Lola Lolita Lona Londisizwe Londiwe Loni Lonnie Lopa Lora Loraine Lorcan
+Loredana Lorelei Lorena Lorenz Lorenza Lorenzo Loreto Loretta Loretto Lori Lorik Lorin Loris Lorna Lorraine
+Lothar Lotta Lotte Lotti Lou Louane Loui Louie Louis Louisa Louise Louka Louna Lourdes Lourenço Lova Lovis
+Lovisa Lovre Lovro Lowe Lowie Loyola Loïc Loïs Luan Luana Luara Lubomír Luboš Luc Luca Lucas Lucca Luce
+Lucențiu Lucero Lucette Luchino Lucho Lucia Lucian Luciana Luciano Lucie Lucien Lucienne Lucija Lucila
+Lucile Lucinda Lucio Lucrezia Lucreția Lucrețiu Lucy Lucía Ludger Ludivine Ludmila Ludmilla Ludo Ludolf
+Ludovic Ludovica Ludovico Ludovicus Ludvig Ludvik Ludvík Ludwig Ludwina Luděk Luhung Luigi Luigia Luigina
+Luis Luisa Luise Luisina Luitgard Luiza Lujza Luka Lukas Lukasz Luke Lukita Lukman Lukáš Luljeta Luluh Lulut
+Lulzim Luminița Lumír Luna Lungile Lunna Lupe Lupita Lurhur Lutfan Lutfi Lutgarde Lutgardis Lutgart Luthfi
+Lutz Luuk Luwar Luwes Luyanda Luz Luzia Luzie Luzius Luís Luísa Lwandile Lya Lyam Lydia Lydie Lykke Lynda
+Lyndon Lyndsay Lyndsey Lynette Lynley Lynn Lynne Lynnette Lynsey László Lázaro Lâle Lærke Léana Léane Léna
+Léo Léon Léonard Léonie Léopold Lívia Lúcia Lüfen Lütfi Lýdia Lýdie Lăcrămioara Lėja Lība Līga Līna Līza
+Lūcija Maaike Maanas Maanav Maaria Maarit Maarten Maartje Mabel Mac MacKenzie Macarena Macaria Macario
+Macauley Macide Maciej Mackenzie Macs Madaha Madalena Madara Maddalena Maddison Madeleine Madelene Madelief
+Madeline Madhav Madhavi Madini Madison Madlen Madoa Mael Maeva Maeve Mafalda Magali Magaly Magarete Magda
+Magdalena Magdalene Magdaléna Magdolna Maggie Magne Magnus Magret Magrit Mahali Mahdi Mahesa Mahfud Mahi
+Mahigül Mahika Mahir Mahmoud Mahmud Mahmut Mahnaz Mahsun Mahter Mahulena Maia Maicol Maida Maie Maighread
+Maija Maik Maike Maiken Maimunah Maira Maire Mairead Mairin Mairtin Maisha Maite Maitê Maj Maj-Britt Maj-Lis
+Maja Majani Majella Majken Majvor Makara Makayla Makini Maks Maksim Maksimiljan Maksur Maksymilian Maksüde
+Makunga Makuta Makuu Mala Malachy Malcolm Malea Malena Malene Malgorzata Malik Malika Malin Maliza Malle
+Malou Malte Malthe Malva Malvina Malvína Malwina Mamadou Maman Mamen Manaaki Manah Manaia Manan Manawa
+Manbir Manca Manda Mandla Mandlakhe Mandy Manfred Manja Manola Manole Manolo Manon Mansurali Mantas Manthan
+Mantė Manu Manuel Manuela Manuelita Manuella Manus Manya Mara Maraea Maras Marc Marcantonio Marcel Marcela
+Marcelina Marcelino Marcell Marcella Marcelle Marcello Marcelo Marcheta Marcia Marcial Marciano Marcin
+Marcio Marco Marcos Marcu Marcus Maree Mareen Mareike Mareikura Mareile Marek Mareks Maren Marese Marga
+Margana Margaret Margareta Margarete Margaretha Margarethe Margarida Margaritha Margaréta Margaud Margaux
+Margherita Margit Margita Margitta Margo Margot Margoth Margret Margreth Margrethe Margrieta Margrit
+Margrith Margus Mari Maria-Luise Maria-Theresia Mariadi Mariah Mariam Marian Mariana Mariane Marianela
+Mariangela Mariann Marianna Marianne Mariano Maribel Marica Maricela Maricica Maricruz Marie Marie-Ange
+Marie-Anne Marie-Christine Marie-Claire Marie-Claude Marie-France Marie-Françoise Marie-Hélène Marie-Jeanne
+Marie-José Marie-Laure Marie-Line Marie-Louise Marie-Luise Marie-Madeleine Marie-Noëlle Marie-Paule
+Marie-Pierre Marie-Rose Marie-Sophie Marie-Theres Marie-Therese Marie-Thérèse Mariechen Marieke Mariela
+Mariele Mariella Marielle Marieluise Marietta Mariette Marija Marijan Marijana Marijke Marijn Marika
+Marilena Marilyn Marin Marinela Marinette Marini Marinka Marino Marinus Mario Marioara Mariola Marion Marisa
+Marisela Marisol Marissa Maristela Marit Marita Maritta Maritza Marius Mariusz Marián Marja Marja-Leena
+Marja-Liisa Marjaana Marjan Marjana Marjanca Marjani Marjatta Marjeta Marjo Marjorie Marjukka Marjut Markas
+Marketta Markku Marko Markus Markéta Marleen Marlen Marlene Marleny Marlies Marliese Marlis Marlise Marlon
+Marly Marlyse Marlène Marlén Marnix Maroš Marsito Marsudi Marta Martaka Martana Martani Marte Martha Marthe
+Martijn Martim Martina Martine Martino Martirio Martta Martti Martyn Martynas Maruša Marvin Marwata Mary
+Maryadi Maryam Maryanto Maryline Marylène Maryse Marzena Masar Massimiliano Massimo Masume Matas Matea Matei
+Matej Mateja Mateo Mateus Mateusz Matevž Matheo Matheus Mathew Mathias Mathieu Mathijs Mathilda Mathilde
+Mathis Mathys Mathéo Mati Matias Matic Matija Matilda Matilde Matiu Matjaž Mato Matouš Matteo Matthew
+Matthias Matthieu Matthijs Matthäus Matti Mattia Mattias Mattéo Matunda Matyáš Matéo Matías Matúš Matěj
+Matīss Maua Maud Maude Mauno Maura Maureen Mauri Maurice Mauricette Mauricio Maurilio Maurin Maurine Maurits
+Mauritz Maurizio Mauro Maurus Maurycy Mavuno Max Maxence Maxi Maxime Maximiano Maximilian Maximiliano
+Maximilien Maximilián Maximino Maxine Maxwell Maya Mayerly Maynur Mayra Maysa Mayte Mazlum Maël Maëlle
+Maëlys Maëva Maïté Maşide Maša Maža Mcebisi Mckenzie Meabh Meagan Meaghan Mechthild Mechthilde Mechtild
+Mecide Mecit Meda Medard Medina Medėja Meelis Meera Mees Mefarettin Mefharet Megan Megha Meghan Meghana
+Mehdi Mehdiye Mehmed Mehmet Mehmetzahir Mehrigül Meibh Meik Meike Meinhard Meinolf Meinrad Meja Mekhala Mel
+Melaha Melania Melanie Melba Melchior Melchor Melek Meleknur Melichar Melihcan Melikkan Melina Melinda
+Melisa Melissa Melita Melitta Melker Melle Melvin Melwin Melánia Melûl Memili Menfeat Mengi Mengüç Menişan
+Meral Merba Mercedes Merche Merdi Mereana Meredith Merel Meret Merete Merethe Mergim Merijn Merike Merim
+Merita Merja Merle Merlin Mert Mertel Merva Mervi Mervin Mervyn Mery Meryem Meryeme Merzuk Mestur Mesude
+Mesut Metin Metinkaya Metka Metod Mette Meveddet Mevlüdiye Mevlüt Meyhanim Mezide Meşhur Micael Micaela
+Micah Miceal Micha Michael Michaela Michaele Michail Michal Michala Michaël Michał Micheal Micheala Michel
+Michela Michelangelo Michele Micheletto Micheline Michell Michelle Michelotto Michiel Michèle Mick Mickaël
+Mie Mieke Miel Mieszko Miglė Miguel Miguela Miha Mihael Mihaela Mihai Mihail Mihajlo Mihels Mihhail Mihin
+Mihkel Mihnea Mihrab Mihriye Mihály Miia Miika Mijo Mik Mika Mikael Mikaela Mikaere Mikayla Mikels Mikhail
+Mikkel Mikko Miklós Mikołaj Mikuláš Mila Milada Milagros Milan Milana Milay Milda Milena Milica Milka Milla
+Millie Milo Milorad Milos Miloslav Miloslava Milota Milou Miloš Milton Miluše Milán Mimi Mimmi Mimoza Mina
+Mindaugas Mindy Minenhle Minerva Minibe Minna Minodora Mio Mioara Miodrag Mira Mirabela Miran Miranda Miray
+Mirbadin Mircea Mirco Mirdza Mireia Mireille Mirela Mirella Mireya Miriam Miriama Mirian Mirja Mirjam
+Mirjami Mirjana Mirko Mirlinda Miro Miron Mirona Miroslav Miroslava Miroslaw Miroslawa Mirsad Mirta Mirte
+Mirthe Miruna Miryam Misael Mischa Mishat Mislav Misra Misuli Mitali Mitchel Mitchell Mitesh Mitică Mitra
+Mitruț Mitzy Miyesser Miķelis Miłosz Mkarkara Mladen Mlungisi Mnqobi Moa Modesta Modesto Modris Modupe
+Mofifoluwa Mogens Mohamad Mohamed Mohamedi Mohammad Mohammed Mohini Moira Moisés Mojca Mojisola Mojisoluwa
+Mojmír Mollie Molly Mona Monalisa Monica Monika Monique Monis Monja Montserrat Moradeke Morayo Morena
+Morenike Moreno Morgan Morgane Moritz Morolake Morris Morten Mortimer Mosinmileoluwa Mosunmola Motunrayo
+Moya Moyosore Mrihani Mthokozisi Muarra Mucahit Mufide Mugdha Mugur Mugurel Muhamed Muhamet Muhammad
+Muhammed Muhammet Muharrem Muhima Muhip Muhiye Muhyettin Muireann Mujde Mujur Mukbile Muktedir Mulele Mulya
+Mulyanto Mulyono Mumpuni Muni Murat Muratcan Muriel Murielle Murilo Murray Mursinin Mursita Murti Musa
+Musafet Musaffa Musila Mustafa Mustapha Mustika Mustofa Mutasım Mutia Mutluhan Muvaffak Muvahhide Muzaffer
+Mwamini Mwasaa Mwezi Mya Myles Myra Myriam Myrta Myrtha Myrthe Mzamo Márcio Mário Márta Márton Mátyás Máximo
+Märta Märtha Mégane Mélanie Mélina Mélissa Mélodie Mónica Mónika Móric Möhsim Mübetcel Mücellib Mücevher
+Müferrih Müfit Müjde Mükramin Mükrüme Mülâyim Mümtaze Münezzer Münif Müret Mürit Müsemma Müslum Müveddet
+Müzekker Müğber Müşüre Māra Māris Mārīte Mădălin Mădălina Mălina Mărioara Măriuca Nabil Nabila Nachiket
+Nacio Nada Nades Nadeschda Nadeshda Nadežda Nadia Nadin Nadine Nadja Nadège Naděžda Nae Nael Nafii Nafile
+Naglis Naiara Naide Naim Naimh Nair Naja Najam Najib Najuma Najwa Naki Nakip Naksh Nakul Nalar Nalân Nana
+Nancy Nand Nandini Nando Nanna Nanni Naoimh Naoise Naomh Naomi Napoleone Naradi Narcis Narcisa Narciso Nardi
+Narhanim Narji Nasab Naser Nashipie Nasiba Nasim Nasra Nasrullah Nassim Nastja Nasuf Natacha Natali Natalia
+Natalie Natalija Natalio Natalja Nataly Natan Natanael Nataniel Natasa Natascha Natasha Natasja Natasza
+Nataša Natașa Nate Nath Nathalia Nathalie Nathan Nathanael Nathanaël Nathaniel Nathari Natividad Natália
+Natálie Natālija Naud Naveen Nayara Nayeli Nayfa Nayibe Nayil Naz Nazaret Nazario Nazende Nazi Nazimet
+Nazlihan Nazlim Nazmi Nazıdil Naël Naïm Ndumiso Nea Neal Neasa Nebih Nebiha Nebojsa Necati Necdat Nechifor
+Necilal Necmettin Necva Nedas Nedda Neel Neelima Nefaret Nefiye Neha Nehip Neider Neil Neill Neja Nejc
+Nejdet Nel Nela Nelah Nelcy Nele Nelio Nell Nelli Nellie Nelly Nelson Nelsy Nelu Nemanja Nenad Neo Neptün
+Nerea Nereida Neriban Nerijus Nerim Neringa Nermin Nesfe Nesip Neslinur Nessa Nete Netra Nevaeh Neval
+Nevenka Nevgin Neville Nevin Nevio Nevise Nevsal Nevsale Neyran Nezengül Nezihi Nezize Neşrin Neža Ngaire
+Ngamia Ngeni Nhlanhla Nial Niall Niamh Niara Nicanor Niccolò Nichifor Nichola Nicholas Nichole Nick Nicklas
+Nicky Niclas Nico Nicoară Nicodemo Nicodim Nicola Nicolae Nicolai Nicolaie Nicolaj Nicolas Nicolasa Nicolaus
+Nicole Nicoleta Nicoletta Nicoline Nicolás Nicolò Nicu Niculina Niculiță Nicușor Nicuță Nidhi Nidia Nidra
+Niek Niels Nienke Nieves Nigel Nigesa Nihai Nihal Nihan Niharika Niilo Niina Nik Nika Nikau Nikita Nikki
+Niklas Niklaus Niko Nikodem Nikol Nikola Nikolai Nikolaj Nikolajs Nikolaos Nikolas Nikolaus Nikolett
+Nikoletta Nikolina Nikora Niks Nikša Nilam Nilcan Nilda Nili Nilima Nilo Nils Nilson Nimrat Nina Ninetta
+Ninioluwa Nino Ninthe Nirgül Nirja Nisa Nisha Nitara Nitesh Nives Nixon Niyaga Niyazi Niyilolawa Niğmet
+Njabulo Njozi Nkazimulo Noa Noah Noam Nobantu Nobuhle Noe Noeleen Noelia Noeline Noelle Noemi Noemí Nohora
+Noirin Nojus Nokulunga Nolan Noleen Nollaig Nomagugu Nomalanga Noman Nomasonto Nomathalente Nomathemba
+Nomcebo Nomthandazo Nomusa Nomvula Nonhlanhla Nonjabulo Noor Noora Noortje Nora Norah Norbert Norberto
+Norbey Nore Noreen Norica Norina Norma Norman Normunds Notburga Nothando Noud Nour Nout Novi Noxolo
+Nozibusiso Nozizwe Noé Noémi Noémie Noëlla Noëlle Noëmi Nqobizitha Nrima Ntimi Nuala Nubia Nugraha Nuhu Nula
+Nuno Nura Nural Nuran Nuray Nurbanu Nurcan Nurda Nurdeniz Nuretdin Nurettin Nurey Nurgil Nurhayet Nuri Nuria
+Nuriat Nuriyet Nurkan Nurmelek Nurseda Nurser Nursim Nurtaç Nurten Nurul Nurullah Nurveren Nury Nurşan Nuyan
+Nuša Nwabudike Nyana Nyasi Nydia Nynke Nyoka Nyoman Nyoni Nyota Nyuki Nádia Nándor Nélida Néstor Nóra Núria
+Nüdret Nürice Oana Oba ObaniJesu Obdulia Ocampo Octav Octavia Octavian Octaviana Octavio Octaviu Océane Oda
+Odalis Odalys Odeline Odette Odhran Odika Odile Odkanlı Oeshi Ofelia Oganer Ogooluwa Oguş Oisin Oiva Ojas
+Ojasvi Okanay Okbay Oke Okgüçlü Okseven Okta Okto Oktüremiş Okyalaz Ola Oladare Oladimeji Olaf Olajumoke
+Olakunle Olalla Olanrewaju Olansile Olasunmbo Olav Olavi Olca Oldağ Oldrich Oldřich Ole Oleg Olegario Olena
+Olfert Olga Olgierd Olimpia Olimpian Olimpiu Oliva Oliver Olivia Olivie Olivier Olivija Oliviu Olivér Oliwer
+Oliwier Olle Olli Olof Ololade Olov Olufunke Olufunmilayo Olumorotimi Oluwafemi Oluwagbemiga Oluwakemi
+Oluwamumibori Oluwamuyiwa Oluwasanmi Oluwasegun Oluwole Oluş Olwen Olwethu Olympia Olívia Omaca Omaira Omaja
+Oman Omar Omer Omisha Omkaar Omobobola Omobolanle Omodunni Omolabake Omolara Omosalewa Omotara Omotayo
+Omotola Omotoun Omowumi Omya Onat Ondrej Ondřej Ongay Oni Onkar Onni Onofre Onuker Onur Onurcan Onursu
+Onveer Oona Oonagh Opan Ophelia Ophélie Opung Opwonya Oran Oranlı Orazio Oreofe Orestas Oreste Orfhlaith
+Orgün Orhan Oriana Orinder Orla Orlagh Orlaigh Orlaith Orlando Orna Ornella Orsolya Ortak Ortansa Ortrud
+Ortrun Ortwin Oruç Orvokki Orçin Oscar Osha Oskar Oskari Oskars Oskár Osman Osmo Osogo Ossi Ossian Osunleke
+Osvald Osvaldo Osvalds Oswald Oswaldo Oswin Otakar Otay Otfried Othmar Otilia Otis Otmar Oto Ottavio
+Ottfried Ottilia Ottilie Ottmar Otto Ottokar Ottomar Ottone Ottó Otávio Otília Otýlie Otīlija Outi Ove
+Ovidio Ovidiu Oviya Owen Owethu Oxana Oyenike Oyindasola Oymak Ozana Ozansü Ozy Oğulbaş Oğurata Oğuzman
+Oļģerts Oľga Paavo Pablo Paca Paco Pacífica Padma Padmi Padraic Padraig Padraigh Padraigin Pahal Paige
+Paiman Paker Paksu Pallavi Palle Palmira Paloma Pam Pambe Pamela Pamfil Panagachie Panait Panca Pancho Pandu
+Panfilo Pangeran Pangestu Panini Panji Pankrác Panya Paola Paoletta Paolo Paramita Paraschiva Pardi Paride
+Paris Parker Parman Parth Pascal Pascale Pascaline Pascual Pascuala Pasi Paskalia Pasqual Pasquale Pastora
+Patric Patrice Patricia Patricie Patricija Patricio Patrick Patrik Patrizia Patrizio Patryk Patrícia Paul
+Paul-Gerhard Paul-Heinz Paula Paule Paulette Pauli Paulica Paulien Pauliina Paulin Paulina Pauline Paulino
+Paulius Paulo Pauls Paulína Paulīna Pauric Pavani Pavao Pavel Pavla Pavlína Pavol Pawel Paweł Paye Payton
+Paz Peadar Peader Pearce Pearse Peder Pedro Peeter Peggy Pehlil Pekka Pekkan Pelaji Pelayo Pelle Pellegrino
+Pembesin Penelope Pentti Pepe Pepijn Pepita Pepito Per-Erik Per-Olof Peren Perinur Perkasa Perla Perlita
+Permun Pernilla Pernille Pero Perrine Perry Pertti Pesent Petar Pete Peter-Michael Petr Petra Petrana Petras
+Petre Petri Petrică Petrina Petrișor Petrona Petronela Petros Petru Petrus Petruț Petruța Petter Petteri
+Peyton Phelim Phileine Philip Philipp Philippa Philippe Philippine Phillip Philomena Phyllis Pia Piaras
+Piedad Pien Pierangelo Piergiorgio Piergiuseppe Pierina Pierluigi Piermaria Piero Pierpaolo Pierre
+Pierre-Yves Pierrette Piersanti Piet Pieter Pieter-Jan Pietra Pietro Piia Pijus Pilar Pili Pim Pina Piotr
+Pippa Pirahmet Piran Piret Pirjo Pirkko Pirmin Piroska Pius Pleun Pleșu Plinio Plácido Polina Polly Polona
+Polonca Pompeo Pompilia Pompiliu Pomponio Poncio Pontus Pooja Popobawa Porfirio Poul Povilas Praba Prabawa
+Prabowo Prabu Prakosa Pranata Pranav Pranawa Praneel Pranit Prasetya Prasetyo Pratyush Pravoslav Prayitna
+Prayoga Prayogo Preben Predrag Preston Priit Prima Primitiva Primitivo Prisca Priscila Priscilla Prisha
+Priska Priya Profira Prokop Prudencia Prudencio Przemysław Puccio Puji Puk Pumbaa Puput Purificación Purwa
+Purwadi Purwanto Pushti Puspa Puti Putri Putu Pánfilo Päivi Päivikki Pénélope Pía Pío Pürçek Pătru Pēteris
+Přemysl Qabil Qadim Qarin Qasim Qori Quentin Quincy Quinn Quinten Quinty Quique Quirino Qushi Raagini
+Rabbiye Rabea Rabih Rachael Rachana Rachel Rachelle Rachid Rachida Rachit Rachita Rada Radek Radeke Raden
+Radha Radhika Radika Radim Radit Raditya Radka Radmila Rado Radomír Radoslav Radoslava Radosław Radovan
+Radovana Radu Radvilė Radúz Rael Raewyn Raf Rafa Rafael Rafaela Rafaél Rafaël Rafał Raffael Raffaela
+Raffaele Raffaella Raffaellino Raffaello Rafi Rafia Rafid Rafih Rafila Raghav Ragna Ragnar Ragner Ragnhild
+Raharja Rahayu Rahel Rahiye Rahman Rahmat Rahmet Rahmi Raihan Raija Raik Raili Raimo Raimondo Raimonds
+Raimund Raimundo Raina Rainer Raisa Raissa Raivis Raivo Rajata Rajeshri Rajko Rakide Raksha Ralf Ralf-Dieter
+Ralf-Peter Ralph Raluca Rama Ramadan Ramazan Raminta Ramiro Ramiz Ramon Ramona Ramunė Ramón Ramūnas Rana
+Ranbir Randall Randi Randolf Randy Rangga Rani Rania Ranieri Ranveer Raoul Raphael Raphaela Raphaël Raquel
+Rasa Rashidi Rasma Rasmus Rastislav Rasul Ratih Ratna Raul Rauno Ravi Ravy Rawiri Ray Rayaan Rayan Rayana
+Rayla Raymond Raymonde Raymund Razı Raúl Rebeca Rebecca Rebecka Rebeka Rebekah Rebekka Rebihat Recep
+Recepali Reda Redmond Reece Reet Refet Refik Regan Regina Reginald Regitse Regitze Regula Regína Regīna
+Rehaan Rehime Reidun Reijo Reimar Reimer Reimund Reina Reinald Reinaldo Reinel Reiner Reingard Reinhard
+Reinhardt Reinhart Reinhild Reinhilde Reinhold Reinis Reino Reksa Relu Remazan Rembrandt Remedios Remi
+Remigio Remo Remus Remy Remzi Rena Renaat Renan Renata Renate Renato Renaud Rendy Rene Renee Rengül Reni
+Rens Renske Renzo Renáta René Renée Reshoni Resi Respati Restu Resulcan Reto Reuben Reva Revza Rex Rexhep
+Reyansh Reyes Reyna Reynaldo Reza Rezin Rezzak Rhavi Rhian Rhianna Rhianne Rhiannon Rhona Rhonda Rhys Ria
+Rian Rica Ricarda Ricardo Riccardo Ricciotti Richard Richardt Richárd Rick Rickard Rickey Ricky Rico Ridhi
+Ridwan Rigmor Rigo Rigoberto Rihards Riikka Riina Riitta Rik Rika Rikard Rikke Riku Riley Rimantė Rina
+Rinaldo Rini Rino Rinor Risalet Risasi Rishi Risto Rita Ritt Ritva Riya Riza Rizki Ričardas Ričards Rob
 Robbe Robbie Robby Robert Roberta Robertas Robertina Roberto Roberts Robinson Robyn Rocco Rochelle Rochus
 Rocío Roderich Roderick Rodger Rodica Rodney Rodolfo Rodolphe Rodrigo Rodrigue Roel Roeland Rogelio Rohan
 Rohat Roise Roisin Rojnu Rojus Rok Rokas Roko Roksana Roland Rolandas Rolande Rolando Rolands Roldán Rolf
@@ -786,11 +787,11 @@ Anele Angarita Angeli Angerer Anggraini Anggriawan Angiolello Anglada Anguiano A
 Angulo Angus Anichini Anissimov Aničić Anjos Anne Annsboro Annus Ansboro Ansems Antal Antalová Antelami
 Anthony Antikainen Antoine Antolković Anton Antonacci Antonelli Antonello Antonetti Antonini Antonioni
 Antonić Antonov Antonsen Antonsson Antonucci Anttila Anttonen Antunes Antón Antúnez Anyango Aparecida
-Aparicio Apine Apinis Apodaca Aponte Aporti Appelman Apsīte Apte Aragonés Aragão Aragón Aramburu Arana
-Aranda Arango Araujo Araújo Arboleda Arce Archambault Archuleta Arco Arcos Ardelean Ardianto Ardila Arellano
-Arens Arent Arevalo Argan Argentero Argenti Argento Arguello Argurio Ariasso Ariens Ariosto Ariza Ariño
-Arjona Armani Armas Armellini Armendáriz Armengol Armenta Armstrong Arnaiz Arnal Arnau Arnaud Arnesen Arnold
-Arnott Arnould Aro Aroca Aronsson Arora Arranz Arredondo Arregui Arreola Arriaga Arribas Arrieta Arro
+Aparicio Apine Apinis Apodaca Aponte Aporti Appelman Apsīte Apsītis Apte Aragonés Aragão Aragón Aramburu
+Arana Aranda Arango Araujo Araújo Arboleda Arce Archambault Archuleta Arco Arcos Ardelean Ardianto Ardila
+Arellano Arens Arent Arevalo Argan Argentero Argenti Argento Arguello Argurio Ariasso Ariens Ariosto Ariza
+Ariño Arjona Armani Armas Armellini Armendáriz Armengol Armenta Armstrong Arnaiz Arnal Arnau Arnaud Arnesen
+Arnold Arnott Arnould Aro Aroca Aronsson Arora Arranz Arredondo Arregui Arreola Arriaga Arribas Arrieta Arro
 Arsenault Arslan Arsoy Arteaga Arthurs Artigas Artner Aru Arula Arvidsson Arya Aryani Arévalo Aschauer
 Aschman Asenjo Asensio Ashe Ashley Ashman Ashton Asikainen Aslan Asmundo Asplund Asprucci Asselin Assunção
 Astuti Atchison Atieno Atienza Atkins Atkinson Atwal Atzler Aubert Aubry Audet Augustin Augustsson Auinger
@@ -917,75 +918,75 @@ Chovanec Chovanecová Chovanová Chowdhury Chrappa Chrappová Christensen Christ
 Christie Christoffersen Christoph Christopher Chrodtrud Chrétien Chudík Chudíková Chung Chávez Ciampi
 Cianciolo Ciani Ciaragáin Cibane Cibin Cibula Cibulka Cibulová Cibuľa Cibuľka Cibuľková Cicala Cichorius
 Cicilia Cid Cifuentes Ciganović Cignaroli Cigán Cigánik Cigániková Cigánová Cigáň Cigáňová Cik Cilea
-Cilibrasi Cill-Dia Cimarosa Cimini Cindrić Cinnéir Cintrón Ciosóg Ciothaigh Ciothóg Cipolla Cirino Cisneros
-Civaschi Ciúinín Claassen Claes Claesdr Claesen Claesner Claessens Claesson Claeys Clafferty Claffey Clair
-Clancy Clare Claridge Clark Clarke Classon Claude Claus Clausen Clavero Clavin Clayton Cleary Clemente
-Clements Clenaghan Clerc Clerkin Clery Clifford Cline Clinten Clinton Clogherty Cloherty Clohessey Clohessy
-Cloney Cloonan Cloone Clooney Closset Cloutier Clune Clunies-Ross Clárach Coady Coakley Coardi Coates Cobb
-Cobo Cobos Coca Cochran Cociarelli Codina Cody Coelho Coello Coen Coene Coenen Coffey Cogan Cogley Cohalan
-Cohen Coholan Coigny Coincheanainn Coinnér Coinnín Coinín Cole Coleman Coles Coley Colfer Colgan Colhoun
-Colin Colinet Coll Collado Collard Collart Collazo Collen Colleneler Colleran Collet Collette Colletti
-Colley Colligan Collignon Collin Collina Collinder Collins Collis Collodi Colly Colman Colom Coloma Colomer
-Colot Colpaert Colreavy Colson Colum Columbo Colunga Comar Comartún Comber Combi Comboni Combre Comencini
-Comerford Comeriato Comisky Comisso Comman Commins Comolli Compton Compère Comte Comyn Conaola Conaty
-Conbhae Conboy Concannon Concepción Conde Condoleo Condon Condren Condron Condún Conefrey Conesa Confhaola
-Conlan Conley Conlon Conmee Conmy Connachton Connaghy Connaughton Conneeley Conneely Connell Connellan
-Connelly Conner Connery Connole Connolly Connor Connors Conole Conrach Conrad Conradi Conraoi Conree Conroy
-Conry Consaidín Considine Contarini Conte Conti Contrafatto Contreras Conway Conwell Coogan Cooke Cooksley
-Coolahan Coolen Cooley Coonan Cooney Copeland Coppens Coppola Corbacho Corbat Corbett Corbo Corboz Corcoran
-Corcos Cordero Cordier Cordova Corduff Coret Coret-Coredo Corish Corkery Corless Corlett Corley Cormack
-Corman Cormican Cormick Cormier Cormy Cornejo Cornelis Cornelisse Cornelissen Cornelisz Cornez Cornil Cornut
-Cornuz Corominas Coronado Corpataux Corr Corradi Corrales Correa Corredor Correia Correr Corridan Corrigan
-Corry Corstiaens Cortes Cortese Cortez Cortina Cortés Cosandey Coscair Cosendey Cosgrave Cosgrove Cosman
-Cossiga Cossy Costa Costalonga Costanzi Coste Costela Costello Costelloe Costigan Cotto Coughlan Coulombe
-Coulon Counihan Courcey Cournane Courtenay Courtney Courtois Courvoisier Coutts Couture Couturier Couvreur
-Covarrubias Cowan Cowely Cowen Cowley Coyle Coyne Cragg Crahan Crahay Craig Craine Crampsey Crampsie Crangle
-Cranley Cranly Crawford Crawley Crean Creedon Cregan Crehan Cremer Cremin Cremonesi Crespi Crespo Cresswell
-Cretton Crevar Crevoisier Criado Cribbons Crilly Crimmins Crinion Criomhthain Criostóir Criostúir Crisafulli
-Crispi Cristea Cristoforetti Crivelli Crneković Crnković Croad Croal Crohan Crolly Cronelly Cronin Cronly
-Crosbie Crosby Crossan Crota Croteau Crotty Crowe Crowley Crudden Cruz Cryan Cróil Csonka Cuadrado Cuda
-Cuddihy Cuellar Cuenca Cuervo Cuesta Cueto Cuevas Cuffe Cugia Cuidithe Cuillín Cuineáin Cuirtéis Cukon
-Culhane Culi Cullen Culligan Cullinan Cullinane Culloty Cully Culot Cumiskey Cumisky Cummings Cummins
-Cummiskey Cummisky Cundari Cunha Cunnane Cunneen Cunningham Cunny Cuomo Curatoli Curci Curdy Curiel Curley
-Curnane Curneen Curnyn Curran Curraoin Currie Curtin Curtis Cusack Cusano Cutrufo Cutuli Cuvelier Cuypers
-Cuyvers Cuzzocrea Cuéllar Cvenić Cvetko Cvetković Cvetnić Cvitan Cvrtila Cwalile Cyprich Cyprichová Cyr
-Cáceres Cámara Cánovas Cárdenas Câmara Céide Céitinn Céspedes Cíger Cígerová Cíosóg Córdoba Córdova Cózar
-Cúndún Cúnún Cīrule Cīrulis D'Arcy D'Hondt D'hondt Dabo Dabukke Dachgelder Dachgeldt Dachgelt Dada Daems
-Dahl Dahlberg Dahlgren Dahlin Dahlqvist Dahlström Dahlén Daigle Daiken Dalal Dale Dalla Dallaire Dallapé
-Dallara Dallinger Dalmau Dalton Daltún Daly Dalziel Damanik Damijanić Damjanović Danaher Dancák Dancáková
-Dandolo Dane Danek Daneková Dangl Dani Daniel Daniels Danielsen Danielsson Danilov Danko Danková Danner
-Danninger Dano Danová Dančiak Dančiaková Dančák Dančáková Dar Dara Darcy Dardenne Dargan Darmody Darojković
-Das Dasey Dasgupta Dass Datta Daugherty Dautanec Dautović Dave Davern Davey David Davids Davidson Davidsson
-Davies Davila Davin Davis Davison Davitt Davoren Davy Davõdov Daw Dawick Dawson Dayal Daza Daňa Daňko
-Daňková Daňo Daňová Deacy Deady Dean Deane Dease Deasy Debelić Debeljak Debnár Debnárová Debroux Debruyne
-Deceuninck Dechamps Decker Deckers Declerck Declercq Decock Deconinck Decoster Dee Deegadan Deegan Deehan
-Deeley Deely Deeney Deeny Deere Deery Degroote Degryse Degueldre Dehmel Dehon Deigan Deignan Dej Dejardin
-Dejonghe Dekeyser Dekker Dekýš Dekýšová Delacruz Deladoëy Delaere Delahaye Delahunty Delaney Delannoy Delap
-Delargy Delattre Delaunay Delcourt Delcroix Deledda Deleon Deleu Delforge Delfosse Delgadillo Delgado
-Delhaye Delhez Delisle Delle Dellucci Delmas Delmotte Delorme Deloughrey Deloughry Delporte Deltour Delvaux
-Delvigne Delwayo Delèze Deman Demanet Demaret Demers Demeulenaere Demeyer Demeyere Demir Demirel Demmendaal
-Demoulin Dempsey Demuynck Demšar Dengg Denihan Denis Denison Denissov Denk Dennehy Dennenberg Denning Dennis
-Denny Denys Deo Deol Depero Depoorter Deprez Depuydt Derežić Dermody Dermott Derrig Derycke Desai Desbiens
-Descamps Deschamps Deschênes Deshmukh Deshpande Deshusses Desio Desjardins Desmedt Desmet Desmond Desrochers
-Desrosiers Dessart Dessy Detaille Dethier Detournay Detry Detti Deutschmann Devally Devan Devane Devaney
-Devanney Devaux Devenney Dever Devereux Devery Devečka Devečková Devi Deville Devillers Devilly Devin Devine
-Devitt Devlin Devolder Devos Devoy Devriendt Dewaele Dewan Dewez Dewilde Dewitte Dewulf Dey Deák Deáková
-Deže Dhadho Dhaliwal Dhar Dhawan Dhillon Dhingra Dhondt Diaconescu Diaconu Diallo Dias Diaz Dibiasi
-Dickerson Dickinson Dickson Didier Didović Diego Dierckx Dierick Dierickx Diesbach Diesbergen Dietl Dietrich
-Dietz Dieu Dieudonné Diez Diffin Diffley Diggin Diggins Dignan Dijkman Dijkstra Dijoux Dikane Dillane Dillen
-Dillon Dima Dimba Dimbane Dimbani Dinabantu Dinan Dinangwe Dindela Dindi Dineen Dingila Dinneen Dinu Dinwa
-Diolún Dion Dionne Dionún Dippel Dircken Dirksen Dirnberger Dirrane Dirven Disdero Diskin Ditschlerin
-Dittrich Divenney Diviney Dixit Dixon Dizdar Diéguez Dlaba Dlabane Dlabazane Dladla Dlakadla Dlakela Dlamane
-Dlambula Dlamdaka Dlamini Dlamlenze Dlangamandla Dlawuza Dlebenkomo Dlodlo Dlomo Dludla Dludlu Dlungwana
-Dmitriev Dobbelaere Dobbin Dobbins Dobes Dobler Dobre Dobrić Dobson Dobšinská Dobšinský Dochioiu Dockx
-Docquier Dodd Dodson Doesburg Doghair Dogherty Doglioni Doherty Doingeard Dolan Dolenc Doležal Doležalová
-Dolinar Dolinšek Dolić Domingo Domingues Dominguez Dominiković Dominković Doménech Domínguez Donagher
-Donaire Donald Donaldson Donarelli Donati Donatoni Doncabe Donda Donegan Dongoran Donini Donlon Donnan
-Donnay Donnell Donnellan Donnelly Donoghue Donohoe Donohue Donoso Donovan Dony Donà Dončević Doody Dooey
-Doogan Doohan Doolan Dooley Doorhof Doornhem Doorty Doppler Dora Doran Dorcha Dordan Dore Dorfer Dorgan
-Doria Dorka Dorko Dorková Dorn Dornan Dorner Dorot Dorota Dorotová Dorová Dorrian Dorsey Dorsman Doshi
-Dossetti Dossi Dostál Dostálová Doucet Doudigan Dougherty Douglas Doumont Dovara Dowd Dower Dowerg Dowey
-Dowley Dowling Downes Downey Doyle Dočolomanská Dočolomanský Draaisma Draghi Dragičević Dragobratović
+Cilibrasi Cill-Dia Cillín Cimarosa Cimini Cindrić Cinnéir Cintrón Ciosóg Ciothaigh Ciothóg Cipolla Cirino
+Cisneros Civaschi Ciúinín Claassen Claes Claesdr Claesen Claesner Claessens Claesson Claeys Clafferty
+Claffey Clair Clancy Clare Claridge Clark Clarke Classon Claude Claus Clausen Clavero Clavin Clayton Cleary
+Clemente Clements Clenaghan Clerc Clerkin Clery Clifford Cline Clinten Clinton Clogherty Cloherty Clohessey
+Clohessy Cloney Cloonan Cloone Clooney Closset Cloutier Clune Clunies-Ross Clárach Coady Coakley Coardi
+Coates Cobb Cobo Cobos Coca Cochran Cociarelli Codina Cody Coelho Coello Coen Coene Coenen Coffey Cogan
+Cogley Cohalan Cohen Coholan Coigny Coincheanainn Coinnér Coinnín Coinín Cole Coleman Coles Coley Colfer
+Colgan Colhoun Colin Colinet Coll Collado Collard Collart Collazo Collen Colleneler Colleran Collet Collette
+Colletti Colley Colligan Collignon Collin Collina Collinder Collins Collis Collodi Colly Colman Colom Coloma
+Colomer Colot Colpaert Colreavy Colson Colum Columbo Colunga Comar Comartún Comber Combi Comboni Combre
+Comencini Comerford Comeriato Comisky Comisso Comman Commins Comolli Compton Compère Comte Comyn Conaola
+Conaty Conbhae Conboy Concannon Concepción Conde Condoleo Condon Condren Condron Condún Conefrey Conesa
+Confhaola Conlan Conley Conlon Conmee Conmy Connachton Connaghy Connaughton Conneeley Conneely Connell
+Connellan Connelly Conner Connery Connole Connolly Connor Connors Conole Conrach Conrad Conradi Conraoi
+Conree Conroy Conry Consaidín Considine Contarini Conte Conti Contrafatto Contreras Conway Conwell Coogan
+Cooke Cooksley Coolahan Coolen Cooley Coonan Cooney Copeland Coppens Coppola Corbacho Corbat Corbett Corbo
+Corboz Corcoran Corcos Cordero Cordier Cordova Corduff Coret Coret-Coredo Corish Corkery Corless Corlett
+Corley Cormack Corman Cormican Cormick Cormier Cormy Cornejo Cornelis Cornelisse Cornelissen Cornelisz
+Cornez Cornil Cornut Cornuz Corominas Coronado Corpataux Corr Corradi Corrales Correa Corredor Correia
+Correr Corridan Corrigan Corry Corstiaens Cortes Cortese Cortez Cortina Cortés Cosandey Coscair Cosendey
+Cosgrave Cosgrove Cosman Cossiga Cossy Costa Costalonga Costanzi Coste Costela Costello Costelloe Costigan
+Cotto Coughlan Coulombe Coulon Counihan Courcey Cournane Courtenay Courtney Courtois Courvoisier Coutts
+Couture Couturier Couvreur Covarrubias Cowan Cowely Cowen Cowley Coyle Coyne Cragg Crahan Crahay Craig
+Craine Crampsey Crampsie Crangle Cranley Cranly Crawford Crawley Crean Creedon Cregan Crehan Cremer Cremin
+Cremonesi Crespi Crespo Cresswell Cretton Crevar Crevoisier Criado Cribbons Crilly Crimmins Crinion
+Criomhthain Criostóir Criostúir Crisafulli Crispi Cristea Cristoforetti Crivelli Crneković Crnković Croad
+Croal Crohan Crolly Cronelly Cronin Cronly Crosbie Crosby Crossan Crota Croteau Crotty Crowe Crowley Crudden
+Cruz Cryan Cróil Csonka Cuadrado Cuda Cuddihy Cuellar Cuenca Cuervo Cuesta Cueto Cuevas Cuffe Cugia Cuidithe
+Cuillín Cuineáin Cuirtéis Cukon Culhane Culi Cullen Culligan Cullinan Cullinane Culloty Cully Culot Cumiskey
+Cumisky Cummings Cummins Cummiskey Cummisky Cundari Cunha Cunnane Cunneen Cunningham Cunny Cuomo Curatoli
+Curci Curdy Curiel Curley Curnane Curneen Curnyn Curran Curraoin Currie Curtin Curtis Cusack Cusano Cutrufo
+Cutuli Cuvelier Cuypers Cuyvers Cuzzocrea Cuéllar Cvenić Cvetko Cvetković Cvetnić Cvitan Cvrtila Cwalile
+Cyprich Cyprichová Cyr Cáceres Cámara Cánovas Cárdenas Câmara Céide Céitinn Céspedes Cíger Cígerová Cíosóg
+Córdoba Córdova Cózar Cúndún Cúnún Cīrule Cīrulis D'Arcy D'Hondt D'hondt Dabo Dabukke Dachgelder Dachgeldt
+Dachgelt Dada Daems Dahl Dahlberg Dahlgren Dahlin Dahlqvist Dahlström Dahlén Daigle Daiken Dalal Dale Dalla
+Dallaire Dallapé Dallara Dallinger Dalmau Dalton Daltún Daly Dalziel Damanik Damijanić Damjanović Danaher
+Dancák Dancáková Dandolo Dane Danek Daneková Dangl Dani Daniel Daniels Danielsen Danielsson Danilov Danko
+Danková Danner Danninger Dano Danová Dančiak Dančiaková Dančák Dančáková Dar Dara Darcy Dardenne Dargan
+Darmody Darojković Das Dasey Dasgupta Dass Datta Daugherty Dautanec Dautović Dave Davern Davey David Davids
+Davidson Davidsson Davies Davila Davin Davis Davison Davitt Davoren Davy Davõdov Daw Dawick Dawson Dayal
+Daza Daňa Daňko Daňková Daňo Daňová Deacy Deady Dean Deane Dease Deasy Debelić Debeljak Debnár Debnárová
+Debroux Debruyne Deceuninck Dechamps Decker Deckers Declerck Declercq Decock Deconinck Decoster Dee Deegadan
+Deegan Deehan Deeley Deely Deeney Deeny Deere Deery Degroote Degryse Degueldre Dehmel Dehon Deigan Deignan
+Dej Dejardin Dejonghe Dekeyser Dekker Dekýš Dekýšová Delacruz Deladoëy Delaere Delahaye Delahunty Delaney
+Delannoy Delap Delargy Delattre Delaunay Delcourt Delcroix Deledda Deleon Deleu Delforge Delfosse Delgadillo
+Delgado Delhaye Delhez Delisle Delle Dellucci Delmas Delmotte Delorme Deloughrey Deloughry Delporte Deltour
+Delvaux Delvigne Delwayo Delèze Deman Demanet Demaret Demers Demeulenaere Demeyer Demeyere Demir Demirel
+Demmendaal Demoulin Dempsey Demuynck Demšar Dengg Denihan Denis Denison Denissov Denk Dennehy Dennenberg
+Denning Dennis Denny Denys Deo Deol Depero Depoorter Deprez Depuydt Derežić Dermody Dermott Derrig Derycke
+Desai Desbiens Descamps Deschamps Deschênes Deshmukh Deshpande Deshusses Desio Desjardins Desmedt Desmet
+Desmond Desrochers Desrosiers Dessart Dessy Detaille Dethier Detournay Detry Detti Deutschmann Devally Devan
+Devane Devaney Devanney Devaux Devenney Dever Devereux Devery Devečka Devečková Devi Deville Devillers
+Devilly Devin Devine Devitt Devlin Devolder Devos Devoy Devriendt Dewaele Dewan Dewez Dewilde Dewitte Dewulf
+Dey Deák Deáková Deže Dhadho Dhaliwal Dhar Dhawan Dhillon Dhingra Dhondt Diaconescu Diaconu Diallo Dias Diaz
+Dibiasi Dickerson Dickinson Dickson Didier Didović Diego Dierckx Dierick Dierickx Diesbach Diesbergen Dietl
+Dietrich Dietz Dieu Dieudonné Diez Diffin Diffley Diggin Diggins Dignan Dijkman Dijkstra Dijoux Dikane
+Dillane Dillen Dillon Dima Dimba Dimbane Dimbani Dinabantu Dinan Dinangwe Dindela Dindi Dineen Dingila
+Dinneen Dinu Dinwa Diolún Dion Dionne Dionún Dippel Dircken Dirksen Dirnberger Dirrane Dirven Disdero Diskin
+Ditschlerin Dittrich Divenney Diviney Dixit Dixon Dizdar Diéguez Dlaba Dlabane Dlabazane Dladla Dlakadla
+Dlakela Dlamane Dlambula Dlamdaka Dlamini Dlamlenze Dlangamandla Dlawuza Dlebenkomo Dlodlo Dlomo Dludla
+Dludlu Dlungwana Dmitriev Dobbelaere Dobbin Dobbins Dobes Dobler Dobre Dobrić Dobson Dobšinská Dobšinský
+Dochioiu Dockx Docquier Dodd Dodson Doesburg Doghair Dogherty Doglioni Doherty Doingeard Dolan Dolenc
+Doležal Doležalová Dolinar Dolinšek Dolić Domingo Domingues Dominguez Dominiković Dominković Doménech
+Domínguez Donagher Donaire Donald Donaldson Donarelli Donati Donatoni Doncabe Donda Donegan Dongoran Donini
+Donlon Donnan Donnay Donnell Donnellan Donnelly Donoghue Donohoe Donohue Donoso Donovan Dony Donà Dončević
+Doody Dooey Doogan Doohan Doolan Dooley Doorhof Doornhem Doorty Doppler Dora Doran Dorcha Dordan Dore Dorfer
+Dorgan Doria Dorka Dorko Dorková Dorn Dornan Dorner Dorot Dorota Dorotová Dorová Dorrian Dorsey Dorsman
+Doshi Dossetti Dossi Dostál Dostálová Doucet Doudigan Dougherty Douglas Doumont Dovara Dowd Dower Dowerg
+Dowey Dowley Dowling Downes Downey Doyle Dočolomanská Dočolomanský Draaisma Draghi Dragičević Dragobratović
 Dragojević Drajna Drajnová Drakulić Drandić Draxler Dražić Drennan Dretvić Drewes Drian Driesen Driessen
 Driscoll Drobná Drobný Drohan Drolet Droma Droney Droppa Droppová Drotár Drotárová Drouin Droz Drozdov
 Druart Drubin Drumm Drummond Drummy Druso Drysdale Dua Duane Duarte Dubandlela Dubazane Dube Dubey Dubnička
@@ -1002,49 +1003,49 @@ Dvořák Dvořáková Dwala Dwane Dwyer Dyal Dzene Dzenis Dzurjanin Dzurjaninov�
 Dávidová Dávila Déiseach Délèze Díaz Díez Díscín Döhn Döring Dörr Dörschner Dúinsméarach Dúška Dünser Dūmiņa
 Dūmiņš Džapo Earle Eaton Eberhard Eberhardt Eberharter Eberl Ebert Eberth Ebner Echevarría Echeverría
 Eckbauer Ecker Eckhardt Eco Edberg Eden Eder Edin Edlinger Edlund Edman Edmonds Edström Edun Edvardsen
-Edvardsson Edwin Eeckhout Eelman Eerden Eftimie Egan Egea Egger Egli Eglinton Eglīte Egorov Ehlert Eibl
-Eichberger Eichenberger Eichhorn Eichinger Eide Eigenwillig Eijkelboom Eilfirt Eimer Einarsson Einaudi Eisl
-Eisner Eivers Ekberg Ekdahl Ekelund Ekholm Eklund Eklöf Ekman Ekstrand Ekström Elberts Elbertse Eliassen
-Eliasson Elizondo Eller Ellery Ellingsen Elliot Elliott Elo Elofsson Eloranta Elorza Eloy Elsemulder
-Elsenaar Elwood Elías Emanuelli Emanuelsson Emilsson Emmen Ender Endrizzi Ene Engberg Engdahl Engel Engelen
-Engels Engen Engl Englebert English Englund Engman Engström Engvall Ennis Enright Enríquez Enzinger Eraslan
-Erazo Erber Erceg Ercegović Erdoğan Ergotić Ergül Erhart Erhout Erickson Ericson Ericsson Erik Eriksen
-Eriksson Erjavec Erkkilä Erlacher Erlandsson Erler Erm Erni Ernits Ernst Eronen Errani Errigo Ertaş Ertl
-Ervin Ervine Eršek Eržen Escalante Escalona Escamilla Escobar Escobedo Escolano Escribano Escrivá Escudero
-Eskelinen Eskola Espada Esparza España Español Espejo Espinal Espino Espinosa Espinoza Espitia Esposito
-Esquibel Esquivel Esson Esteban Estes Esteve Esteves Estevez Estey Estrada Estévez Eterović Etienne Etzler
-Etzold Eugster Eustace Evensen Everaert Everde Everett Evers Everts Evoy Evrard Evéquoz Ewart Exposito
-Expósito Fabbri Fabian Fabianová Fabijanić Fabián Fabiánová Fabra Fabre Fabregat Fabrizi Fabuš Fabušová
-Fadden Fadian Fadipe Faes Fagan Fagerström Faggiani Fagiani Fagotto Fagunwa Faherty Fahey Fahy Fairhall
-Faivre Fajardo Fajimi Fajnor Fajnorová Fakazi Fakude Falabi Falcone Falcó Faleti Falier Falk Falkner Fallaci
-Fallon Falloppio Faloye Falvey Fanisa Fankhauser Fannin Fannon Fantini Fantoni Fantozzi Fanucci Faragó Farah
-Faranda Farell Faria Farias Farida Farinelli Farkas Farkašovská Farkašovský Farland Farley Farnan Farnese
-Farnon Farragher Farrell Farrelly Farren Farrissey Farrissy Farry Farré Farías Fasasi Fasching Fattori
-Fauconnier Faugno Faulkner Faull Faure Faust Favata Favre Fay Fazekas Fašiang Fašiangová Fealy Fearon
-Fearraigh Fechant Fechner Federici Federico Fedor Fedorov Fedorová Fedotov Feehan Feeley Feely Feeney
-Feenstra Feeny Fegan Fehan Fehilly Fehr Fehringer Fehér Feichtenschlager Feichter Feichtinger Feichtner
-Feighery Feigl Feijoo Feirtéar Fekete Felban Felber Feldek Feldeková Felder Feliciano Feliu Fellinger
-Fellner Feltzer Fenelon Fenighty Fenlon Fennell Fennelly Fennessey Fenning Fenton Fenya Fercher Ferenac
-Fergus Ferguson Ferland Ferm Fermi Fernandes Fernandez Fernández Feron Ferrabosco Ferragamo Ferragni Ferran
-Ferrand Ferrando Ferrante Ferrara Ferrari Ferraris Ferrata Ferrazzi Ferreira Ferrell Ferrer Ferrera Ferreras
-Ferrero Ferretti Ferris Ferriter Ferrucci Ferrán Ferrández Ferrándiz Ferstl Feys Fiala Fialová Fibonacci
-Fichtinger Ficino Fico Ficová Fiebig Fiedler Fieramosca Fiere Fierens Fierro Figueiredo Figueras Figueroa
-Figuerola Fihlela Filangieri Filar Filatov Filban Filbin Filc Filcová Filip Filipek Filipeková Filipič
-Filipko Filipková Filipović Filipová Filippelli Filippini Filippov Filipčić Fillion Filogamo Filzi Filípek
-Filípeková Finan Findlay Finegan Finetti Finka Finke Finková Finlay Finley Finn Finnegan Finneran Finnerty
-Finnucane Finotto Finucane Finzi Fiol Fioravanti Fiorucci Firgantoro Firmansyah Firtéar Fischer Fischetti
-Fittipaldi Fitz Fitzgerald Fitzgibbon Fitzgibbons Fitzmartin Fitzmaurice Fitzpatrick Fitzsimmons Fitzsimons
-Fišer Fišerová Fjodorov Flaherty Flahive Flaiano Flament Flanagan Flannagan Flannelly Flannery Flantz
-Flatley Flavin Flego Fleischhacker Fleischmann Fleming Fletcher Fleury Fliegner Flink Flinn Flor Florea
-Flores Florio Floyd Flynn Flórez Flückiger Foa Foconi Fodor Fogarty Fogazzaro Fogaça Fogaš Fogašová Foidl
-Folan Folch Foletti Folkesson Folliero Fomin Fonjallaz Fonseca Fontaine Foody Foote Foran Forbes Forde
+Edvardsson Edwin Eeckhout Eelman Eerden Eftimie Egan Egea Egger Egli Eglinton Eglīte Eglītis Egorov Ehlert
+Eibl Eichberger Eichenberger Eichhorn Eichinger Eide Eigenwillig Eijkelboom Eilfirt Eimer Einarsson Einaudi
+Eisl Eisner Eivers Ekberg Ekdahl Ekelund Ekholm Eklund Eklöf Ekman Ekstrand Ekström Elberts Elbertse
+Eliassen Eliasson Elizondo Eller Ellery Ellingsen Elliot Elliott Elo Elofsson Eloranta Elorza Eloy
+Elsemulder Elsenaar Elwood Elías Emanuelli Emanuelsson Emilsson Emmen Ender Endrizzi Ene Engberg Engdahl
+Engel Engelen Engels Engen Engl Englebert English Englund Engman Engström Engvall Ennis Enright Enríquez
+Enzinger Eraslan Erazo Erber Erceg Ercegović Erdoğan Ergotić Ergül Erhart Erhout Erickson Ericson Ericsson
+Erik Eriksen Eriksson Erjavec Erkkilä Erlacher Erlandsson Erler Erm Erni Ernits Ernst Eronen Errani Errigo
+Ertaş Ertl Ervin Ervine Eršek Eržen Escalante Escalona Escamilla Escobar Escobedo Escolano Escribano Escrivá
+Escudero Eskelinen Eskola Espada Esparza España Español Espejo Espinal Espino Espinosa Espinoza Espitia
+Esposito Esquibel Esquivel Esson Esteban Estes Esteve Esteves Estevez Estey Estrada Estévez Eterović Etienne
+Etzler Etzold Eugster Eustace Evensen Everaert Everde Everett Evers Everts Evoy Evrard Evéquoz Ewart
+Exposito Expósito Fabbri Fabian Fabianová Fabijanić Fabián Fabiánová Fabra Fabre Fabregat Fabrizi Fabuš
+Fabušová Fadden Fadian Fadipe Faes Fagan Fagerström Faggiani Fagiani Fagotto Fagunwa Faherty Fahey Fahy
+Fairhall Faivre Fajardo Fajimi Fajnor Fajnorová Fakazi Fakude Falabi Falcone Falcó Faleti Falier Falk
+Falkner Fallaci Fallon Falloppio Faloye Falvey Fanisa Fankhauser Fannin Fannon Fantini Fantoni Fantozzi
+Fanucci Faragó Farah Faranda Farell Faria Farias Farida Farinelli Farkas Farkašovská Farkašovský Farland
+Farley Farnan Farnese Farnon Farragher Farrell Farrelly Farren Farrissey Farrissy Farry Farré Farías Fasasi
+Fasching Fattori Fauconnier Faugno Faulkner Faull Faure Faust Favata Favre Fay Fazekas Fašiang Fašiangová
+Fealy Fearon Fearraigh Fechant Fechner Federici Federico Fedor Fedorov Fedorová Fedotov Feehan Feeley Feely
+Feeney Feenstra Feeny Fegan Fehan Fehilly Fehr Fehringer Fehér Feichtenschlager Feichter Feichtinger
+Feichtner Feighery Feigl Feijoo Feirtéar Fekete Felban Felber Feldek Feldeková Felder Feliciano Feliu
+Fellinger Fellner Feltzer Fenelon Fenighty Fenlon Fennell Fennelly Fennessey Fenning Fenton Fenya Fercher
+Ferenac Fergus Ferguson Ferland Ferm Fermi Fernandes Fernandez Fernández Feron Ferrabosco Ferragamo Ferragni
+Ferran Ferrand Ferrando Ferrante Ferrara Ferrari Ferraris Ferrata Ferrazzi Ferreira Ferrell Ferrer Ferrera
+Ferreras Ferrero Ferretti Ferris Ferriter Ferrucci Ferrán Ferrández Ferrándiz Ferstl Feys Fiala Fialová
+Fibonacci Fichtinger Ficino Fico Ficová Fiebig Fiedler Fieramosca Fiere Fierens Fierro Figueiredo Figueras
+Figueroa Figuerola Fihlela Filangieri Filar Filatov Filban Filbin Filc Filcová Filip Filipek Filipeková
+Filipič Filipko Filipková Filipović Filipová Filippelli Filippini Filippov Filipčić Fillion Filogamo Filzi
+Filípek Filípeková Finan Findlay Finegan Finetti Finka Finke Finková Finlay Finley Finn Finnegan Finneran
+Finnerty Finnucane Finotto Finucane Finzi Fiol Fioravanti Fiorucci Firgantoro Firmansyah Firtéar Fischer
+Fischetti Fittipaldi Fitz Fitzgerald Fitzgibbon Fitzgibbons Fitzmartin Fitzmaurice Fitzpatrick Fitzsimmons
+Fitzsimons Fišer Fišerová Fjodorov Flaherty Flahive Flaiano Flament Flanagan Flannagan Flannelly Flannery
+Flantz Flatley Flavin Flego Fleischhacker Fleischmann Fleming Fletcher Fleury Fliegner Flink Flinn Flor
+Florea Flores Florio Floyd Flynn Flórez Flückiger Foa Foconi Fodor Fogarty Fogazzaro Fogaça Fogaš Fogašová
+Foidl Folan Folch Foletti Folkesson Folliero Fomin Fonjallaz Fonseca Fontaine Foody Foote Foran Forbes Forde
 Forero Forgáč Forgáčová Forjan Forkin Fornaciari Forrest Fors Forsberg Forsell Forsgren Forslund Forsman
 Forster Forstner Forsyth Fortier Fortin Fortuny Fortuyn Forza Foscari Foucart Foucher Fouquet Fournier
 Fowler Foy Foyle Foà Fracci Fraher Frances Franceschi Franch Francillon Francis Francisco Franck Franco
 Frandsen Franek Franeková Franić Franičević Franjić Frank Franka Franke Frankhuizen Franklin Franko Franková
 Frano Franová Franscini Fransen Franssen Fransson Franušić Franz Franzese Franzén François Françoise Fras
 Fraser Frawley Frazier Fraňa Fraňo Fraňová Fraňvá Freaney Frederick Frederiksen Fredriks Fredriksen
-Fredriksson Freeley Freeney Freeth Frei Freil Freis Freitag Freitas Frerichs Frescobaldi Freshour
+Fredriksson Freeley Freeney Freeth Frei Freil Freis Freitag Freitas Fremie Frerichs Frescobaldi Freshour
 Freudenberger Freudenthaler Frey Friberg Frick Frid Friedl Friedli Friedman Friedrich Friehus Friel Friis
 Frimer Frimerová Frisch Fritsch Fritz Friščić Frketić Frolov Froschauer Frutos Frye Fréchette Frías Fröhlich
 Fröschl Frühwirth Ftorek Ftoreková Ftáčnik Ftáčniková Fuchs Fuente Fuentes Fuertes Fuhrmann Fujiati Fuli
@@ -1202,100 +1203,100 @@ Jørgensen Jürgens Jürgenson Jürisson Jüttner Kaasik Kabus Kadak Kadakia Kad
 Kahinu Kahlina Kahr Kaikkonen Kain Kaindl Kainulainen Kainz Kairys Kaiser Kakar Kala Kalamees Kalan Kalanjoš
 Kalazić Kalcher Kalda Kalinin Kaliská Kaliský Kalita Kaliňák Kaliňáková Kaljula Kaljurand Kaljuste Kaljuvee
 Kalla Kallas Kallaste Kallen Kallert Kallio Kalm Kalman Kalmus Kalniņa Kalniņš Kaltenbrunner Kaltenböck
-Kaltenegger Kalvelis Kalvėnas Kalēja Kalējs Kamau Kambs Kamdar Kammerer Kamp Kamper Kanda Kane Kanerva
-Kangas Kangley Kangro Kangur Kaniak Kaniaková Kaniški Kankaanpää Kannan Kant Kantola Kapadia Kapeller Kapoor
-Kapp Kappel Kapur Kar Kara Karadeniz Karagić Karamarko Karan Karels Karge Kargl Karhu Karhunen Kari Kariuki
-Karjalainen Karl Karlberg Karlović Karlsen Karlsson Karlström Karmelić Karner Karnik Karpe Karpov Karppinen
-Karrer Karro Karttunen Karu Karul Karulová Karuza Karvinen Karvonen Karz Kas Kasak Kase Kasemaa Kasemets
-Kashyap Kask Kaspar Kasper Kass Kastelic Kastner Kata Kathagen Katić Katona Kattai Kaufman Kaufmann Kaul
-Kauliņa Kauliņš Kaupas Kauppila Kauppinen Kaur Kauzlarić Kaučič Kavaliauskas Kavanagh Kavasch Kavaschová Kay
-Kaya Kazakov Kazik Kaziková Kazlauskas Kazík Kazíková Kaņepa Kaņeps Kašpar Kašparová Keady Kealey Keally
-Kealty Kealy Keane Keaney Keany Keapock Kearney Kearns Keary Keating Keaveney Keaveny Keeffe Keegan Keehan
-Keelan Keeley Keely Keenaghan Keenahan Keenan Keeney Keer Keery Keevers Kehoe Keightley Keijser Keijzer
-Keinänen Keith Kelder Keleković Kelemen Kelečić Kelić Kelleher Keller Kelley Kellner Kello Kellová Kelly
-Kelo Kelová Keltenie Kelvey Kemp Kemppainen Kendall Kendra Kendrová Kenis Kenlan Kenlon Kenna Kenneally
-Kennedy Kennellan Kennelly Kenny Kensy Kent Keníž Kenížová Keogan Keogh Keoghan Keoghane Keohan Keohane
-Keown Keplinger Ker Kerekes Kereković Kerin Kerins Kerkhof Kerkhofs Kerley Kerlin Kermody Kern Kernan Kerney
-Kerová Kerr Kerrigan Kerrisk Kerschbaum Kerschbaumer Kerville Kerwick Keränen Keskinen Keskitalo Kesküla
-Kessler Ketel Ketola Ketting Kettunen Keudel Kevane Keville Kevo Keyes Khaba Khabalidaka Khalil Khalsa
-Khambule Khanna Khanyeza Khanyile Khaphela Khare Khathi Khathide Khathini Khatri Khawula Kheswa Khezokhulu
-Kholose Khomo Khonjwayo Khosini Khosla Khoza Khuba Khubisa Khuboni Khukhuza Khulu Khuluse Khumalo Khumbuza
-Khurana Khuyameni Khuzwayo Khwane Khwela Kibe Kibet Kidd Kiely Kieran Kierane Kierans Kiernan Kiik Kiil Kiis
-Kiisk Kikas Kikkas Kilawee Kilbane Kilbride Kilcoyne Kilday Kildea Kilduff Kilfoyle Kilgallen Kilgallon
-Kilhooly Kilk Kilkenny Killeen Killilea Killooly Killoran Killoughry Kilmartin Kilmore Kilpeläinen Kilroe
-Kilroy Kim Kimachu Kimani Kimutai Kinaghan Kinahan Kinet Kingston Kiniry Kinkela Kinlan Kinlen Kinnane
-Kinnear Kinnegan Kinner Kinnerk Kinney Kinnon Kinnunen Kinny Kinsella Kipkemei Kipkirui Kipkorir Kiplagat
-Kiprono Kipruto Kipsang Kiptoo Kirby Kirchmair Kirchner Kirillov Kirinčić Kirk Kirke Kirpenstein Kirs
-Kirschner Kirsipuu Kirss Kirwan Király Kis Kisel Kisela Kiselová Kiseľ Kiseľa Kiseľová Kisman Kissane
-Kisseljov Kitson Kitumaini Kitzler Kitzmann Kiuru Kivelä Kivi Kivilo Kivimäe Kivimäki Kivinen Kiviniemi
-Kivistik Kivistö Kiška Kjeldsen Kjellberg Kjær Klaas Klammer Klanac Klapač Klapačová Klapka Klapko Klapková
-Klapp Klapáč Klapáčová Klarin Klarić Klasić Klasson Klaus Klausen Klausner Kleibrink Kleijse Klein Klement
-Klemenčič Klemm Klemt Klepáč Klepáčová Klerks Kleybrink Kligl Klima Klimek Klimeková Klimko Klimkovič
-Klimkovičová Klimková Klimo Klimov Klimová Klimáček Klimáčeková Kline Kling Klingelhöfer Klinger Klingler
-Kližan Kližanová Klocker Kloiber Klokoč Klokočová Klopačka Klopačková Kloppert Klotz Klug Knapp Knappe Knaus
-Kneafsey Knecht Knez Knezović Knežević Kniha Knihová Knockaert Knoers Knowles Knox Knudsen Knuf Knutsen
-Knutsson Kobal Kobelt Kober Kobielsky Kobielská Kobielský Koc Koch Kocian Kocianová Kocijančić Kocjančič
-Kocka Kocková Kocová Kocsis Kocur Kocák Kocáková Kocúr Kocúrik Kocúriková Kocúrová Kodrič Koeman Kof Kofler
-Koger Kogler Kohl Kohler Kohli Kohv Koistinen Koit Koitla Koivisto Koivula Koivunen Kok Kokalj Kokanović
-Kokk Kokko Kokkonen Kokol Kokorić Kolade Kolar Kolarec Kolarič Kolb Kolega Kolehmainen Kolen Kolenc Kolesnik
-Kolesár Kolesárová Kolić Kolk Koller Kollmann Kollár Kollárová Kolm Kolnik Kolniková Kolník Kolníková
-Kolster Kolár Kolárová Kolář Kolářová Komar Komarov Komljenović Komulainen Konda Kondratjev Konečná Konečný
-Koning Konings Konopka Konopková Konovalov Konrad Konrád Konrádová Konstantinov Kont Konttinen Konôpka
-Konôpková Kool Koort Kopa Kopecká Kopecký Kopf Kopjar Koponen Kopová Kopp Koppa Koppel Koppensteiner Koppová
-Korec Korecová Koren Koret Korhonen Korol Korošec Korpal Korpela Korpi Korsman Korstman Kort Kortelainen
-Kortman Korutürk Korčák Korčáková Kos Kosanović Koshy Kosi Kosić Koskela Koski Koskinen Kosoko Kosonen
-Kostanić Kostelac Kosten Koster Kostin Kostka Kostková Kostolzin Kostrec Kostrecová Kota Kothari Kotian
-Kotianová Kotkas Kotnik Kotov Kotulič Kotuličová Kouba Koubová Koval Kovalčík Kovalčíková Kovanen Kovač
-Kovaček Kovačević Kovačić Kovačič Kovaľ Kovaľová Kovács Kováč Kováčik Kováčiková Kováčová Kovář Kovářová
-Koya Koza Kozlov Kozma Kozmon Kozmonová Kozová Kozák Kozáková Kozáček Kozáčeková Kozáčik Kozáčiková Koč
-Kočevar Kočiš Kočišová Kočka Kočko Kočková Kočová Košir Koški Koščević Koželj Krabbe Kraft Krainer Krainz
-Krajcar Krajnc Krajíček Krajíčeková Krajči Krajčiová Krajčo Krajčovič Krajčovičová Krajčová Krajčí Krajčíová
-Krajčír Krajčírová Kral Kralj Kraljević Kraljić Krall Kramar Kramarić Kramberger Kramer Krammer Kramár
-Kramárová Kranjc Krantz Kranz Krasnohorská Krasnohorský Krastiņa Krastiņš Kratochvíl Kratochvílová Kratzer
-Kraus Krause Kraushaar Krausová Kraxner Krebs Kreidl Krein Kreiner Krejčová Kremer Kremser Krenn Kresonja
-Kreusel Kreuzer Kriegl Kriens Krieva Krieviņa Krieviņš Krievs Kriisa Krish Krishna Krishnamurthy Krishnan
-Kristensen Kristensson Kristiansen Kristiansson Kristoffersen Kristoffersson Krivec Krištof Krištofová
-Križan Križanová Krogh Kroker Kronberger Kronenberg Kronsteiner Kroon Kropilák Kropiláková Kroták Krotáková
-Krpan Krueger Krug Kruglov Kruns Krupa Krupová Kruschwitz Krznarić Král Králik Králiková Králová
-Krásnohorská Krásnohorský Kráľ Kráľovič Kráľovičová Kráľová Kríž Krížik Krížiková Krížová Krõlov Kröll Krúpa
-Krúpová Krčelić Krēsliņa Krēsliņš Kršanac Krūmiņa Krūmiņš Krūze Krželj Kuba Kubec Kubecová Kubek Kubeková
-Kubheka Kubiček Kubičeková Kubička Kubičko Kubičková Kubko Kubková Kubo Kubová Kubík Kubíková Kubíček
-Kubíčeková Kubíčková Kucera Kudrjavtsev Kuffa Kuffová Kugler Kuhar Kuhl Kuhn Kuijpers Kuilenburg Kuiper
-Kuipers Kuisma Kuit Kujala Kujundžić Kukkonen Kukučka Kulikov Kulkarni Kulmala Kumar Kumer Kummer
-Kumpulainen Kuna Kunac Kunda Kundová Kundziņa Kundziņš Kunen Kunene Kuningas Kunka Kunková Kunová Kunz
-Kuosmanen Kupa Kupka Kupko Kupková Kupová Kupsjak Kurg Kurian Kurki Kurm Kurniawan Kuronen Kurtoić Kuruc
-Kurucová Kuruvilla Kurvits Kurz Kurzmann Kus Kusch Kuska Kusková Kusmawati Kusová Kusumo Kuswandari Kuswoyo
-Kutsar Kuus Kuuse Kuusela Kuusik Kuusisto Kuusk Kuveždić Kuzmin Kuzmić Kuznetsov Kučera Kučerová Kučić Kuša
-Kuška Kušková Kušnír Kušnírová Kušo Kušová Kuščević Kvist Kwaadland Kweyama Kyllönen Kyne Kysel Kysela
-Kyselová Kyseľ Kyseľa Kyseľová Kára Kárová Kázik Káziková Käfer Kägi Kähkönen Kälin Källström Kämäräinen
-Kärki Kärkkäinen Kärner Käser Käsper Käster Käär Käärik Kôstka Kôstková Kõiv Köberl Köck Köhler Kölbl Köll
-König Kössler Köster Kúbek Kúbeková Kús Kúska Kúsková Kúsová Kúš Kúšová Kühnert Küng Kütt Kārkliņa Kārkliņš
-Kısakürek Kļaviņa Kļaviņš Kříž Křížová Laakkonen Laakso Laaksonen Laan Laane Laanemets Laas Labado Labaš
-Labbé Labelle Labinjan Labonté Laboy Labrecque Labuda Labudová Laca Lacasse Lacey Lachance Lachapelle
-Lachmann Lacka Lackner Lacko Lacková Laco Lacombe Lacová Lacroix Ladavac Ladeck Ladner Laenen Lafferty
-Laffey Laffray Laflamme Lafleur Lafontaine Lagarde Lage Lagerweij Lagler Lago Laguna Lagzdiņa Lagzdiņš Lah
-Lahaye Lahey Lahiffe Laht Lahti Lahtinen Lahy Laidhléis Laighnigh Laiho Lailasari Laimer Laine Laing
-Laitinen Lajčiak Lajčiaková Lajčák Lajčáková Lakatos Lakaza Lakošeljac Laks Laksita Laksmiwati Lal Lala
-Laliberté Lall Lalla Lallemand Lally Lalonde Lalor Laloux Lamač Lamačová Lambe Lambers Lambert Lamborghini
-Lambot Lambotte Lambrecht Lambrechts Lambregt Lammas Lammens Lammer Lammi Lamont Lamontagne Lamore Lamotte
-Lamoureux Lampert Lampinen Lampl Lamprecht Lamula Lamy Lancaster Lancisi Landa Lande Landers Landin Landl
-Landon-Lane Landry Landström Landy Lanfranchi Lang Langa Langan Lange Langeni Langer Langern Langevoort
-Langlois Lanigan Lanka Lankinen Lankle Lansink Lantz Lanz Lapierre Laplante Lapointe Laporte Lappalainen
-Lappin Lapsa Lara Larcher Lardinois Lardner Largan Largey Larivière Larkin Laroche Larocque Larose Larouche
-Larrañaga Larrea Larsen Larson Larsson Lasa Lasić Lassen Lassila Lassnig Lastra Lata Lathrope Latier Latour
-Lattuada Latupono Latvala Laukkanen Launay Laur Laureano Laurenson Laurent Laureys Lauri Lauridsen Laurila
-Lauritsen Laursen Lauwers Lauzon Lavallée Lavan Lavell Lavelle Laverty Lavery Lavigne Lavin Lavoie Lavrič
-Lawlor Lawrence Lawson Lazar Lazuardi Leacy Leahy Leal Learmonth Leary Leavey Leban Lebar Lebeau Lebedev
-Lebel Leber Leblanc Lebon Lebreton Lebrun Lebrón Lechner Leclerc Leclercq Lecocq Lecomte Leconte Lecoq
-Leddin Leddon Leddy Ledent Lederer Ledesma Ledoux Leduc Ledwich Ledwith Leeb Leemans Leen Leene Leeney
-Lefebvre Lefevre Lefort Lefèbvre Lefèvre Legault Legendre Legnante Legović Legrain Legrand Legros Leguit
-Lehane Lehikoinen Lehiste Lehmann Lehner Leht Lehtimäki Lehtinen Lehtla Lehtmets Lehto Lehtola Lehtonen
-Leibetseder Leino Leinonen Leite Leitgeb Leithner Leitner Leiva Lejeune Leland Lelas Leleu Leleux Lelijveld
-Lelièvre Leloup Lemaire Lemay Lemaître Lembede Lember Lemieux Lemire Lemmens Lemoine Lemonnier Lempereur
-Lemus Lenaerts Lenaghan Leneghan Lenehan Lengauer Lengyel Lenihan Lenić Lennane Lennartsson Lennon Lenoir
-Lensen Lenz Leon Leonard Leonardi Leoncavallo Leone Leonetti Leonhartsberger Leopardi Leopold Lepage Lepik
-Lepistö Lepp Leppik Leppänen Lepšík Lepšíková Lercari Lerch Lercher Lerma Lerner Leroux Leroy Leruth Lesage
-Lesjak Leskinen Leskovar Leslie Lesná Lesný Lessard Lestari Lester Letellier Lether Leto Letová Letta
+Kaltenegger Kalvaitis Kalvelis Kalvėnas Kalēja Kalējs Kamau Kambs Kamdar Kammerer Kamp Kamper Kanda Kane
+Kanerva Kangas Kangley Kangro Kangur Kaniak Kaniaková Kaniški Kankaanpää Kannan Kant Kantola Kapadia
+Kapeller Kapoor Kapp Kappel Kapur Kar Kara Karadeniz Karagić Karamarko Karan Karels Karge Kargl Karhu
+Karhunen Kari Kariuki Karjalainen Karl Karlberg Karlović Karlsen Karlsson Karlström Karmelić Karner Karnik
+Karpe Karpov Karppinen Karrer Karro Karttunen Karu Karul Karulová Karuza Karvinen Karvonen Karz Kas Kasak
+Kase Kasemaa Kasemets Kashyap Kask Kaspar Kasper Kass Kastelic Kastner Kata Kathagen Katić Katona Kattai
+Kaufman Kaufmann Kaul Kauliņa Kauliņš Kaupas Kauppila Kauppinen Kaur Kauzlarić Kaučič Kavaliauskas Kavanagh
+Kavasch Kavaschová Kay Kaya Kazakov Kazik Kaziková Kazlauskas Kazík Kazíková Kaņepa Kaņeps Kašpar Kašparová
+Keady Kealey Keally Kealty Kealy Keane Keaney Keany Keapock Kearney Kearns Keary Keating Keaveney Keaveny
+Keeffe Keegan Keehan Keelan Keeley Keely Keenaghan Keenahan Keenan Keeney Keer Keery Keevers Kehoe Keightley
+Keijser Keijzer Keinänen Keith Kelder Keleković Kelemen Kelečić Kelić Kelleher Keller Kelley Kellner Kello
+Kellová Kelly Kelo Kelová Keltenie Kelvey Kemp Kemppainen Kendall Kendra Kendrová Kenis Kenlan Kenlon Kenna
+Kenneally Kennedy Kennellan Kennelly Kenny Kensy Kent Keníž Kenížová Keogan Keogh Keoghan Keoghane Keohan
+Keohane Keown Keplinger Ker Kerekes Kereković Kerin Kerins Kerkhof Kerkhofs Kerley Kerlin Kermody Kern
+Kernan Kerney Kerová Kerr Kerrigan Kerrisk Kerschbaum Kerschbaumer Kerville Kerwick Keränen Keskinen
+Keskitalo Kesküla Kessler Ketel Ketola Ketting Kettunen Keudel Kevane Keville Kevo Keyes Khaba Khabalidaka
+Khalil Khalsa Khambule Khanna Khanyeza Khanyile Khaphela Khare Khathi Khathide Khathini Khatri Khawula
+Kheswa Khezokhulu Kholose Khomo Khonjwayo Khosini Khosla Khoza Khuba Khubisa Khuboni Khukhuza Khulu Khuluse
+Khumalo Khumbuza Khurana Khuyameni Khuzwayo Khwane Khwela Kibe Kibet Kidd Kiely Kieran Kierane Kierans
+Kiernan Kiik Kiil Kiis Kiisk Kikas Kikkas Kilawee Kilbane Kilbride Kilcoyne Kilday Kildea Kilduff Kilfoyle
+Kilgallen Kilgallon Kilhooly Kilk Kilkenny Killeen Killilea Killooly Killoran Killoughry Kilmartin Kilmore
+Kilpeläinen Kilroe Kilroy Kim Kimachu Kimani Kimutai Kinaghan Kinahan Kinet Kingston Kiniry Kinkela Kinlan
+Kinlen Kinnane Kinnear Kinnegan Kinner Kinnerk Kinney Kinnon Kinnunen Kinny Kinsella Kipkemei Kipkirui
+Kipkorir Kiplagat Kiprono Kipruto Kipsang Kiptoo Kirby Kirchmair Kirchner Kirillov Kirinčić Kirk Kirke
+Kirpenstein Kirs Kirschner Kirsipuu Kirss Kirwan Király Kis Kisel Kisela Kiselová Kiseľ Kiseľa Kiseľová
+Kisman Kissane Kisseljov Kitson Kitumaini Kitzler Kitzmann Kiuru Kivelä Kivi Kivilo Kivimäe Kivimäki Kivinen
+Kiviniemi Kivistik Kivistö Kiška Kjeldsen Kjellberg Kjær Klaas Klammer Klanac Klapač Klapačová Klapka Klapko
+Klapková Klapp Klapáč Klapáčová Klarin Klarić Klasić Klasson Klaus Klausen Klausner Kleibrink Kleijse Klein
+Klement Klemenčič Klemm Klemt Klepáč Klepáčová Klerks Kleybrink Kligl Klima Klimek Klimeková Klimko
+Klimkovič Klimkovičová Klimková Klimo Klimov Klimová Klimáček Klimáčeková Kline Kling Klingelhöfer Klinger
+Klingler Kližan Kližanová Klocker Kloiber Klokoč Klokočová Klopačka Klopačková Kloppert Klotz Klug Knapp
+Knappe Knaus Kneafsey Knecht Knez Knezović Knežević Kniha Knihová Knockaert Knoers Knowles Knox Knudsen Knuf
+Knutsen Knutsson Kobal Kobelt Kober Kobielsky Kobielská Kobielský Koc Koch Kocian Kocianová Kocijančić
+Kocjančič Kocka Kocková Kocová Kocsis Kocur Kocák Kocáková Kocúr Kocúrik Kocúriková Kocúrová Kodrič Koeman
+Kof Kofler Koger Kogler Kohl Kohler Kohli Kohv Koistinen Koit Koitla Koivisto Koivula Koivunen Kok Kokalj
+Kokanović Kokk Kokko Kokkonen Kokol Kokorić Kolade Kolar Kolarec Kolarič Kolb Kolega Kolehmainen Kolen
+Kolenc Kolesnik Kolesár Kolesárová Kolić Kolk Koller Kollmann Kollár Kollárová Kolm Kolnik Kolniková Kolník
+Kolníková Kolster Kolár Kolárová Kolář Kolářová Komar Komarov Komljenović Komulainen Konda Kondratjev
+Konečná Konečný Koning Konings Konopka Konopková Konovalov Konrad Konrád Konrádová Konstantinov Kont
+Konttinen Konôpka Konôpková Kool Koort Kopa Kopecká Kopecký Kopf Kopjar Koponen Kopová Kopp Koppa Koppel
+Koppensteiner Koppová Korec Korecová Koren Koret Korhonen Korol Korošec Korpal Korpela Korpi Korsman
+Korstman Kort Kortelainen Kortman Korutürk Korčák Korčáková Kos Kosanović Koshy Kosi Kosić Koskela Koski
+Koskinen Kosoko Kosonen Kostanić Kostelac Kosten Koster Kostin Kostka Kostková Kostolzin Kostrec Kostrecová
+Kota Kothari Kotian Kotianová Kotkas Kotnik Kotov Kotulič Kotuličová Kouba Koubová Koval Kovalčík
+Kovalčíková Kovanen Kovač Kovaček Kovačević Kovačić Kovačič Kovaľ Kovaľová Kovács Kováč Kováčik Kováčiková
+Kováčová Kovář Kovářová Koya Koza Kozlov Kozma Kozmon Kozmonová Kozová Kozák Kozáková Kozáček Kozáčeková
+Kozáčik Kozáčiková Koč Kočevar Kočiš Kočišová Kočka Kočko Kočková Kočová Košir Koški Koščević Koželj Krabbe
+Kraft Krainer Krainz Krajcar Krajnc Krajíček Krajíčeková Krajči Krajčiová Krajčo Krajčovič Krajčovičová
+Krajčová Krajčí Krajčíová Krajčír Krajčírová Kral Kralj Kraljević Kraljić Krall Kramar Kramarić Kramberger
+Kramer Krammer Kramár Kramárová Kranjc Krantz Kranz Krasnohorská Krasnohorský Krastiņa Krastiņš Kratochvíl
+Kratochvílová Kratzer Kraus Krause Kraushaar Krausová Kraxner Krebs Kreidl Krein Kreiner Krejčová Kremer
+Kremser Krenn Kresonja Kreusel Kreuzer Kriegl Kriens Krieva Krieviņa Krieviņš Krievs Kriisa Krish Krishna
+Krishnamurthy Krishnan Kristensen Kristensson Kristiansen Kristiansson Kristoffersen Kristoffersson Krivec
+Krištof Krištofová Križan Križanová Krogh Kroker Kronberger Kronenberg Kronsteiner Kroon Kropilák
+Kropiláková Kroták Krotáková Krpan Krueger Krug Kruglov Kruns Krupa Krupová Kruschwitz Krznarić Král Králik
+Králiková Králová Krásnohorská Krásnohorský Kráľ Kráľovič Kráľovičová Kráľová Kríž Krížik Krížiková Krížová
+Krõlov Kröll Krúpa Krúpová Krčelić Krēsliņa Krēsliņš Kršanac Krūmiņa Krūmiņš Krūze Krželj Kuba Kubec
+Kubecová Kubek Kubeková Kubheka Kubiček Kubičeková Kubička Kubičko Kubičková Kubko Kubková Kubo Kubová Kubík
+Kubíková Kubíček Kubíčeková Kubíčková Kucera Kudrjavtsev Kuffa Kuffová Kugler Kuhar Kuhl Kuhn Kuijpers
+Kuilenburg Kuiper Kuipers Kuisma Kuit Kujala Kujundžić Kukkonen Kukučka Kulikov Kulkarni Kulmala Kumar Kumer
+Kummer Kumpulainen Kuna Kunac Kunda Kundová Kundziņa Kundziņš Kunen Kunene Kuningas Kunka Kunková Kunová
+Kunz Kuosmanen Kupa Kupka Kupko Kupková Kupová Kupsjak Kurg Kurian Kurki Kurm Kurniawan Kuronen Kurtoić
+Kuruc Kurucová Kuruvilla Kurvits Kurz Kurzmann Kus Kusch Kuska Kusková Kusmawati Kusová Kusumo Kuswandari
+Kuswoyo Kutsar Kuus Kuuse Kuusela Kuusik Kuusisto Kuusk Kuveždić Kuzmin Kuzmić Kuznetsov Kučera Kučerová
+Kučić Kuša Kuška Kušková Kušnír Kušnírová Kušo Kušová Kuščević Kvist Kwaadland Kweyama Kyllönen Kyne Kysel
+Kysela Kyselová Kyseľ Kyseľa Kyseľová Kára Kárová Kázik Káziková Käfer Kägi Kähkönen Kälin Källström
+Kämäräinen Kärki Kärkkäinen Kärner Käser Käsper Käster Käär Käärik Kôstka Kôstková Kõiv Köberl Köck Köhler
+Kölbl Köll König Kössler Köster Kúbek Kúbeková Kús Kúska Kúsková Kúsová Kúš Kúšová Kühnert Küng Kütt
+Kārkliņa Kārkliņš Kısakürek Kļaviņa Kļaviņš Kříž Křížová Laakkonen Laakso Laaksonen Laan Laane Laanemets
+Laas Labado Labaš Labbé Labelle Labinjan Labonté Laboy Labrecque Labuda Labudová Laca Lacasse Lacey Lachance
+Lachapelle Lachmann Lacka Lackner Lacko Lacková Laco Lacombe Lacová Lacroix Ladavac Ladeck Ladner Laenen
+Lafferty Laffey Laffray Laflamme Lafleur Lafontaine Lagarde Lage Lagerweij Lagler Lago Laguna Lagzdiņa
+Lagzdiņš Lah Lahaye Lahey Lahiffe Laht Lahti Lahtinen Lahy Laidhléis Laighnigh Laiho Lailasari Laimer Laine
+Laing Laitinen Lajčiak Lajčiaková Lajčák Lajčáková Lakatos Lakaza Lakošeljac Laks Laksita Laksmiwati Lal
+Lala Laliberté Lall Lalla Lallemand Lally Lalonde Lalor Laloux Lamač Lamačová Lambe Lambers Lambert
+Lamborghini Lambot Lambotte Lambrecht Lambrechts Lambregt Lammas Lammens Lammer Lammi Lamont Lamontagne
+Lamore Lamotte Lamoureux Lampert Lampinen Lampl Lamprecht Lamula Lamy Lancaster Lancisi Landa Lande Landers
+Landin Landl Landon-Lane Landry Landström Landy Lanfranchi Lang Langa Langan Lange Langeni Langer Langern
+Langevoort Langlois Lanigan Lanka Lankinen Lankle Lansink Lantz Lanz Lapierre Laplante Lapointe Laporte
+Lappalainen Lappin Lapsa Lara Larcher Lardinois Lardner Largan Largey Larivière Larkin Laroche Larocque
+Larose Larouche Larrañaga Larrea Larsen Larson Larsson Lasa Lasić Lassen Lassila Lassnig Lastra Lata
+Lathrope Latier Latour Lattuada Latupono Latvala Laukkanen Launay Laur Laureano Laurenson Laurent Laureys
+Lauri Lauridsen Laurila Lauritsen Laursen Lauwers Lauzon Lavallée Lavan Lavell Lavelle Laverty Lavery
+Lavigne Lavin Lavoie Lavrič Lawlor Lawrence Lawson Lazar Lazuardi Leacy Leahy Leal Learmonth Leary Leavey
+Leban Lebar Lebeau Lebedev Lebel Leber Leblanc Lebon Lebreton Lebrun Lebrón Lechner Leclerc Leclercq Lecocq
+Lecomte Leconte Lecoq Leddin Leddon Leddy Ledent Lederer Ledesma Ledoux Leduc Ledwich Ledwith Leeb Leemans
+Leen Leene Leeney Lefebvre Lefevre Lefort Lefèbvre Lefèvre Legault Legendre Legnante Legović Legrain Legrand
+Legros Leguit Lehane Lehikoinen Lehiste Lehmann Lehner Leht Lehtimäki Lehtinen Lehtla Lehtmets Lehto Lehtola
+Lehtonen Leibetseder Leino Leinonen Leite Leitgeb Leithner Leitner Leiva Lejeune Leland Lelas Leleu Leleux
+Lelijveld Lelièvre Leloup Lemaire Lemay Lemaître Lembede Lember Lemieux Lemire Lemmens Lemoine Lemonnier
+Lempereur Lemus Lenaerts Lenaghan Leneghan Lenehan Lengauer Lengyel Lenihan Lenić Lennane Lennartsson Lennon
+Lenoir Lensen Lenz Leon Leonard Leonardi Leoncavallo Leone Leonetti Leonhartsberger Leopardi Leopold Lepage
+Lepik Lepistö Lepp Leppik Leppänen Lepšík Lepšíková Lercari Lerch Lercher Lerma Lerner Leroux Leroy Leruth
+Lesage Lesjak Leskinen Leskovar Leslie Lesná Lesný Lessard Lestari Lester Letellier Lether Leto Letová Letta
 Lettiere Lettner Leu Leunberger Leutgeb Levan Levesque Levin Levine Lewis Leyden Leydon Leys Leysen Leyva
 Leão León Lešić Lešković Lešnik Leščić Lheureux Lhoir Liber Libert Liblik Lichtenegger Licul Liddane Liddy
 Lidström Lidén Liebelt Liekens Liepa Liepiņa Liepiņš Lieshout Lievens Ligorio Ligtvoet Liguori Liimatainen
@@ -1586,12 +1587,12 @@ Poslon Pospíšil Pospíšilová Postl Postma Potier Potočnik Potts Potvin Pou 
 Povilonis Powell Poza Pozder Pozo Pozuelo Pozzecco Poška Požega Prabhakar Prabhu Prabowo Prada Pradana
 Pradhan Pradipta Prado Praet Praga Prager Prakasa Prakash Pranowo Prantl Prasad Prasasta Prasetya Prasetyo
 Prashad Prastuti Prat Pratama Pratesi Prati Pratiwi Prats Pratt Praxmarer Prayoga Preciado Preda Predovan
-Preiß Prelec Prem Prendergast Prenner Prentice Preočanin Preston Prial Pribanić Priede Priedīte Priego
-Prieto Primožič Pringle Prins Prinsen Prinz Priselac Pritchard Priuli Probst Procacci Procházka Procházková
-Procter Prodi Prohaska Proietti Proinnsias Prokop Proost Proulx Prouse Provencher Prpić Prskalo Prtenjača
-Pruitt Pruschke Pruul Pruvost Pryal Prévost Pröll Pucci Puccini Pucher Puchner Pudjiastuti Puente Puentes
-Puerta Puga Pugliese Puglisi Puhakka Puharić Puig Puirséal Pujadas Pujol Pukk Pukluš Puklušová Pulci Pulido
-Puljiz Pulk Pulkkinen Puntigam Punz Pupák Pupáková Puranen Purcell Puri Puriņa Puriņš Purmale Purmals
+Preiß Prelec Prem Prendergast Prenner Prentice Preočanin Preston Prial Pribanić Priede Priedīte Priedītis
+Priego Prieto Primožič Pringle Prins Prinsen Prinz Priselac Pritchard Priuli Probst Procacci Procházka
+Procházková Procter Prodi Prohaska Proietti Proinnsias Prokop Proost Proulx Prouse Provencher Prpić Prskalo
+Prtenjača Pruitt Pruschke Pruul Pruvost Pryal Prévost Pröll Pucci Puccini Pucher Puchner Pudjiastuti Puente
+Puentes Puerta Puga Pugliese Puglisi Puhakka Puharić Puig Puirséal Pujadas Pujol Pukk Pukluš Puklušová Pulci
+Pulido Puljiz Pulk Pulkkinen Puntigam Punz Pupák Pupáková Puranen Purcell Puri Puriņa Puriņš Purmale Purmals
 Purnawati Purohit Purwanti Puspasari Puspita Putinja Putra Putz Puusepp Puustinen Puška Puškarić Pušková
 Puškár Puškárová Pușcașu Páez Páirceir Pálka Pásztor Pärn Pärna Pärnpuu Pärtel Pärtzelt Pääkkönen Pålsson
 Pépin Pérez Póil Põder Põdra Põld Põldma Põldmaa Põllu Pölitz Pöllänen Pölzl Pöschl Pühringer Püvi Pērkona
@@ -1634,236 +1635,237 @@ Rosell Roselló Rosemann Rosenberg Rosenberger Rosengren Rosenow Rosenqvist Rose
 Roskoth Rosmini Rosner Roso Rosová Ross Rosseel Rosselat Rosselet Rossellat Rosselli Rossellini Rosselló
 Rossetti Rossi Rossini Rossiter Rossmann Rosén Roth Rottensteiner Rotter Rotteveel Rottiers Roukes Roura
 Rourke Rousseau Rousseaux Roussel Rousselet Rousset Rouwenhorst Rouwhorst Roux Rovira Rowan Rowe Rowland
-Rowlands Rowley Roy Roybal Royer Royo Rozas Roze Rozman Rozīte Rožič Rožman Ruairc Ruane Ruano Rubben Rubbia
-Rubene Rubenis Ruberto Rubeša Rubinić Rubio Rubík Rubíková Rudden Rudkins Rudolf Rudolph Rudzīte Rueda
-Ruelas Ruelle Ruffini Ruggeri Ruggieri Ruijs Ruiséal Ruiz Rukavina Rumjantsev Rumora Ruotsalainen Rupnik
-Rupp Ruppersberger Ruppert Rus Rusko Rusková Rusnak Rusnák Rusnáková Rusová Russell Russo Rusticucci Rusňak
-Rusňák Rusňáková Rutar Rutherford Rutten Ruud Ruus Ruuskanen Ružička Ružičková Ryan Rybníček Rybníčeková
-Rybár Rybárik Rybáriková Rybárová Rydberg Ryder Rydén Ryle Rynn Rynne Rys Rysová Rytkönen Ryynänen Ryš Ryša
-Ryška Ryško Ryšková Ryšová Rácz Rädel Räisänen Räsänen Rätsep Räty Réamonn Rémy Río Ríos Rís Ródenas Róm
-Rómová Röhrdanz Röhricht Römer Rönkkö Rörricht Rössler Rønning Rúfus Rúfusová Rüegg Rüütel Rýs Rýsová
-Růžička Růžičková Saar Saare Saarela Saari Saarinen Saastamoinen Saavedra Sabater Sabatini Sabbatini Sabbe
-Sabela Sabelo Sabharwal Sabljak Sabol Sachar Sachdev Sachdeva Sacré Saefullah Saelens Saez Saffi Safitri
-Safronov Sagar Sagese Sagmeister Sagnelli Sagredo Saha Sahlin Sahni Sahota Sailer Saini Sainio Sainz Saiz
-Sakalauskas Sakarya Sakač Saks Sala Salahudin Salaj Salajka Salajková Salajová Salako Salamanca Salandra
-Salas Salata Salazar Salcedo Salcher Salcido Saldaña Saldivar Saleh Salet Salgado Salgari Salieri Salinas
-Sallinen Salmela Salmerón Salmi Salminen Salo Salom Salomaa Salomonsson Salonen Salopek Salu Salumets
-Salumäe Salvador Salvemini Salvi Salvini Salvà Salz Salzer Salzmann Sam Sama Samaniego Samel Samele Samelová
-Sameya Sameľ Sameľová Sami Sammer Sammon Samosir Sampaio Sampath Samper Sampson Samra Samson Samsonová
-Samuel Samuelová Samuelsson Samyn Sanabria Sanches Sanchez Sancho Sandanezwe Sandberg Sandell Sanderson
-Sandgren Sandhu Sandi Sandin Sandoval Sandström Sandvik Sanford Sangha Sanghvi Sanguineti Sangwani Sangweni
-Sani Sanitra Sanitrová Sanjuan Sankar Sankaran Sanmartín Sanmiguel Sansoni Sansonnens Sant Santacruz
-Santamaria Santamaría Santana Santi Santiago Santillán Santner Santorio Santoro Santos Santoso Sanudo Sanz
-Saors Saptono Saputra Sarabia Saraceno Saracino Saraf Saragat Saragih Saran Sarap Sarapuu Sardelić Sarin
-Sarkar Sarma Sarmiento Sarna Sarneel Sarraf Sarsfield Sarv Sas Sastre Sastry Sathe Satherley Satriani Satta
-Sattler Sauceda Saucedo Saudan Sauer Saul Sauli Saulīte Saunders Saura Sauro Sauvage Savard Saveljev Savoie
-Savolainen Savorgnan Sawhney Saxena Saxo Sayers Sayyid Sbarbaro Scaduto Scalera Scalfaro Scallan Scallon
-Scally Scamarcio Scandone Scanlan Scanlon Scannell Scannláin Scaramucci Scardino Scarfoglio Scarlatti Scarpa
-Scarpetta Scarponi Schaaf Schachinger Schachner Schacht Schaefer Schaffer Schagen Schakelaar Schalk Schaller
-Schandl Schantl Scharf Scharinger Scharroo Schartner Schatteleijn Schatz Schatzl Schaub Schauer Scheel
-Scheer Scheffers Scheibe Scheiber Scheidegger Scheidl Schellekens Schelvis Schenk Schenkel Schepens Schepers
-Scherer Scherms Scherr Scherrer Scherz Scherzer Scheucher Scheuermann Schiaparelli Schiavo Schiavone
-Schicchi Schiefer Schiestl Schiffer Schilcher Schiller Schilt Schimpl Schinagl Schindler Schinke Schinnerl
-Schipper Schlager Schlatter Schleich Schlosser Schlögl Schmid Schmidinger Schmidl Schmidt Schmidtke Schmied
-Schmiedecke Schmiedt Schmit Schmitt Schmitz Schmölzer Schnabl Schneeberger Schneider Schnyder Schober Schoch
-Schofield Schokman Scholl Scholten Scholtz Scholz Schomber Schoofs Schoonbroodt Schotte Schottin Schou
-Schouten Schramm Schrammel Schrant Schranz Schreiber Schreiner Schrempf Schrenk Schrik Schrittwieser
-Schroeder Schroeff Schröder Schubert Schuchhardt Schuh Schuler Schuller Schulten Schultz Schulz Schumacher
-Schuster Schuurmans Schuylenborch Schwab Schwaiger Schwaighofer Schwartsbach Schwartz Schwarz Schwarzinger
-Schwarzl Schwass Schweiger Schweighofer Schweitzer Schweizer Schwendinger Schwital Schyns Schäfer Schär
-Schärer Schöberl Schöffmann Schöller Schön Schönauer Schönberger Schönland Schöpf Schüler Schüller Schürch
-Schütz Scialpi Scollan Scott Scotti Scotto Scribhín Scriven Scully Scuylenborchs Seally Sealy Searle Searlóg
-Searraigh Sebastián Seco Sedano Seddio Sedlar Sedliak Sedliaková Sedlák Sedláková Sedláček Sedláčková
-Seebacher Seery Segarra Segebahn Segers Segerson Segersun Segerszoen Seghers Segni Segovia Segrè Seguin
-Segura Seguí Sehgal Seidel Seidl Seifert Seiler Seip Seiser Seitric Seitz Seiwald Sekera Sekerová Sekhon
-Selecká Selecký Selin Sels Sem Sembathwa Semenov Semialjac Semitecolo Sen Sengupta Sengwayo Seničić Senko
-Senková Senn Seoighe Sepp Seppä Seppälä Seppänen Sepúlveda Serao Sergejev Serlupi Sermonti Serna Serra
-Serraglio Serrano Serrato Servais Seršić Seshadri Sestig Seth Sethi Setiawan Setrick Setty Sevilla Sevillano
-Sevrin Seymour Sezer Sezgin Sečová Sforza Sgalambro Sgarbi Sha Shabalala Shabane Shabangu Shaffer Shaffrey
-Shailer Shan Shanahan Shand Shandu Shange Shankar Shanker Shanley Shannon Shanny Sharaf Sharkey Sharma
-Sharpe Sharry Shaughnessy Shaw Shazi Shea Sheahan Sheane Sheedy Sheehy Sheeran Sheerin Sheil Sheilds Shekoni
-Shelembe Shelton Shengele Shenoy Shepard Sheppard Shere Sheridan Sherlock Sherman Sheth Shetty Shevlin Shezi
-Shiel Shiels Shinga Shoba Shombela Shortt Shoyisa Shozi Shroff Shukla Shupe Sibal Sibalukhulu Sibanda Sibaya
-Sibeko Sibhene Sibilia Sibindi Sibisi Sibiya Sibul Sidhu Sidler Sidor Sidorov Sidorová Sieber Sieberer Siegl
-Siegrist Siering Siffredi Sigagu Sigegede Sigerson Sigl Sigrist Sihombing Sihotang Sihvonen Siim Sijadu
-Sikhakhane Sikhosana Sikhunyana Sikirić Sikk Sikobi Sikwayo Silangwe Sild Siliņa Siliņš Silke Sillanpää
-Sillaots Sillaste Siller Silm Silva Silveira Silvennoinen Silvestri Simanjuntak Simard Simba Simbolon
-Simelane Simeoni Simic Simić Simmon Simmons Simoens Simola Simon Simonen Simonis Simonič Simonová Simons
-Simonsen Simonsson Simpson Simson Simó Simões Sinaga Sinan Sinclair Sinema Singh Singhal Sinha Sinisi
-Sinnott Sinožić Sionainn Sipilä Sipos Siqueira Sirait Siregar Sirel Sirois Sirotić Sirviö Sisask Sishangwe
-Sishi Sishiya Sismondi Sisneros Sithenjwa Sithole Sithombo Sithuli Sitolotolo Sitompul Sitorus Situmorang
-Sivertsen Siwele Sixtus Siyaya Siyeshe Sjöberg Sjöblom Sjödin Sjöholm Sjölander Sjölin Sjölund Sjöstedt
-Sjöstrand Sjöström Skally Skeahan Skeffington Skehan Skelly Skinner Skivington Sklenica Sklenicová Sklenička
-Skleničková Sklenka Sklenková Sklenár Sklenárik Sklenáriková Sklenárová Sklár Sklárová Skog Skoglund Skok
-Skokan Skokanová Skoog Skov Skuja Skujiņa Skujiņš Skupnjak Skutecká Skutecký Sköld Sladonja Slaetsdochter
-Slagmolen Slamon Slater Slattery Slavica Slavík Slavíková Slašťan Slašťanová Slegers Slevin Slingerland
-Slivka Slivko Slivková Sloan Sloane Sloboda Slobodník Slobodníková Slobodová Slota Slotová Slovinec
-Slovinecová Slovák Slováková Slowey Slyne Smeets Smet Smets Smirnoff Smirnov Smits Smoković Smolić Smrek
-Smreková Smullen Smyth Smythe Snauwaert Snyder Soares Sobolev Sobota Sobowale Sobrero Sobrino Soderini Sodhi
-Soduba Soffici Soini Soininen Sokač Sokhela Sokhulu Sokhwebula Sokić Sokk Sokol Sokolov Sokolová Sola Solana
-Solanki Solano Solari Solberg Soldo Solej Solejová Soler Solera Solheim Solimena Solis Soliz Sollima Solomon
-Solomun Solorio Solorzano Solovjov Solsona Solís Som Soman Somboni Somers Somfula Sommaruga Sommer Somogyi
-Somoza Sompisi Sondini Sondisa Songiya Soni Sonnino Sonnleitner Sonqandile Sontag Sontuli Soo Sood Soolachán
-Soolaghan Soos Soosaar Soosalu Soots Soper Soranzo Sordi Sorgatz Sorger Soria Soriano Sorić Sorokin
-Sorrentino Sosa Sotelo Sothole Soto Sotobe Soucy Soukup Soukupová Sousa Southee Souza Sowman Soyinka Soylu
-Soós Sošić Spaan Spadafora Spain Spallanzani Spanevello Spanhaak Speer Speijer Spelman Spence Spencer
-Spenser Speri Sperl Spiegl Spier Spieß Spiker Spillane Spindler Spinelli Spinola Spitzer Spreeuw Spreitzer
-Springer Sprong Sproģe Sproģis Spruit Spruyt Spörri Squarcione Sraffa Sridhar Srinivas Srinivasan Srivastava
-Sršen St-Jean St-Laurent St-Onge St-Pierre Stac Stace Stadelmann Stadlbauer Stadler Staelens Stafford
-Staglieno Stahr Stalder Stamrood Stan Stancu Standaert Standún Stange Stangl Stanić Staničić Stankevičius
-Stanley Stanton Stančin Staněk Stapleton Staquet Starosta Starostová Starčević Stas Stassin Staub Staudacher
-Staude Staudinger Stauffer Staunton Staňková Stecher Steckel Steele Steen Steenbakkers Steenbeek Stefan
-Stefanelli Steffen Steffensen Steger Steidl Steiger Steinacher Steinbacher Steinbauer Steinberg Steinberger
-Steinböck Steindl Steiner Steininger Steinkellner Steinlechner Steinmann Steinmeiern Steinwender Stejskal
-Stejskalová Stelzer Stelzl Stenberg Stenlund Stenson Stenström Stepanov Stephens Stephenson Sterckx Sterkman
-Stettler Stettyn Steuer Steurer Stevens Stevenson Stewart Stey Steyaert Stichter Stiebitz Stiegler Stiffel
-Stifter Stinis Stipanović Stiperski Stocker Stockhammer Stockinger Stodola Stodolová Stoffel Stoffelsz
-Stoiber Stoica Stoices Stojanov Stojnić Stojčević Stoll Stolnik Stolz Stolze Stondún Stook Stopar Stoppani
-Storladi Stošić Stradivari Straka Straková Strandberg Strangio Strasser Stratford Stratton Strauss Strauß
-Strawbridge Strazdiņa Strazdiņš Stražičić Streicher Strickland Strid Striebitz Strijker Strik Strinavić
-Strnad Strnadová Strnisko Strnisková Strobl Stroh Strohmaier Strohmayer Strohmeier Stroobants Ström
-Strömberg Strøm Strýček Strýčeková Stuart Stubbs Stucchi Stucki Studer Stuivenberg Stummer Stumpf Stundún
-Stupalo Sturm Stutz Ståhl Stöckl Stöckli Stöger Stückler Stütz Stănescu Suarez Suartini Subramaniam
-Subramanian Suciu Sudiati Sugrue Suhonen Suijker Suipéal Sule Sulg Sullivan Sulzer Summerville Sundaram
-Sundberg Sundell Sundin Sundqvist Sundström Suomalainen Suominen Suppan Sura Surać Sureda Suresh Suri Surian
-Suryatmi Suryono Susanti Susi Suter Sutinen Sutt Sutter Sutton Suur Suvi Suvorov Suwarno Suárez Sušnik Svahn
-Svanberg Svantesson Svedberg Svendsen Svensson Svetličić Svoboda Svobodová Svrbík Svrbíková Svärd
-Swaminathan Swamy Swanson Swazi Sweeney Sweeny Swennen Swinnen Sykes Symons Synnott Syrjälä Szabó Szalai
-Szekeres Szilágyi Székely Szücs Szőke Szűcs Sáenz Sáez Sáirséal Sámel Sámelová Sámeľ Sámeľová Sánchez Sándor
-Sárközi Säde Säuberlich Sæther Séguin Söderberg Södergren Söderholm Söderlund Söderman Söderqvist Söderström
-Söding Sölzer Sörensen Søndergaard Sørensen Süßebier Sýkora Sýkorová Taal Tabacu Taboada Tacchini Taccola
-Taferner Tafoya Tafuri Taggart Tagliafierro Taipale Tait Tak Takala Takkelenburg Takács Talavera Talbot Tali
-Taliani Taliercio Talpaš Talpašová Talts Talwar Tamarit Tamayo Tamba Tamberg Tamborini Tamburello Tamburi
-Tamburini Tamez Tamm Tamme Tammerijn Tammik Tamminen Tampubolon Tamsma Tamás Tandon Taneja Tangen Tanghe
-Tangney Tanguay Tanguy Tansey Tanskanen Tanzer Tanzini Tapia Tapp Tara Tarantini Tarantino Tarassov
-Tarchetti Tardif Tarhan Tarihoran Tarpey Tartaglia Tartini Tarvainen Tasca Taskinen Tasso Tassoni Tata Tatar
-Tatarka Tatarková Tatarová Tate Tatár Tatárka Tatárová Tauber Taucher Tavares Tavčar Taylor Teahan Tebaldi
-Techer Teder Tedesco Teearu Teesalu Tehan Teixeira Tejada Tejeda Tejedor Tejera Tejero Telesio Tella Tello
-Temmerman Tena Tencalla Tenorio Tepeš Teras Terlević Ternan Terragni Terrazas Terrell Terry Terrón Teruel
-Tervo Terzić Terán Tesař Tessier Teufl Teunissen Tevetoğlu Texier Textor Tešija Thabekhulu Thabethe
-Thabizolo Thaker Thakkar Thakur Thaler Thalhammer Thaller Thaman Thamrin Thanel Thango Thela Thembekwayo
-Thembela Thenjwayo Therrien Theunis Theys Thibault Thibaut Thibodeau Thierry Thies Thijs Thirion Thiry
-Thobeni Thole Thom Thomas Thomassen Thomka Thommen Thompson Thomsen Thomson Thonon Thor Thorens Thornton
-Thorpe Thorsen Thorén Thout Thoyana Thulin Thuliswayo Thumbela Thumbeza Thurner Thusi Thusini Thwala
-Thygesen Thys Théraulaz Thériault Tiainen Tiba Tichá Tichý Tiefenbacher Tielemans Tiepolo Tiernan Tierney
-Tighe Tihhomirov Tiihonen Tiik Tiits Tijerina Tikka Tikkanen Tilk Tillmanno Timek Timeková Timka Timko
-Timková Timlin Timmerman Timmermans Timofejev Timonen Timoney Timony Tinguely Tinney Tintzmann Tirabassi
-Tirado Tirie Tirkkonen Tirpák Tirpáková Tisaj Tischler Titov Tiwari Tlustek Toal Tobin Tobler Todd Toft
-Togher Togliatti Tognazzi Tohall Toivanen Toivonen Toić Tolan Toldo Toledo Tolentino Tolin Tolj Tolonen
-Tolosa Tolvanen Toma Toman Tomana Tomanek Tomanová Tomaník Tomaníková Tomas Tomaselli Tomasetti Tomasini
-Tomaň Tomaňová Tomašek Tomašeková Tomaška Tomaško Tomašková Tomažič Tomei Tomek Tomeková Tomescu Tomeček
-Tomečeková Tomečka Tomečko Tomečková Tomingas Tomić Tomičić Tomka Tomko Tomková Tomlinson Tomljanović
-Tommaseo Tomson Tománek Tománeková Tomás Tomáš Tomášek Tomášeková Tomášik Tomášiková Tomáška Tomáško
-Tomášková Tomášová Tomšič Tonc Toninelli Tonisto Toolan Toole Toolin Toolis Toom Tooman Toome Toomey Tooming
-Toomsalu Toor Toplak Topoľská Topoľský Torfs Torlonia Tormay Tormey Tormo Tornatore Toro Torpey Torralba
-Torre Torrecilla Torrence Torrens Torres Torricelli Torrijos Torstensson Toscani Toscanini Toselli Tosi Toso
-Tosto Toth Totino Totić Totwiller Toubeau Tournay Toussaint Tovar Townsend Tozzi Tozzo Tracey Tracy Traetta
-Trainor Tran Traoin Traore Trapanese Trapani Trapp Trask Tratnik Trattner Trauner Travaglia Travaglio
-Travers Traversa Travia Travis Traxler Traynor Trbović Treacy Treanor Trebbi Treboux Treccani Trei Treial
-Treier Trejo Tremblay Tremonti Trenor Trentin Trentini Treoigh Tresoldi Treves Trevino Trevisan Trevisani
-Treviño Trezzini Treó Treóigh Trgovčić Triall Triana Trillini Trillo Trimmel Trincavelli Trinkl Tripathi
-Triplat Trivedi Trlík Trlíková Trnski Trobbiani Troch Trofimov Troisi Trombetta Trommler Tropea Trotta
-Trottier Trub Truben Trubenová Trubin Trudel Trujillo Trummer Trupiano Trupp Trussardi Trutanić Truu
-Tréinfhear Trépanier Tröst Trüb Tschentscher Tsvetkov Tubridy Tudela Tudić Tudor Tuisk Tuithof Tukane Tuksar
-Tully Tuohey Tuohy Tuomi Tuominen Tuovinen Tupá Tupý Tur Turati Turchetta Turchi Turci Turcotte Turesson
-Turgeon Turina Turiņa Turiņš Turk Turley Turnbull Turpeinen Turpin Turraoin Turrini Turudić Turunen Turčinov
-Turčok Turčoková Tutino Tutty Tuul Tuulik Tuzzolino Tuđa Tušek Tuškan Tveit Twidle Twohey Twohig Twomey
-Tyler Tynan Tyrrell Táilliúir Täht Tähtinen Täsche Téllez Tóibín Tórrez Tóth Tõnisson Törnqvist Török Türk
-Tůma Tůmová Uaithne Ubaldi Udinese Udinesi Ugarte Ughi Ugrinić Uhl Uibo Uittenbosch Ukić Uldry Ulibarri
-Ullmann Ulloa Ullrich Ulrich Underwood Ungaretti Unger Uniacke Uniaque Unt Unterberger Unterweger Uotila
-Upadhyay Uphaus Uphuis Uphus Uppal Uram Uramová Urb Urbain Urbanová Urbina Urblík Urblíková Urbonas Ureña
-Uriarte Uribe Urlić Urrutia Uría Urías Usada Usamah Utama Utami Uus Uusitalo Uustalu Uwais Uyainah Ušić
-Vabaza Vaca Vacek Vachon Vaci Vacková Vaes Vaessen Vaher Vaht Vahter Vahtra Vaidya Vaillancourt Vaillant
-Vainio Vaino Vajcik Vajciková Vajcík Vajcíková Vajda Vajdová Vala Valach Valachovič Valachovičová Valachová
-Valadez Valbuena Valcárcel Valderrama Valdez Valdivia Valdés Valencia Valenciano Valent Valenta Valente
-Valentin Valentino Valentić Valentová Valentín Valentínová Valenzuela Valera Valero Valette Valge
-Valguarnera Valier Valjetić Valk Valkama Valkonen Vall Valladares Valle Vallejo Vallenduuk Valles Vallet
-Vallin Valls Vallée Vallélian Vallés Valmarana Valtonen Valušek Valušeková Valuška Valušková Valverde
-Valíček Valíčeková Vanaga Vanags Vanbrabant Vance Vandaele Vandamme Vandecasteele Vandekerckhove Vandenbergh
-Vandenberghe Vandenbroucke Vandenbussche Vandendriessche Vandeputte Vanderheyden Vanderlinden Vanderstraeten
-Vandevelde Vandewalle Vanegas Vanek Vaneková Vang Vangisa Vanhee Vanhoutte Vanhove Vanneste Vansteenkiste
-Vanvitelli Vaněk Vaquero Vara Varano Varela Vares Varga Vargas Varghese Varik Varis Varkey Varma Vartiainen
-Varty Varughese Vasa Vasari Vasconcelos Vasiliev Vaska Vasko Vasková Vasquez Vass Vasseur Vastenhouw Vattimo
-Vaughan Vaughn Vavrinec Vavrinecová Vaz Vazquez Vaňková Vašek Vašeková Vaška Vaško Vašková Veale Vecellio
-Vecoli Veenendaal Veenstra Vega Vegt Veilleux Veit Veić Vela Velandia Velasco Velasquez Velazquez Velderman
-Velez Veltman Veltroni Velásquez Velázquez Velďák Velďáková Vendetti Venditti Vendrell Venegas Veneziano
-Venier Venkataraman Venkatesh Vento Venturi Venäläinen Vera Verbeeck Verbeek Verbeke Verbiest Verbist
-Verboom Verboven Verbruggen Verbrugghe Vercammen Vercauteren Vercelloni Vercoe Vercruysse Verda Verdejo
-Verdi Verdier Verdonck Verdone Verdugo Verduzco Verdú Vereecke Vereecken Verelst Veres Verfaillie Verga
-Vergara Vergassola Vergauwen Vergeer Vergerio Verhaar Verhaegen Verhaeghe Verhagen Verharen Verheij Verhelst
-Verheuvel Verheyden Verheyen Verhoeven Verhulst Verkade Verlinden Verma Vermeersch Vermeil Vermeir Vermeire
-Vermeiren Vermeulen Vermeylen Verri Versace Verschuere Verschueren Verschut Versluijs Verstappen Verstraete
-Verstraeten Vertoor Vertooren Vervaeke Vervaet Vervoort Verwimp Verwoert Vesel Veselová Veselá Veselý Veski
-Vespa Vespucci Vestergaard Vesterinen Vesterlund Vestin Veterník Veterníková Vezi Vezzali Viaene Viana
-Vianello Viberg Vicen Vicena Vicenová Vicens Vicente Vidaković Vidal Vidas Vidic Vidmar Vidoni Vidov Vidović
-Vidovič Vieira Vienne Viera Vierdag Vig Vigliotti Vigneron Vignon Vigorelli Viik Viira Viitala Viitanen Vik
-Viklund Viks Vikström Vila Vilain Vilakazi Vilalta Vilanova Vilaplana Vilar Vilciņa Vilciņš Vilhelmsson
-Viljanen Viljevac Vilks Vill Villadicani Villagómez Villalba Villalobos Villalonga Villalpando Villamil
-Villamizar Villanueva Villar Villareal Villarosa Villarreal Villaseñor Villaverde Villegas Villemson Villena
-Villeneuve Vincent Vincetić Vinck Vincze Vink Vinogradov Virgilio Virk Virta Virtanen Virág Visconti
-Visintini Vismara Visnapuu Visser Vissers Viswanathan Vitasović Vittadello Vitturi Vivaldi Vives Viviani
-Vizcaíno Viña Viñas Višňovská Višňovský Vižintin Vlach Vlachovič Vlachovičová Vlachová Vladislavić Vlaeminck
-Vlassov Vlašić Vleugels Vlk Vlková Vlna Vlnka Vlnková Vlnová Vlček Vlčková Vodopivec Voet Vogel Vogl Vogler
-Vogt Vohra Voinea Voisin Vojković Vojtek Vojteková Vojtka Vojtko Vojtková Volarević Volarić Volcke Volk
-Volkov Vollbrecht Volta Volterra Vonlanthen Voortman Vora Vorkapić Vorobjov Voronin Voutilainen Vozar Vozila
-Vozár Vozárová Vrabcová Vrabec Vrabelj Vrablec Vrablecová Vrancken Vranckx Vranić Vranken Vrban Vretenar
-Vrhovec Vsiliauskas Vugdelija Vugec Vuille Vuk Vukman Vukobratović Vuković Vukušić Vuljak Vumisa Vundla
-Vunisa Vuorela Vuori Vuorinen Vučetić Vučin Vučković Vyas Vydarená Vydarený Váradi Váska Vásková Vásquez
-Vávra Vávrová Vázquez Vähi Väisänen Väli Välimäki Väyrynen Väänänen Vélez Véliz Vézina Vítek Vítková Võsu
-Vörös Vīksna Vītola Vītoliņa Vītoliņš Vītols Waardeloo Wable Wacana Wachter Wade Wadhwa Wafula Wagenknecht
-Wagenvoort Waghorn Wagle Wagner Wahlberg Wahlgren Wahlström Wahyudin Wahyuni Walch Walcher Walder Waldner
-Waldron Wali Walia Walla Wallace Waller Wallgren Wallin Wallis Wallner Wallén Walser Walsh Walshe Walsteijn
-Walter Walters Waltl Walton Waluyo Wambui Wanda Wandl Wang Wanijiku Wanjala Wario Warner Warnier
-Wasendlunkulu Washington Wasita Waskita Wason Wastuti Wathelet Watkins Watson Watters Wattiez Waugh Wauters
-Wauthier Waweru Webb Webby Weber Webster Wechselberger Weeldenburg Weerdenburg Weever Wegmann Wegscheider
-Wehrli Weibel Weidinger Weigl Weihmann Weijland Weijters Weimer Weinberger Weinhage Weinhold Weiser Weiss
-Weissenböck Weitzel Weiß Wela Weldon Welf Wellens Weller Wende Wendt Wenger Weninger Wennberg Wensen Wenzl
-Werdes Wernecke Werner Wesack Westberg Wester Westerbeek Westerberg Westerburg Westerlund Westermann Westin
-Westlund Westman Weston Wettstein Wever Weyland Weylant Weza Whalen Whelan Whelehan Whitaker Whitehead
-Whitehouse Whitney Whittaker Whitty Whyte Wiberg Wibisono Wibowo Wicht Widhalm Widiastuti Widmann Widmer
-Widodo Wiedner Wiek Wieland Wieloch Wiesbauer Wieser Wiesinger Wiesner Wiggins Wigman Wijaya Wijayanti
-Wijland Wiklund Wikström Wilcken Wilcox Wildschut Wiley Wilfinger Wilhelm Wilhelmsson Wilkerson Wilkin
-Wilkins Wilkinson Willaert Willame Willekens Willem Willems Willemsen Williams Williamson Willis Wilmart
-Wilmet Wilmont Wilmotte Wilmsen Wilton Wimmer Winarno Winarsih Winberg Windhager Windisch Winkler Winnrich
-Winther Wipstrik Wirth Wirz Wittmann Wohlgemut Wohlmuth Wolfe Wolffel Wolfsdr Wolfswinkel Wolters Wolzak
-Wong Woodard Woodward Woolley Wooning Woudenberg Woulfe Wouters Woutersz Wratt Wrenn Wrynn Wulandari Wulf
-Wulff Wunderink Wurm Wurzer Wurzinger Wutke Wuyts Wyatt Wynants Wynne Wyss Wähner Wéry Wögerbauer Wöhrer
-Wüthrich Xaba Xala Xhakaza Ximba Xolo Xulu Yadav Yaman Yang Yates Ybarra Yei Yengwa Yengwayo Yepes Yeyeye
-Yildirim Yilmaz Ylinen Ylitalo Ylönen Yoder Yohannan Yolanda York Yorulmaz Yudas Yulianti Yuliarti Yuniar
-Yuste Yáñez Yüksel Yıldırım Yılmaz Zaal Zabala Zabaleta Zabarella Zaccagnini Zaccardo Zacchia Zacco Zach
-Zachar Zachara Zacharia Zachariah Zachariaš Zachariašová Zachariáš Zachariášová Zacharová Zaguri Zahharov
-Zahn Zaitsev Zajac Zajacová Zajc Zakinja Zakrajšek Zalokar Zambrano Zamengo Zamora Zamorani Zamorano Zampa
-Zamudio Zanazzo Zangerl Zanichelli Zanoški Zanzi Zapata Zaragoza Zarate Zariņa Zariņš Zarlino Zauner Zavala
-Zayas Zaķe Zaķis Zbinden Zeba Zebec Zecchini Zechmeister Zechner Zedillo Zeemans Zeffirelli Zehetner Zehnder
-Zeiler Zeilinger Zeiner Zelaya Zeldenrust Zelić Zeller Zeltiņa Zeltiņš Zeman Zemanová Zemljič Zengin Zenz
-Zepeda Zetterberg Zetticci Zettl Zevenboom Zgorelec Zhang Ziani Zichichi Ziegert Ziegler Ziemele Ziemelis
-Zigo Zigová Zijlemans Zijlmans Zikhungwini Zima Zimka Zimková Zimmer Zimmerman Zimmermann Zimová Zingg Zirme
-Zirne Zirnis Zito Zmaić Zobel Zola Zoppetti Zoppetto Zorbach Zorko Zorlu Zorman Zorrilla Zotter Zrilić
-Zrinski Zubek Zubeková Zubka Zubko Zubková Zubrík Zubríková Zubčić Zuidweg Zuijdveld Zujev Zulaika
-Zulkarnain Zuluaga Zuniga Zupan Zupanc Zupančič Zurita Zvaigzne Zver Zvirbule Zvirbulis Zwart Zwijsen
-Záborská Záborský Zänker Zöchling Zöhrer Zúbek Zúbeková Zúbrik Zúbriková Zúñiga Zürcher Zālīte Ághas Águila
-Álamo Álvarez Álvaro Ávalos Ávila Åberg Ågren Åkerlund Åkerman Åkesson Åsberg Åslund Åström Çamurcuoğlu
-Çetin Çorlu Émond Étienne ÓBroinín Õispuu Õun Õunapuu Öberg Öcalan Öhman Östberg Österberg Östling Östlund
-Östman Ødegård Østergaard Ülker Ābele Ābola Āboliņa Āboliņš Ābols Ćorić Ćosić Ćurić Čagalj Čapka Čapko
-Čapkovič Čapkovičová Čapková Čapla Čaplovič Čaplovičová Čapľa Čargonja Čarnogurská Čarnogurský Čech Čechová
-Čeh Čekovská Čekovský Čermák Čermáková Černe Černoch Černochová Černá Černík Černíková Černý Červený Červeň
-Červeňová Česnek Česneková Čiernaová Čiernik Čierniková Čierny Čizmić Čižmešija Čobrda Čobrdová Čotić Čović
-Čubrić Čudić Čuk Čukman Čulina Čuljak Čupić Čuček Ďaďová Ďorko Ďorková Ďurek Ďureková Ďurica Ďuricová Ďuriš
-Ďurišová Ďurka Ďurko Ďurkovič Ďurkovičová Ďurkovská Ďurkovský Ďuro Ďurovič Ďurovičová Ďurovský Ďurovskýová
-Ďurová Ďurča Ďurčo Ďurčová Ďutka Ďutková Ďuško Đurašević Đurinić İhsanoğlu İnönü Ľupták Ľuptáková Říha
-Říhová Şafak Şama Şener Şensoy Šalajka Šalajková Šalić Šantić Šargač Šarić Šarkan Šarkanová Šarlija Šebo
-Šebová Šegović Šelendić Šeparović Šestak Šestan Ševtšenko Ševčík Ševčíková Šibalić Šidlo Šidlová Šima Šimara
-Šimek Šimeková Šimić Šimičić Šimka Šimko Šimková Šimo Šimon Šimonovič Šimonovičová Šimonová Šimončič
-Šimončičová Šimová Šimunić Šimunović Šimík Šimíková Šinkovec Šinković Šipek Šipić Šitum Škantár Škantárová
-Škara Škoda Škoviera Škovierová Škriniar Škriniarová Škrlin Škrnički Škrtić Škugor Škultéty Škultétyová
-Škunca Šlahor Šlahorová Šlivka Šlivková Šmajda Šmajdová Šmid Šmíd Šmídová Šokčević Šoltés Šoltésová Šoltýs
-Šoltýsová Šošić Šoštarić Špika Špilár Špilárová Špišić Špoljarić Špralja Štefan Štefanec Štefanka Štefanko
-Štefanková Štefanovič Štefanovičová Štefanová Štefović Štefunko Štefunková Štefánek Štefáneková Štefánik
-Štefániková Štifanić Štimac Štrba Štrbac Štrbová Štrljić Štrukelj Šturlan Štěpánek Štěpánková Štšerbakov
-Šulc Šulcová Šunjić Šupraha Šuran Šurbek Šurina Šurka Šurková Šuňavcová Šuňavec Šuštar Švec Švecová Švehla
-Švehlová Šverko Šváb Švábová Šváby Šťastná Šťastný Ťapák Ťapáková Ťažká Ťažký Žabjačan Žagar Železnik
-Železník Železníková Žerjav Žeželić Žibert Žic Žigmund Žigmundová Žigo Žigová Žiković Živić Živković Žižek
-Žnidaršič Žufika Žugec Žukauskas Žukov Žunec Županić Žuravljov Žuvela Žužić Žák Žáková
+Rowlands Rowley Roy Roybal Royer Royo Rozas Roze Rozman Rozīte Rozītis Rožič Rožman Ruairc Ruane Ruano
+Rubben Rubbia Rubene Rubenis Ruberto Rubeša Rubinić Rubio Rubík Rubíková Rudden Rudkins Rudolf Rudolph
+Rudzīte Rudzītis Rueda Ruelas Ruelle Ruffini Ruggeri Ruggieri Ruijs Ruiséal Ruiz Rukavina Rumjantsev Rumora
+Ruotsalainen Rupnik Rupp Ruppersberger Ruppert Rus Rusko Rusková Rusnak Rusnák Rusnáková Rusová Russell
+Russo Rusticucci Rusňak Rusňák Rusňáková Rutar Rutherford Rutten Ruud Ruus Ruuskanen Ružička Ružičková Ryan
+Rybníček Rybníčeková Rybár Rybárik Rybáriková Rybárová Rydberg Ryder Rydén Ryle Rynn Rynne Rys Rysová
+Rytkönen Ryynänen Ryš Ryša Ryška Ryško Ryšková Ryšová Rácz Rädel Räisänen Räsänen Rätsep Räty Réamonn Rémy
+Río Ríos Rís Ródenas Róm Rómová Röhrdanz Röhricht Römer Rönkkö Rörricht Rössler Rønning Rúfus Rúfusová Rüegg
+Rüütel Rýs Rýsová Růžička Růžičková Saar Saare Saarela Saari Saarinen Saastamoinen Saavedra Sabater Sabatini
+Sabbatini Sabbe Sabela Sabelo Sabharwal Sabljak Sabol Sachar Sachdev Sachdeva Sacré Saefullah Saelens Saez
+Saffi Safitri Safronov Sagar Sagese Sagmeister Sagnelli Sagredo Saha Sahlin Sahni Sahota Sailer Saini Sainio
+Sainz Saiz Sakalauskas Sakarya Sakač Saks Sala Salahudin Salaj Salajka Salajková Salajová Salako Salamanca
+Salandra Salas Salata Salazar Salcedo Salcher Salcido Saldaña Saldivar Saleh Salet Salgado Salgari Salieri
+Salinas Sallinen Salmela Salmerón Salmi Salminen Salo Salom Salomaa Salomonsson Salonen Salopek Salu
+Salumets Salumäe Salvador Salvemini Salvi Salvini Salvà Salz Salzer Salzmann Sam Sama Samaniego Samel Samele
+Samelová Sameya Sameľ Sameľová Sami Sammer Sammon Samosir Sampaio Sampath Samper Sampson Samra Samson
+Samsonová Samuel Samuelová Samuelsson Samyn Sanabria Sanches Sanchez Sancho Sandanezwe Sandberg Sandell
+Sanderson Sandgren Sandhu Sandi Sandin Sandoval Sandström Sandvik Sanford Sangha Sanghvi Sanguineti Sangwani
+Sangweni Sani Sanitra Sanitrová Sanjuan Sankar Sankaran Sanmartín Sanmiguel Sansoni Sansonnens Sant
+Santacruz Santamaria Santamaría Santana Santi Santiago Santillán Santner Santorio Santoro Santos Santoso
+Sanudo Sanz Saors Saptono Saputra Sarabia Saraceno Saracino Saraf Saragat Saragih Saran Sarap Sarapuu
+Sardelić Sarin Sarkar Sarma Sarmiento Sarna Sarneel Sarraf Sarsfield Sarv Sas Sastre Sastry Sathe Satherley
+Satriani Satta Sattler Sauceda Saucedo Saudan Sauer Saul Sauli Saulīte Saulītis Saunders Saura Sauro Sauvage
+Savard Saveljev Savoie Savolainen Savorgnan Sawhney Saxena Saxo Sayers Sayyid Sbarbaro Scaduto Scalera
+Scalfaro Scallan Scallon Scally Scamarcio Scandone Scanlan Scanlon Scannell Scannláin Scaramucci Scardino
+Scarfoglio Scarlatti Scarpa Scarpetta Scarponi Schaaf Schachinger Schachner Schacht Schaefer Schaffer
+Schagen Schakelaar Schalk Schaller Schandl Schantl Scharf Scharinger Scharroo Schartner Schatteleijn Schatz
+Schatzl Schaub Schauer Scheel Scheer Scheffers Scheibe Scheiber Scheidegger Scheidl Schellekens Schelvis
+Schenk Schenkel Schepens Schepers Scherer Scherms Scherr Scherrer Scherz Scherzer Scheucher Scheuermann
+Schiaparelli Schiavo Schiavone Schicchi Schiefer Schiestl Schiffer Schilcher Schiller Schilt Schimpl
+Schinagl Schindler Schinke Schinnerl Schipper Schlager Schlatter Schleich Schlosser Schlögl Schmid
+Schmidinger Schmidl Schmidt Schmidtke Schmied Schmiedecke Schmiedt Schmit Schmitt Schmitz Schmölzer Schnabl
+Schneeberger Schneider Schnyder Schober Schoch Schofield Schokman Scholl Scholten Scholtz Scholz Schomber
+Schoofs Schoonbroodt Schotte Schottin Schou Schouten Schramm Schrammel Schrant Schranz Schreiber Schreiner
+Schrempf Schrenk Schrik Schrittwieser Schroeder Schroeff Schröder Schubert Schuchhardt Schuh Schuler
+Schuller Schulten Schultz Schulz Schumacher Schuster Schuurmans Schuylenborch Schwab Schwaiger Schwaighofer
+Schwartsbach Schwartz Schwarz Schwarzinger Schwarzl Schwass Schweiger Schweighofer Schweitzer Schweizer
+Schwendinger Schwital Schyns Schäfer Schär Schärer Schöberl Schöffmann Schöller Schön Schönauer Schönberger
+Schönland Schöpf Schüler Schüller Schürch Schütz Scialpi Scollan Scott Scotti Scotto Scribhín Scriven Scully
+Scuylenborchs Seally Sealy Searle Searlóg Searraigh Sebastián Seco Sedano Seddio Sedlar Sedliak Sedliaková
+Sedlák Sedláková Sedláček Sedláčková Seebacher Seery Segarra Segebahn Segers Segerson Segersun Segerszoen
+Seghers Segni Segovia Segrè Seguin Segura Seguí Sehgal Seidel Seidl Seifert Seiler Seip Seiser Seitric Seitz
+Seiwald Sekera Sekerová Sekhon Selecká Selecký Selin Sels Sem Sembathwa Semenov Semialjac Semitecolo Sen
+Sengupta Sengwayo Seničić Senko Senková Senn Seoighe Sepp Seppä Seppälä Seppänen Sepúlveda Serao Sergejev
+Serlupi Sermonti Serna Serra Serraglio Serrano Serrato Servais Seršić Seshadri Sestig Seth Sethi Setiawan
+Setrick Setty Sevilla Sevillano Sevrin Seymour Sezer Sezgin Sečová Sforza Sgalambro Sgarbi Sha Shabalala
+Shabane Shabangu Shaffer Shaffrey Shailer Shan Shanahan Shand Shandu Shange Shankar Shanker Shanley Shannon
+Shanny Sharaf Sharkey Sharma Sharpe Sharry Shaughnessy Shaw Shazi Shea Sheahan Sheane Sheedy Sheehy Sheeran
+Sheerin Sheil Sheilds Shekoni Shelembe Shelton Shengele Shenoy Shepard Sheppard Shere Sheridan Sherlock
+Sherman Sheth Shetty Shevlin Shezi Shiel Shiels Shinga Shoba Shombela Shortt Shoyisa Shozi Shroff Shukla
+Shupe Sibal Sibalukhulu Sibanda Sibaya Sibeko Sibhene Sibilia Sibindi Sibisi Sibiya Sibul Sidhu Sidler Sidor
+Sidorov Sidorová Sieber Sieberer Siegl Siegrist Siering Siffredi Sigagu Sigegede Sigerson Sigl Sigrist
+Sihombing Sihotang Sihvonen Siim Sijadu Sikhakhane Sikhosana Sikhunyana Sikirić Sikk Sikobi Sikwayo Silangwe
+Sild Siliņa Siliņš Silke Sillanpää Sillaots Sillaste Siller Silm Silva Silveira Silvennoinen Silvestri
+Simanjuntak Simard Simba Simbolon Simelane Simeoni Simic Simić Simmon Simmons Simoens Simola Simon Simonen
+Simonis Simonič Simonová Simons Simonsen Simonsson Simpson Simson Simó Simões Sinaga Sinan Sinclair Sinema
+Singh Singhal Sinha Sinisi Sinnott Sinožić Sionainn Sipilä Sipos Siqueira Sirait Siregar Sirel Sirois
+Sirotić Sirviö Sisask Sishangwe Sishi Sishiya Sismondi Sisneros Sithenjwa Sithole Sithombo Sithuli
+Sitolotolo Sitompul Sitorus Situmorang Sivertsen Siwele Sixtus Siyaya Siyeshe Sjöberg Sjöblom Sjödin Sjöholm
+Sjölander Sjölin Sjölund Sjöstedt Sjöstrand Sjöström Skally Skeahan Skeffington Skehan Skelly Skinner
+Skivington Sklenica Sklenicová Sklenička Skleničková Sklenka Sklenková Sklenár Sklenárik Sklenáriková
+Sklenárová Sklár Sklárová Skog Skoglund Skok Skokan Skokanová Skoog Skov Skuja Skujiņa Skujiņš Skupnjak
+Skutecká Skutecký Sköld Sladonja Slaetsdochter Slagmolen Slamon Slater Slattery Slavica Slavík Slavíková
+Slašťan Slašťanová Slegers Slevin Slingerland Slivka Slivko Slivková Sloan Sloane Sloboda Slobodník
+Slobodníková Slobodová Slota Slotová Slovinec Slovinecová Slovák Slováková Slowey Slyne Smeets Smet Smets
+Smirnoff Smirnov Smits Smoković Smolić Smrek Smreková Smullen Smyth Smythe Snauwaert Snyder Soares Sobolev
+Sobota Sobowale Sobrero Sobrino Soderini Sodhi Soduba Soffici Soini Soininen Sokač Sokhela Sokhulu
+Sokhwebula Sokić Sokk Sokol Sokolov Sokolová Sola Solana Solanki Solano Solari Solberg Soldo Solej Solejová
+Soler Solera Solheim Solimena Solis Soliz Sollima Solomon Solomun Solorio Solorzano Solovjov Solsona Solís
+Som Soman Somboni Somers Somfula Sommaruga Sommer Somogyi Somoza Sompisi Sondini Sondisa Songiya Soni
+Sonnino Sonnleitner Sonqandile Sontag Sontuli Soo Sood Soolachán Soolaghan Soos Soosaar Soosalu Soots Soper
+Soranzo Sordi Sorgatz Sorger Soria Soriano Sorić Sorokin Sorrentino Sosa Sotelo Sothole Soto Sotobe Soucy
+Soukup Soukupová Sousa Southee Souza Sowman Soyinka Soylu Soós Sošić Spaan Spadafora Spain Spallanzani
+Spanevello Spanhaak Speer Speijer Spelman Spence Spencer Spenser Speri Sperl Spiegl Spier Spieß Spiker
+Spillane Spindler Spinelli Spinola Spitzer Spreeuw Spreitzer Springer Sprong Sproģe Sproģis Spruit Spruyt
+Spörri Squarcione Sraffa Sridhar Srinivas Srinivasan Srivastava Sršen St-Jean St-Laurent St-Onge St-Pierre
+Stac Stace Stadelmann Stadlbauer Stadler Staelens Stafford Staglieno Stahr Stalder Stamrood Stan Stancu
+Standaert Standún Stange Stangl Stanić Staničić Stankevičius Stanley Stanton Stančin Staněk Stapleton
+Staquet Starosta Starostová Starčević Stas Stassin Staub Staudacher Staude Staudinger Stauffer Staunton
+Staňková Stecher Steckel Steele Steen Steenbakkers Steenbeek Stefan Stefanelli Steffen Steffensen Steger
+Steidl Steiger Steinacher Steinbacher Steinbauer Steinberg Steinberger Steinböck Steindl Steiner Steininger
+Steinkellner Steinlechner Steinmann Steinmeiern Steinwender Stejskal Stejskalová Stelzer Stelzl Stenberg
+Stenlund Stenson Stenström Stepanov Stephens Stephenson Sterckx Sterkman Stettler Stettyn Steuer Steurer
+Stevens Stevenson Stewart Stey Steyaert Stichter Stiebitz Stiegler Stiffel Stifter Stinis Stipanović
+Stiperski Stocker Stockhammer Stockinger Stodola Stodolová Stoffel Stoffelsz Stoiber Stoica Stoices Stojanov
+Stojnić Stojčević Stoll Stolnik Stolz Stolze Stondún Stook Stopar Stoppani Storladi Stošić Stradivari Straka
+Straková Strandberg Strangio Strasser Stratford Stratton Strauss Strauß Strawbridge Strazdiņa Strazdiņš
+Stražičić Streicher Strickland Strid Striebitz Strijker Strik Strinavić Strnad Strnadová Strnisko Strnisková
+Strobl Stroh Strohmaier Strohmayer Strohmeier Stroobants Ström Strömberg Strøm Strýček Strýčeková Stuart
+Stubbs Stucchi Stucki Studer Stuivenberg Stummer Stumpf Stundún Stupalo Sturm Stutz Ståhl Stöckl Stöckli
+Stöger Stückler Stütz Stănescu Suarez Suartini Subramaniam Subramanian Suciu Sudiati Sugrue Suhonen Suijker
+Suipéal Sule Sulg Sullivan Sulzer Summerville Sundaram Sundberg Sundell Sundin Sundqvist Sundström
+Suomalainen Suominen Suppan Sura Surać Sureda Suresh Suri Surian Suryatmi Suryono Susanti Susi Suter Sutinen
+Sutt Sutter Sutton Suur Suvi Suvorov Suwarno Suárez Sušnik Svahn Svanberg Svantesson Svedberg Svendsen
+Svensson Svetličić Svoboda Svobodová Svrbík Svrbíková Svärd Swaminathan Swamy Swanson Swazi Sweeney Sweeny
+Swennen Swinnen Sykes Symons Synnott Syrjälä Szabó Szalai Szekeres Szilágyi Székely Szücs Szőke Szűcs Sáenz
+Sáez Sáirséal Sámel Sámelová Sámeľ Sámeľová Sánchez Sándor Sárközi Säde Säuberlich Sæther Séguin Söderberg
+Södergren Söderholm Söderlund Söderman Söderqvist Söderström Söding Sölzer Sörensen Søndergaard Sørensen
+Süßebier Sýkora Sýkorová Taal Tabacu Taboada Tacchini Taccola Taferner Tafoya Tafuri Taggart Tagliafierro
+Taipale Tait Tak Takala Takkelenburg Takács Talavera Talbot Tali Taliani Taliercio Talpaš Talpašová Talts
+Talwar Tamarit Tamayo Tamba Tamberg Tamborini Tamburello Tamburi Tamburini Tamez Tamm Tamme Tammerijn Tammik
+Tamminen Tampubolon Tamsma Tamás Tandon Taneja Tangen Tanghe Tangney Tanguay Tanguy Tansey Tanskanen Tanzer
+Tanzini Tapia Tapp Tara Tarantini Tarantino Tarassov Tarchetti Tardif Tarhan Tarihoran Tarpey Tartaglia
+Tartini Tarvainen Tasca Taskinen Tasso Tassoni Tata Tatar Tatarka Tatarková Tatarová Tate Tatár Tatárka
+Tatárová Tauber Taucher Tavares Tavčar Taylor Teahan Tebaldi Techer Teder Tedesco Teearu Teesalu Tehan
+Teixeira Tejada Tejeda Tejedor Tejera Tejero Telesio Tella Tello Temmerman Tena Tencalla Tenorio Tepeš Teras
+Terlević Ternan Terragni Terrazas Terrell Terry Terrón Teruel Tervo Terzić Terán Tesař Tessier Teufl
+Teunissen Tevetoğlu Texier Textor Tešija Thabekhulu Thabethe Thabizolo Thaker Thakkar Thakur Thaler
+Thalhammer Thaller Thaman Thamrin Thanel Thango Thela Thembekwayo Thembela Thenjwayo Therrien Theunis Theys
+Thibault Thibaut Thibodeau Thierry Thies Thijs Thirion Thiry Thobeni Thole Thom Thomas Thomassen Thomka
+Thommen Thompson Thomsen Thomson Thonon Thor Thorens Thornton Thorpe Thorsen Thorén Thout Thoyana Thulin
+Thuliswayo Thumbela Thumbeza Thurner Thusi Thusini Thwala Thygesen Thys Théraulaz Thériault Tiainen Tiba
+Tichá Tichý Tiefenbacher Tielemans Tiepolo Tiernan Tierney Tighe Tihhomirov Tiihonen Tiik Tiits Tijerina
+Tikka Tikkanen Tilk Tillmanno Timek Timeková Timka Timko Timková Timlin Timmerman Timmermans Timofejev
+Timonen Timoney Timony Tinguely Tinney Tintzmann Tirabassi Tirado Tirie Tirkkonen Tirpák Tirpáková Tisaj
+Tischler Titov Tiwari Tlustek Toal Tobin Tobler Todd Toft Togher Togliatti Tognazzi Tohall Toivanen Toivonen
+Toić Tolan Toldo Toledo Tolentino Tolin Tolj Tolonen Tolosa Tolvanen Toma Toman Tomana Tomanek Tomanová
+Tomaník Tomaníková Tomas Tomaselli Tomasetti Tomasini Tomaň Tomaňová Tomašek Tomašeková Tomaška Tomaško
+Tomašková Tomažič Tomei Tomek Tomeková Tomescu Tomeček Tomečeková Tomečka Tomečko Tomečková Tomingas Tomić
+Tomičić Tomka Tomko Tomková Tomlinson Tomljanović Tommaseo Tomson Tománek Tománeková Tomás Tomáš Tomášek
+Tomášeková Tomášik Tomášiková Tomáška Tomáško Tomášková Tomášová Tomšič Tonc Toninelli Tonisto Toolan Toole
+Toolin Toolis Toom Tooman Toome Toomey Tooming Toomsalu Toor Toplak Topoľská Topoľský Torfs Torlonia Tormay
+Tormey Tormo Tornatore Toro Torpey Torralba Torre Torrecilla Torrence Torrens Torres Torricelli Torrijos
+Torstensson Toscani Toscanini Toselli Tosi Toso Tosto Toth Totino Totić Totwiller Toubeau Tournay Toussaint
+Tovar Townsend Tozzi Tozzo Tracey Tracy Traetta Trainor Tran Traoin Traore Trapanese Trapani Trapp Trask
+Tratnik Trattner Trauner Travaglia Travaglio Travers Traversa Travia Travis Traxler Traynor Trbović Treacy
+Treanor Trebbi Treboux Treccani Trei Treial Treier Trejo Tremblay Tremonti Trenor Trentin Trentini Treoigh
+Tresoldi Treves Trevino Trevisan Trevisani Treviño Trezzini Treó Treóigh Trgovčić Triall Triana Trillini
+Trillo Trimmel Trincavelli Trinkl Tripathi Triplat Trivedi Trlík Trlíková Trnski Trobbiani Troch Trofimov
+Troisi Trombetta Trommler Tropea Trotta Trottier Trub Truben Trubenová Trubin Trudel Trujillo Trummer
+Trupiano Trupp Trussardi Trutanić Truu Tréinfhear Trépanier Tröst Trüb Tschentscher Tsvetkov Tubridy Tudela
+Tudić Tudor Tuisk Tuithof Tukane Tuksar Tully Tuohey Tuohy Tuomi Tuominen Tuovinen Tupá Tupý Tur Turati
+Turchetta Turchi Turci Turcotte Turesson Turgeon Turina Turiņa Turiņš Turk Turley Turnbull Turpeinen Turpin
+Turraoin Turrini Turudić Turunen Turčinov Turčok Turčoková Tutino Tutty Tuul Tuulik Tuzzolino Tuđa Tušek
+Tuškan Tveit Twidle Twohey Twohig Twomey Tyler Tynan Tyrrell Táilliúir Täht Tähtinen Täsche Téllez Tóibín
+Tórrez Tóth Tõnisson Törnqvist Török Türk Tůma Tůmová Uaithne Ubaldi Udinese Udinesi Ugarte Ughi Ugrinić Uhl
+Uibo Uittenbosch Ukić Uldry Ulibarri Ullmann Ulloa Ullrich Ulrich Underwood Ungaretti Unger Uniacke Uniaque
+Unt Unterberger Unterweger Uotila Upadhyay Uphaus Uphuis Uphus Uppal Uram Uramová Urb Urbain Urbanová Urbina
+Urblík Urblíková Urbonas Ureña Uriarte Uribe Urlić Urrutia Uría Urías Usada Usamah Utama Utami Uus Uusitalo
+Uustalu Uwais Uyainah Ušić Vabaza Vaca Vacek Vachon Vaci Vacková Vaes Vaessen Vaher Vaht Vahter Vahtra
+Vaidya Vaillancourt Vaillant Vainio Vaino Vajcik Vajciková Vajcík Vajcíková Vajda Vajdová Vala Valach
+Valachovič Valachovičová Valachová Valadez Valbuena Valcárcel Valderrama Valdez Valdivia Valdés Valencia
+Valenciano Valent Valenta Valente Valentin Valentino Valentić Valentová Valentín Valentínová Valenzuela
+Valera Valero Valette Valge Valguarnera Valier Valjetić Valk Valkama Valkonen Vall Valladares Valle Vallejo
+Vallenduuk Valles Vallet Vallin Valls Vallée Vallélian Vallés Valmarana Valtonen Valušek Valušeková Valuška
+Valušková Valverde Valíček Valíčeková Vanaga Vanags Vanbrabant Vance Vandaele Vandamme Vandecasteele
+Vandekerckhove Vandenbergh Vandenberghe Vandenbroucke Vandenbussche Vandendriessche Vandeputte Vanderheyden
+Vanderlinden Vanderstraeten Vandevelde Vandewalle Vanegas Vanek Vaneková Vang Vangisa Vanhee Vanhoutte
+Vanhove Vanneste Vansteenkiste Vanvitelli Vaněk Vaquero Vara Varano Varela Vares Varga Vargas Varghese Varik
+Varis Varkey Varma Vartiainen Varty Varughese Vasa Vasari Vasconcelos Vasiliev Vaska Vasko Vasková Vasquez
+Vass Vasseur Vastenhouw Vattimo Vaughan Vaughn Vavrinec Vavrinecová Vaz Vazquez Vaňková Vašek Vašeková Vaška
+Vaško Vašková Veale Vecellio Vecoli Veenendaal Veenstra Vega Vegt Veilleux Veit Veić Vela Velandia Velasco
+Velasquez Velazquez Velderman Velez Veltman Veltroni Velásquez Velázquez Velďák Velďáková Vendetti Venditti
+Vendrell Venegas Veneziano Venier Venkataraman Venkatesh Vento Venturi Venäläinen Vera Verbeeck Verbeek
+Verbeke Verbiest Verbist Verboom Verboven Verbruggen Verbrugghe Vercammen Vercauteren Vercelloni Vercoe
+Vercruysse Verda Verdejo Verdi Verdier Verdonck Verdone Verdugo Verduzco Verdú Vereecke Vereecken Verelst
+Veres Verfaillie Verga Vergara Vergassola Vergauwen Vergeer Vergerio Verhaar Verhaegen Verhaeghe Verhagen
+Verharen Verheij Verhelst Verheuvel Verheyden Verheyen Verhoeven Verhulst Verkade Verlinden Verma Vermeersch
+Vermeil Vermeir Vermeire Vermeiren Vermeulen Vermeylen Verri Versace Verschuere Verschueren Verschut
+Versluijs Verstappen Verstraete Verstraeten Vertoor Vertooren Vervaeke Vervaet Vervoort Verwimp Verwoert
+Vesel Veselová Veselá Veselý Veski Vespa Vespucci Vestergaard Vesterinen Vesterlund Vestin Veterník
+Veterníková Vezi Vezzali Viaene Viana Vianello Viberg Vicen Vicena Vicenová Vicens Vicente Vidaković Vidal
+Vidas Vidic Vidmar Vidoni Vidov Vidović Vidovič Vieira Vienne Viera Vierdag Vig Vigliotti Vigneron Vignon
+Vigorelli Viik Viira Viitala Viitanen Vik Viklund Viks Vikström Vila Vilain Vilakazi Vilalta Vilanova
+Vilaplana Vilar Vilciņa Vilciņš Vilhelmsson Viljanen Viljevac Vilks Vill Villadicani Villagómez Villalba
+Villalobos Villalonga Villalpando Villamil Villamizar Villanueva Villar Villareal Villarosa Villarreal
+Villaseñor Villaverde Villegas Villemson Villena Villeneuve Vincent Vincetić Vinck Vincze Vink Vinogradov
+Virgilio Virk Virta Virtanen Virág Visconti Visintini Vismara Visnapuu Visser Vissers Viswanathan Vitasović
+Vittadello Vitturi Vivaldi Vives Viviani Vizcaíno Viña Viñas Višňovská Višňovský Vižintin Vlach Vlachovič
+Vlachovičová Vlachová Vladislavić Vlaeminck Vlassov Vlašić Vleugels Vlk Vlková Vlna Vlnka Vlnková Vlnová
+Vlček Vlčková Vodopivec Voet Vogel Vogl Vogler Vogt Vohra Voinea Voisin Vojković Vojtek Vojteková Vojtka
+Vojtko Vojtková Volarević Volarić Volcke Volk Volkov Vollbrecht Volta Volterra Vonlanthen Voortman Vora
+Vorkapić Vorobjov Voronin Voutilainen Vozar Vozila Vozár Vozárová Vrabcová Vrabec Vrabelj Vrablec Vrablecová
+Vrancken Vranckx Vranić Vranken Vrban Vretenar Vrhovec Vsiliauskas Vugdelija Vugec Vuille Vuk Vukman
+Vukobratović Vuković Vukušić Vuljak Vumisa Vundla Vunisa Vuorela Vuori Vuorinen Vučetić Vučin Vučković Vyas
+Vydarená Vydarený Váradi Váska Vásková Vásquez Vávra Vávrová Vázquez Vähi Väisänen Väli Välimäki Väyrynen
+Väänänen Vélez Véliz Vézina Vítek Vítková Võsu Vörös Vīksna Vītola Vītoliņa Vītoliņš Vītols Waardeloo Wable
+Wacana Wachter Wade Wadhwa Wafula Wagenknecht Wagenvoort Waghorn Wagle Wagner Wahlberg Wahlgren Wahlström
+Wahyudin Wahyuni Walch Walcher Walder Waldner Waldron Wali Walia Walla Wallace Waller Wallgren Wallin Wallis
+Wallner Wallén Walser Walsh Walshe Walsteijn Walter Walters Waltl Walton Waluyo Wambui Wanda Wandl Wang
+Wanijiku Wanjala Wario Warner Warnier Wasendlunkulu Washington Wasita Waskita Wason Wastuti Wathelet Watkins
+Watson Watters Wattiez Waugh Wauters Wauthier Waweru Webb Webby Weber Webster Wechselberger Weeldenburg
+Weerdenburg Weever Wegmann Wegscheider Wehrli Weibel Weidinger Weigl Weihmann Weijland Weijters Weimer
+Weinberger Weinhage Weinhold Weiser Weiss Weissenböck Weitzel Weiß Wela Weldon Welf Wellens Weller Wende
+Wendt Wenger Weninger Wennberg Wensen Wenzl Werdes Wernecke Werner Wesack Westberg Wester Westerbeek
+Westerberg Westerburg Westerlund Westermann Westin Westlund Westman Weston Wettstein Wever Weyland Weylant
+Weza Whalen Whelan Whelehan Whitaker Whitehead Whitehouse Whitney Whittaker Whitty Whyte Wiberg Wibisono
+Wibowo Wicht Widhalm Widiastuti Widmann Widmer Widodo Wiedner Wiek Wieland Wieloch Wiesbauer Wieser
+Wiesinger Wiesner Wiggins Wigman Wijaya Wijayanti Wijland Wiklund Wikström Wilcken Wilcox Wildschut Wiley
+Wilfinger Wilhelm Wilhelmsson Wilkerson Wilkin Wilkins Wilkinson Willaert Willame Willekens Willem Willems
+Willemsen Williams Williamson Willis Wilmart Wilmet Wilmont Wilmotte Wilmsen Wilton Wimmer Winarno Winarsih
+Winberg Windhager Windisch Winkler Winnrich Winther Wipstrik Wirth Wirz Wittmann Wohlgemut Wohlmuth Wolfe
+Wolffel Wolfsdr Wolfswinkel Wolters Wolzak Wong Woodard Woodward Woolley Wooning Woudenberg Woulfe Wouters
+Woutersz Wratt Wrenn Wrynn Wulandari Wulf Wulff Wunderink Wurm Wurzer Wurzinger Wutke Wuyts Wyatt Wynants
+Wynne Wyss Wähner Wéry Wögerbauer Wöhrer Wüthrich Xaba Xala Xhakaza Ximba Xolo Xulu Yadav Yaman Yang Yates
+Ybarra Yei Yengwa Yengwayo Yepes Yeyeye Yildirim Yilmaz Ylinen Ylitalo Ylönen Yoder Yohannan Yolanda York
+Yorulmaz Yudas Yulianti Yuliarti Yuniar Yuste Yáñez Yüksel Yıldırım Yılmaz Zaal Zabala Zabaleta Zabarella
+Zaccagnini Zaccardo Zacchia Zacco Zach Zachar Zachara Zacharia Zachariah Zachariaš Zachariašová Zachariáš
+Zachariášová Zacharová Zaguri Zahharov Zahn Zaitsev Zajac Zajacová Zajc Zakinja Zakrajšek Zalokar Zambrano
+Zamengo Zamora Zamorani Zamorano Zampa Zamudio Zanazzo Zangerl Zanichelli Zanoški Zanzi Zapata Zaragoza
+Zarate Zariņa Zariņš Zarlino Zauner Zavala Zayas Zaķe Zaķis Zbinden Zeba Zebec Zecchini Zechmeister Zechner
+Zedillo Zeemans Zeffirelli Zehetner Zehnder Zeiler Zeilinger Zeiner Zelaya Zeldenrust Zelić Zeller Zeltiņa
+Zeltiņš Zeman Zemanová Zemljič Zengin Zenz Zepeda Zetterberg Zetticci Zettl Zevenboom Zgorelec Zhang Ziani
+Zichichi Ziegert Ziegler Ziemele Ziemelis Zigo Zigová Zijlemans Zijlmans Zikhungwini Zima Zimka Zimková
+Zimmer Zimmerman Zimmermann Zimová Zingg Zirme Zirne Zirnis Zito Zmaić Zobel Zola Zoppetti Zoppetto Zorbach
+Zorko Zorlu Zorman Zorrilla Zotter Zrilić Zrinski Zubek Zubeková Zubka Zubko Zubková Zubrík Zubríková Zubčić
+Zuidweg Zuijdveld Zujev Zulaika Zulkarnain Zuluaga Zuniga Zupan Zupanc Zupančič Zurita Zvaigzne Zver
+Zvirbule Zvirbulis Zwart Zwijsen Záborská Záborský Zänker Zöchling Zöhrer Zúbek Zúbeková Zúbrik Zúbriková
+Zúñiga Zürcher Zālīte Zālītis Ághas Águila Álamo Álvarez Álvaro Ávalos Ávila Åberg Ågren Åkerlund Åkerman
+Åkesson Åsberg Åslund Åström Çamurcuoğlu Çetin Çorlu Émond Étienne ÓBroinín Õispuu Õun Õunapuu Öberg Öcalan
+Öhman Östberg Österberg Östling Östlund Östman Ødegård Østergaard Ülker Ābele Ābola Āboliņa Āboliņš Ābols
+Ćorić Ćosić Ćurić Čagalj Čapka Čapko Čapkovič Čapkovičová Čapková Čapla Čaplovič Čaplovičová Čapľa Čargonja
+Čarnogurská Čarnogurský Čech Čechová Čeh Čekovská Čekovský Čermák Čermáková Černe Černoch Černochová Černá
+Černík Černíková Černý Červený Červeň Červeňová Česnek Česneková Čiernaová Čiernik Čierniková Čierny Čizmić
+Čižmešija Čobrda Čobrdová Čotić Čović Čubrić Čudić Čuk Čukman Čulina Čuljak Čupić Čuček Ďaďová Ďorko Ďorková
+Ďurek Ďureková Ďurica Ďuricová Ďuriš Ďurišová Ďurka Ďurko Ďurkovič Ďurkovičová Ďurkovská Ďurkovský Ďuro
+Ďurovič Ďurovičová Ďurovský Ďurovskýová Ďurová Ďurča Ďurčo Ďurčová Ďutka Ďutková Ďuško Đurašević Đurinić
+İhsanoğlu İnönü Ľupták Ľuptáková Říha Říhová Şafak Şama Şener Şensoy Šalajka Šalajková Šalić Šantić Šargač
+Šarić Šarkan Šarkanová Šarlija Šebo Šebová Šegović Šelendić Šeparović Šestak Šestan Ševtšenko Ševčík
+Ševčíková Šibalić Šidlo Šidlová Šima Šimara Šimek Šimeková Šimić Šimičić Šimka Šimko Šimková Šimo Šimon
+Šimonovič Šimonovičová Šimonová Šimončič Šimončičová Šimová Šimunić Šimunović Šimík Šimíková Šinkovec
+Šinković Šipek Šipić Šitum Škantár Škantárová Škara Škoda Škoviera Škovierová Škriniar Škriniarová Škrlin
+Škrnički Škrtić Škugor Škultéty Škultétyová Škunca Šlahor Šlahorová Šlivka Šlivková Šmajda Šmajdová Šmid
+Šmíd Šmídová Šokčević Šoltés Šoltésová Šoltýs Šoltýsová Šošić Šoštarić Špika Špilár Špilárová Špišić
+Špoljarić Špralja Štefan Štefanec Štefanka Štefanko Štefanková Štefanovič Štefanovičová Štefanová Štefović
+Štefunko Štefunková Štefánek Štefáneková Štefánik Štefániková Štifanić Štimac Štrba Štrbac Štrbová Štrljić
+Štrukelj Šturlan Štěpánek Štěpánková Štšerbakov Šulc Šulcová Šunjić Šupraha Šuran Šurbek Šurina Šurka
+Šurková Šuňavcová Šuňavec Šuštar Švec Švecová Švehla Švehlová Šverko Šváb Švábová Šváby Šťastná Šťastný
+Ťapák Ťapáková Ťažká Ťažký Žabjačan Žagar Železnik Železník Železníková Žerjav Žeželić Žibert Žic Žigmund
+Žigmundová Žigo Žigová Žiković Živić Živković Žižek Žnidaršič Žufika Žugec Žukauskas Žukov Žunec Županić
+Žuravljov Žuvela Žužić Žák Žáková
 """
     )
 )
