@@ -9,34 +9,11 @@ from dataclasses import dataclass
 
 from faker import Faker
 
-MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-MONTHS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+from serve_app.phi.lexicon import MONTH_NAMES_EN, MONTH_NAMES_FR
+
+# Month names are facts shared with the scrubber's lexicon (one list, not two copies).
+MONTHS_EN = MONTH_NAMES_EN
+MONTHS_FR = MONTH_NAMES_FR
 ABBR_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 FACILITIES_FR = [
