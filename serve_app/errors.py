@@ -8,7 +8,9 @@ an error body, a log line or a traceback through them.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
+from typing import Any
 
 
 class ErrorCode(StrEnum):
@@ -26,9 +28,16 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     SCRUBBER_UNAVAILABLE = "scrubber_unavailable"
     LLM_UNAVAILABLE = "llm_unavailable"
+    # Backpressure: a deployment's max_queued_requests is reached (503 + Retry-After).
+    OVERLOADED = "overloaded"  # the ingress itself (answered by Serve's proxy)
+    SCRUBBER_OVERLOADED = "scrubber_overloaded"
+    LLM_OVERLOADED = "llm_overloaded"
+    SERVICE_UNAVAILABLE = "service_unavailable"  # the proxy has no ingress replica to route to
     NOT_READY = "not_ready"
     SCRUBBER_TIMEOUT = "scrubber_timeout"
     LLM_TIMEOUT = "llm_timeout"
+    REQUEST_TIMEOUT = "request_timeout"  # the proxy's http_options.request_timeout_s
+    INVALID_TIMEOUT = "invalid_timeout"  # a malformed X-Clinserve-Timeout-S header
     MODEL_OUTPUT_INVALID = "model_output_invalid"
     CONTEXT_LENGTH_EXCEEDED = "context_length_exceeded"
     # OpenAI-compatible API (/v1/models, /v1/chat/completions, /v1/completions)
@@ -42,11 +51,29 @@ class ErrorCode(StrEnum):
 class ApiError(Exception):
     """An error with an HTTP status and a stable code. `message` must never contain request text."""
 
-    def __init__(self, status: int, code: ErrorCode, message: str) -> None:
+    def __init__(
+        self, status: int, code: ErrorCode, message: str, retry_after_s: float | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.status = status
         self.code = code
         self.message = message
+        self.retry_after_s = retry_after_s  # sent as Retry-After (503s get a default when None)
 
     def __reduce__(self):  # survive Ray's pickling across deployments
-        return (type(self), (self.status, self.code, self.message))
+        return (type(self), (self.status, self.code, self.message, self.retry_after_s))
+
+
+DEFAULT_RETRY_AFTER_S = 5.0
+
+
+def error_envelope(code: ErrorCode | str, message: str, request_id: str | None) -> dict[str, Any]:
+    """The error body; `serve_app.schemas.ErrorEnvelope` documents this shape in the OpenAPI spec.
+    Built here, without pydantic, because Serve's proxy uses it too (serve_app.proxy_middleware)."""
+    return {"error": {"code": str(code), "message": message, "request_id": request_id}}
+
+
+def retry_after_value(retry_after_s: float | None) -> str:
+    """A Retry-After header value: whole seconds (RFC 9110), rounded up, at least 1."""
+    seconds = DEFAULT_RETRY_AFTER_S if retry_after_s is None else retry_after_s
+    return str(max(1, math.ceil(seconds)))

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from serve_app import __version__
-from serve_app.errors import ApiError, ErrorCode
+from serve_app.deadline import TIMEOUT_HEADER, mark_received
+from serve_app.errors import ApiError, ErrorCode, error_envelope, retry_after_value
 from serve_app.metrics import IngressMetrics
 from serve_app.schemas import ErrorEnvelope
 from serve_app.security import (
@@ -87,6 +88,7 @@ async def guard_and_observe(request: Request, call_next):
     structured audit event per request: key id, route template, status, error code, entity
     counts, latency, request id. Never the body, the query string or header values."""
     start = time.perf_counter()
+    mark_received(request)
     response = _preflight(request) or _authenticate(request) or await call_next(request)
     elapsed = time.perf_counter() - start
     response.headers.update(SECURITY_HEADERS)
@@ -158,13 +160,19 @@ def _add_cors_headers(request: Request, response: Response) -> None:
         response.headers["Access-Control-Max-Age"] = "600"
 
 
-def error_response(request: Request, status: int, code: ErrorCode | str, message: str) -> JSONResponse:
+def error_response(
+    request: Request,
+    status: int,
+    code: ErrorCode | str,
+    message: str,
+    retry_after_s: float | None = None,
+) -> JSONResponse:
     rid = request_id(request)
     request.state.error_code = str(code)
-    body = ErrorEnvelope.model_validate({"error": {"code": str(code), "message": message, "request_id": rid}})
+    body = ErrorEnvelope.model_validate(error_envelope(code, message, rid))
     headers = {"Cache-Control": "no-store"}
-    if status == 503:
-        headers["Retry-After"] = "5"
+    if status == 503 or retry_after_s is not None:
+        headers["Retry-After"] = retry_after_value(retry_after_s)
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="clinserve"'
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
@@ -180,7 +188,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 @api.exception_handler(ApiError)
 async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-    return error_response(request, exc.status, exc.code, exc.message)
+    return error_response(request, exc.status, exc.code, exc.message, exc.retry_after_s)
 
 
 _HTTP_CODES = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
@@ -220,12 +228,25 @@ def describe_errors(errors: Any) -> str:
 
 
 def json_body_openapi(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` documenting a JSON body that the route reads itself (see read_json_body)."""
+    """`openapi_extra` for a route that reads its JSON body itself (see read_json_body) and calls
+    downstream deployments, so it also honours the client's deadline header."""
     return {
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
+        },
+        "parameters": [
+            {
+                "name": TIMEOUT_HEADER,
+                "in": "header",
+                "required": False,
+                "description": (
+                    "Seconds the client will wait. Caps the configured scrubber and LLM timeouts; "
+                    "504 with the stage's code when it runs out, 422 `invalid_timeout` if malformed."
+                ),
+                "schema": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
+            }
+        ],
     }
 
 

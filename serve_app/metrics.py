@@ -105,3 +105,18 @@ class IngressMetrics:
         for field, value in fields.items():
             if value is None:
                 self.null_fields.inc(1, tags={"field": field, "adapter": adapter})
+
+
+class LLMMetrics:
+    """Created once per LLM replica."""
+
+    @cached_property
+    def cancelled(self) -> metrics.Counter:
+        return metrics.Counter(
+            "clinserve_llm_requests_cancelled",
+            description=(
+                "LLM calls cancelled before they finished (the caller's timeout or deadline ran out, "
+                "or the client went away); vLLM aborts their generation."
+            ),
+            tag_keys=("method",),
+        )

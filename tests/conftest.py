@@ -18,7 +18,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 LOCAL_CONFIG = REPO_ROOT / "serve_config.local.yaml"
 
 
-
 def _port(env_var: str) -> int:
     """A port from the environment, else a free loopback port, so test sessions can run beside
     `make run` and beside each other. Tests read the ports from the `service` fixture (this

@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 from ray import serve
 from ray.exceptions import RayActorError, RayTaskError
 from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
-from ray.serve.handle import DeploymentHandle
+from ray.serve.handle import DeploymentHandle, DeploymentResponse
 
 from serve_app import http_api
 from serve_app.availability import ReplicaAvailability
+from serve_app.deadline import client_deadline, stage_timeout
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.http_api import (
     api,
@@ -58,6 +59,13 @@ def _elapsed_ms(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
 
 
+def _cancel_downstream(awaitable: Awaitable[object]) -> None:
+    """Cancel a deployment call we stopped waiting for. Cancelling the waiting task alone leaves
+    the call running on the replica (Serve cancels a DeploymentResponse only through .cancel())."""
+    if isinstance(awaitable, DeploymentResponse):
+        awaitable.cancel()
+
+
 def _spans(result: ScrubResult) -> list[EntitySpan]:
     return [
         EntitySpan(
@@ -90,19 +98,28 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
             raise ApiError(503, code, f"The {component} has no running replica (starting or restarting).")
 
     async def _call(self, awaitable: Awaitable[T], timeout_s: float, component: str) -> T:
-        """Await a deployment call; turn every failure into an ApiError with a stable code."""
-        unavailable = ErrorCode.LLM_UNAVAILABLE if component == "llm" else ErrorCode.SCRUBBER_UNAVAILABLE
-        timed_out = ErrorCode.LLM_TIMEOUT if component == "llm" else ErrorCode.SCRUBBER_TIMEOUT
+        """Await a deployment call; turn every failure into an ApiError with a stable code.
+        On timeout the call is cancelled (Serve cancels it on the replica too)."""
+        llm = component == "llm"
+        unavailable = ErrorCode.LLM_UNAVAILABLE if llm else ErrorCode.SCRUBBER_UNAVAILABLE
+        overloaded = ErrorCode.LLM_OVERLOADED if llm else ErrorCode.SCRUBBER_OVERLOADED
+        timed_out = ErrorCode.LLM_TIMEOUT if llm else ErrorCode.SCRUBBER_TIMEOUT
         try:
             return await asyncio.wait_for(awaitable, timeout_s)
+        except asyncio.CancelledError:  # our own request was cancelled (the client went away)
+            _cancel_downstream(awaitable)
+            raise
         except ApiError:
             raise
         except TimeoutError:
+            _cancel_downstream(awaitable)
             raise ApiError(
-                504, timed_out, f"The {component} did not answer within {timeout_s:g} s."
+                504, timed_out, f"The {component} did not answer within {timeout_s:.3g} s."
             ) from None
-        except BackPressureError:
-            raise ApiError(503, unavailable, f"The {component} is at capacity; retry shortly.") from None
+        except BackPressureError as exc:  # the deployment's max_queued_requests is reached
+            raise ApiError(
+                503, overloaded, f"The {component} is at capacity; retry later.", exc.retry_after_s
+            ) from None
         except (RayActorError, DeploymentUnavailableError):
             raise ApiError(503, unavailable, f"The {component} is unavailable; retry shortly.") from None
         except RayTaskError as exc:
@@ -120,7 +137,7 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
             await self._require_running(SCRUBBER_DEPLOYMENT, ErrorCode.SCRUBBER_UNAVAILABLE, "scrubber")
             result = await self._call(
                 self._scrubber.scrub.remote(text, strategy),
-                self._settings.ingress.scrub_timeout_s,
+                stage_timeout(request, self._settings.ingress.scrub_timeout_s),
                 "scrubber",
             )
         except ApiError as exc:
@@ -151,6 +168,7 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
         body = await read_json_body(request, ExtractRequest, self._settings.ingress.max_body_bytes)
         check_text(body.text, self._settings.ingress.max_text_chars)
         self._check_adapter(body.adapter)
+        client_deadline(request)
         await self._require_running(LLM_DEPLOYMENT, ErrorCode.LLM_UNAVAILABLE, "llm")
         scrubbed, scrub_ms = await self._scrub(request, body.text, body.strategy)
         llm_start = time.perf_counter()
@@ -158,7 +176,7 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
         try:
             llm: LLMResult = await self._call(
                 self._llm.extract.remote(scrubbed.text, body.adapter, rid),
-                self._settings.ingress.llm_timeout_s,
+                stage_timeout(request, self._settings.ingress.llm_timeout_s),
                 "llm",
             )
         except ApiError as exc:
@@ -190,6 +208,7 @@ class Ingress(OpenAIRoutes):  # + /v1/models, /v1/chat/completions, /v1/completi
         rid = request_id(request)
         body = await read_json_body(request, DeidentifyRequest, self._settings.ingress.max_body_bytes)
         check_text(body.text, self._settings.ingress.max_text_chars)
+        client_deadline(request)
         scrubbed, _ = await self._scrub(request, body.text, body.strategy)
         response = DeidentifyResponse(request_id=rid, text=scrubbed.text, entities=_spans(scrubbed))
         return JSONResponse(response.model_dump(mode="json"), headers=NO_STORE)

@@ -10,13 +10,16 @@ calls with `handle.options(stream=True)`).
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 from ray import serve
 
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.llm_engine import ExtractionEngine
+from serve_app.metrics import LLMMetrics
 from serve_app.openai_compat.generation import Generator
 from serve_app.openai_compat.protocol import GenerationChunk, GenerationRequest
 from serve_app.schemas import LLMResult
@@ -34,40 +37,43 @@ class LLMDeployment:
         # Loading happens here, so the replica (and the Serve app) is RUNNING only once the model is.
         self._engine = ExtractionEngine(settings)
         self._generator = Generator(self._engine)
+        self._metrics = LLMMetrics()
 
     def _check_running(self) -> None:
         if self._engine.dead:
             raise ApiError(503, ErrorCode.LLM_UNAVAILABLE, "The LLM engine is not running.")
 
-    async def extract(self, scrubbed_text: str, adapter: str | None, request_id: str) -> LLMResult:
-        self._check_running()
+    @contextmanager
+    def _failures_mapped(self, method: str) -> Iterator[None]:
+        """PHI-free errors out; a cancellation (the caller gave up) is counted and passed on, and
+        vLLM aborts the request's generation as the cancellation unwinds through it."""
         try:
-            return await self._engine.extract(scrubbed_text, adapter, request_id)
+            yield
+        except asyncio.CancelledError:
+            self._metrics.cancelled.inc(1, tags={"method": method})
+            raise
         except ApiError:
             raise
         except Exception as exc:
             raise _failure(exc) from None
+
+    async def extract(self, scrubbed_text: str, adapter: str | None, request_id: str) -> LLMResult:
+        self._check_running()
+        with self._failures_mapped("extract"):
+            return await self._engine.extract(scrubbed_text, adapter, request_id)
 
     async def generate(self, request: GenerationRequest) -> GenerationChunk:
         """The whole completion of an OpenAI-style request (messages or prompt, already scrubbed)."""
         self._check_running()
-        try:
+        with self._failures_mapped("generate"):
             return await self._generator.complete(request)
-        except ApiError:
-            raise
-        except Exception as exc:
-            raise _failure(exc) from None
 
     async def generate_stream(self, request: GenerationRequest) -> AsyncIterator[GenerationChunk]:
         """The same, streamed: one chunk per engine step, cancelled with the caller."""
         self._check_running()
-        try:
+        with self._failures_mapped("generate_stream"):
             async for chunk in self._generator.stream(request):
                 yield chunk
-        except ApiError:
-            raise
-        except Exception as exc:
-            raise _failure(exc) from None
 
     async def check_health(self) -> None:
         """Serve restarts the replica when this raises: the engine process died."""

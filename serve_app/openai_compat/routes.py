@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from ray.serve.handle import DeploymentHandle, DeploymentResponseGenerator
 
+from serve_app.deadline import client_deadline, stage_timeout
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.http_api import (
     api,
@@ -197,6 +198,7 @@ class OpenAIRoutes:
     async def _openai_payload(self, request: Request) -> dict[str, Any]:
         request_id(request)
         raw = await read_json_body(request, RawObject, self._settings.ingress.max_body_bytes)
+        client_deadline(request)  # a malformed X-Clinserve-Timeout-S fails before any work
         return raw.root
 
     async def _scrub_texts(
@@ -219,7 +221,9 @@ class OpenAIRoutes:
     async def _generate(self, request: Request, generation: GenerationRequest) -> GenerationChunk:
         start = time.perf_counter()
         result = await self._call(
-            self._llm.generate.remote(generation), self._settings.ingress.llm_timeout_s, "llm"
+            self._llm.generate.remote(generation),
+            stage_timeout(request, self._settings.ingress.llm_timeout_s),
+            "llm",
         )
         ingress_metrics.observe_stage(request.url.path, "llm", time.perf_counter() - start)
         self._count_tokens(generation.adapter, result)
@@ -235,12 +239,12 @@ class OpenAIRoutes:
     ) -> StreamingResponse:
         """Start the LLM stream and wait for its first chunk, so that failures before any output
         (unknown adapter, context length, engine down) still get a proper status and envelope."""
-        timeout = self._settings.ingress.llm_timeout_s
+        configured = self._settings.ingress.llm_timeout_s
         stream: DeploymentResponseGenerator = self._llm.options(stream=True).generate_stream.remote(
             generation
         )
         try:
-            first = await self._call(_next_chunk(stream), timeout, "llm")
+            first = await self._call(_next_chunk(stream), stage_timeout(request, configured), "llm")
         except BaseException:
             stream.cancel()
             raise
@@ -251,7 +255,7 @@ class OpenAIRoutes:
                 while chunk is not None:
                     yield chunk
                     last = chunk
-                    chunk = await self._call(_next_chunk(stream), timeout, "llm")
+                    chunk = await self._call(_next_chunk(stream), stage_timeout(request, configured), "llm")
             finally:
                 stream.cancel()  # the client went away, or a failure: stop generating
             if last is not None:
