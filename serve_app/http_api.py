@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from serve_app import __version__
 from serve_app.deadline import TIMEOUT_HEADER, mark_received
@@ -93,8 +94,7 @@ async def guard_and_observe(request: Request, call_next):
     elapsed = time.perf_counter() - start
     response.headers.update(SECURITY_HEADERS)
     _add_cors_headers(request, response)
-    route = request.scope.get("route")
-    endpoint = getattr(route, "path", "unmatched")
+    endpoint = _route_template(request)
     code = getattr(request.state, "error_code", "ok")
     ingress_metrics.observe_request(endpoint, response.status_code, code, elapsed)
     audit_log.info(
@@ -111,6 +111,16 @@ async def guard_and_observe(request: Request, call_next):
         },
     )
     return response
+
+
+def _route_template(request: Request) -> str:
+    """The matched route's template ('/v1/models/{model_id:path}'), never the raw path (bounded
+    metric cardinality, no identifiers). Requests refused before routing (401, CORS preflight)
+    are matched here; a path no route serves is 'unmatched'."""
+    route = request.scope.get("route")
+    if route is None:
+        route = next((r for r in api.router.routes if r.matches(request.scope)[0] == Match.FULL), None)
+    return getattr(route, "path", "unmatched")
 
 
 def _authenticate(request: Request) -> Response | None:

@@ -222,7 +222,7 @@ def expectations(baseline: Scrape, now: Scrape, exchanges: list[Exchange], probe
         got = now.total(name, endpoint=path, stage="total") - baseline.total(
             name, endpoint=path, stage="total"
         )
-        # Requests refused before routing (401) count under 'unmatched', so >= the routed ones.
+        # Requests refused before routing (401) count under their route too, so >= the routed ones.
         if got < want:
             unmet.append(f"{name} {path} stage=total: delta {got} < {want}")
     # PHI entities by type: what the responses reported.
