@@ -49,9 +49,14 @@ class Tally:
         return self.keep_kept / self.keep_total if self.keep_total else float("nan")
 
 
-def _covered(text: str, start: int, end: int, preds: list[Pred]) -> bool:
-    """Every alphanumeric character of the gold span lies inside some predicted span."""
+def _covered(
+    text: str, start: int, end: int, preds: list[Pred], holes: tuple[tuple[int, int], ...] = ()
+) -> bool:
+    """Every alphanumeric character of the gold span lies inside some predicted span, except characters of
+    a NEUTRAL span nested inside it (a country inside an address block)."""
     for i in range(start, end):
+        if any(a <= i < b for a, b in holes):
+            continue
         if text[i].isalnum() and not any(p.start <= i < p.end for p in preds):
             return False
     return True
@@ -60,11 +65,15 @@ def _covered(text: str, start: int, end: int, preds: list[Pred]) -> bool:
 def score(docs: Iterable[Doc], predictions: Iterable[list[Pred]], *, keep_examples: int = 0) -> Tally:
     t = Tally()
     for doc, preds in zip(docs, predictions, strict=True):
+        neutral = [(g.start, g.end) for g in doc.spans if g.type == NEUTRAL]
         for g in doc.spans:
             if g.type == NEUTRAL:
                 continue
             t.gold[g.type] += 1
-            if _covered(doc.text, g.start, g.end, preds):
+            holes = tuple(
+                (a, b) for a, b in neutral if g.start <= a and b <= g.end and (a, b) != (g.start, g.end)
+            )
+            if _covered(doc.text, g.start, g.end, preds, holes):
                 t.found[g.type] += 1
             elif len(t.misses) < keep_examples:
                 t.misses.append((g.type, doc.text[g.start : g.end], doc.source))

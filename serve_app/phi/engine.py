@@ -18,9 +18,11 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.language import Language
 
+from serve_app.phi.address_block import extend_addresses
 from serve_app.phi.allowlist import ClinicalAllowList, looks_medical
 from serve_app.phi.chunking import chunks
 from serve_app.phi.language import detect_language
+from serve_app.phi.name_extend import extend_names
 from serve_app.phi.nlp import OfflineSpacyNlpEngine
 from serve_app.phi.propagation import propagate
 from serve_app.phi.recognizers import SOURCE_KEY, build_recognizers
@@ -181,6 +183,13 @@ class PhiScrubber:
         cands = [c for c in cands if c.type in state.entities and c.score >= settings.score_threshold]
         cands = self._filter(state, text, cands)
         spans = resolve(cands, text)
+        grown = extend_addresses(text, spans)
+        if grown:
+            spans = resolve(spans + grown, text)
+        if EntityType.PERSON in state.entities:
+            grown_names = extend_names(text, spans)
+            if grown_names:
+                spans = resolve(spans + grown_names, text)
         if settings.propagate_names and EntityType.PERSON in state.entities:
             extra = propagate(text, spans, state.allow)
             if extra:

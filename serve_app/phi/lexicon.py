@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-UP = "A-ZÀ-ÖØ-ÞŒ"
-LO = "a-zß-öø-ÿœ"
+# Latin Extended-A (Ł, Š, ą, ő...) counts on both sides: its upper/lower letters interleave.
+UP = "A-ZÀ-ÖØ-ÞŒĀ-ſ"
+LO = "a-zß-öø-ÿœĀ-ſ"
 SP = r"[ \t\u00a0\u202f]"  # horizontal space only: PHI values never span lines
 
 # A capitalized name piece: Tremblay, O'Brien, D'Amours, McDonald, DeSantis.

@@ -15,6 +15,7 @@ from serve_app.phi.recognizers.locations import RULES as LOCATION_RULES
 from serve_app.phi.recognizers.name_gazetteer import NameGazetteerRecognizer
 from serve_app.phi.recognizers.names import RULES as NAME_RULES
 from serve_app.phi.recognizers.ner import SpacyNerRecognizer
+from serve_app.phi.recognizers.surname_shape import RULES as SURNAME_RULES
 from serve_app.phi.types import EntityType
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ def build_recognizers(
     recognizers: list[EntityRecognizer] = [
         RuleRecognizer(f"{name}_{language}", rules, language) for name, rules in RULE_SETS.items()
     ]
+    if name_gazetteer:  # list-free, but gazetteer-grade evidence: it follows the same switch
+        recognizers.append(RuleRecognizer(f"surname_shape_{language}", SURNAME_RULES, language))
     recognizers.extend(_presidio_canada(language))
     if use_ner:
         recognizers.append(SpacyNerRecognizer(language))

@@ -23,8 +23,20 @@ _FAX_LABEL = r"(?:(?i:fax|facsimile|t[ée]l[ée]c(?:opieur|opie)?\.?|t[ée]l[ée
 _PHONE_LABEL = (
     r"(?i:t[ée]l[ée]?(?:phone)?\.?|phone(?: number)?|ph\.?|cell(?:ulaire)?|mobile|cel\.?|domicile|home|"
     r"work|travail"
-    r"|bureau|pager|t[ée]l[ée]avertisseur|contact)"
+    r"|bureau|pager|t[ée]l[ée]avertisseur|contact|desk|direct|office)"
 )
+# A number right after a calling verb ("call me on 67 501 36 56", "joindre au 514 555 0199") or right
+# before a line-type word ("795 2525 office", "07700668504 fax"). Atomic groups keep a 1 MB digit run linear.
+_GROUPED = r"\+?(?>\(?\d{1,5}\)?(?:[ .-]?\d{1,5}){0,6})"
+_CALL_CUE = (
+    r"(?i:call(?:ed)?(?:[ \t](?:me|us|him|her|them|back))?(?:[ \t](?:back))?(?:[ \t](?:on|at))?"
+    r"|reach(?:ed)?(?:[ \t](?:me|us|him|her|them))?[ \t](?:on|at)|text(?:[ \t]me)?[ \t](?:on|at)"
+    r"|contact(?:ed)?(?:[ \t](?:me|us|him|her|them))?[ \t](?:on|at)|messages?[ \t]to|answering[ \t]at"
+    r"|dial(?:ed|led)?|(?:m['’]|l['’]|nous[ \t]|les[ \t])?(?:appeler|rappeler|joindre|rejoindre|texter)"
+    r"[ \t]au|composer[ \t]le)"
+)
+_LINE_TYPE = r"(?i:office|mobile|cell|home|work|desk|direct|bureau|cellulaire|domicile|travail|maison)"
+_FAX_TYPE = r"(?i:fax|facsimile|t[ée]l[ée]copieur)"
 _LABEL_SEP = (
     r"\s{0,3}(?:\((?i:home|work|cell|dom|bur|trav)\.?\)\s{0,2})?"
     r"(?:(?i:no|n°|#|number|num[ée]ro)\.?\s{0,2})?[:#]?\s{0,3}"
@@ -34,6 +46,17 @@ _LABEL_SEP = (
 def _phone_digits_ok(value: str) -> bool:
     digits = digits_of(value.split("x")[0].split("X")[0])
     return 7 <= len(digits) <= 15 and len(set(digits)) > 1
+
+
+def _short_phone_ok(value: str) -> bool:
+    """Behind an explicit cue, short local numbers count too (6 digits: "33 93 31")."""
+    digits = digits_of(value)
+    return 6 <= len(digits) <= 15 and len(set(digits)) > 1
+
+
+def _card_digits_ok(value: str) -> bool:
+    digits = digits_of(value)
+    return 12 <= len(digits) <= 19 and len(set(digits)) > 2
 
 
 def _card_valid(value: str) -> bool:
@@ -85,6 +108,40 @@ RULES: tuple[Rule, ...] = (
         0.92,
         source="label",
         validate=_phone_digits_ok,
+    ),
+    rule(
+        "phone_cue",
+        E.PHONE,
+        rf"(?<![\w]){_CALL_CUE}[ \t]{{1,2}}(?:the[ \t]number[ \t]|number[ \t])?(?P<v>{_GROUPED})(?![\w/])",
+        0.9,
+        source="label",
+        validate=_short_phone_ok,
+    ),
+    rule(
+        "phone_typed",
+        E.PHONE,
+        rf"(?<![\w+/.=-])(?P<v>{_GROUPED})[ \t]?(?:[-(][ \t]?)?{_LINE_TYPE}(?![\w]|[ \t]{{0,2}}:)",
+        0.88,
+        source="label",
+        validate=_short_phone_ok,
+    ),
+    rule(
+        "fax_typed",
+        E.FAX,
+        rf"(?<![\w+/.=-])(?P<v>{_GROUPED})[ \t]?(?:[-(][ \t]?)?{_FAX_TYPE}(?![\w]|[ \t]{{0,2}}:)",
+        0.9,
+        source="label",
+        validate=_short_phone_ok,
+    ),
+    # A card number named as such needs no Luhn check (test and private-label cards fail it).
+    rule(
+        "card_labelled",
+        E.ACCOUNT,
+        r"(?<![\w])(?i:card|carte)(?:[ \t]{1,2}(?i:number|no\.?|num[ée]ro|n°|#))?(?:[ \t]{1,2}(?i:is))?"
+        r"[ \t]{0,2}[:#?]?[ \t]{0,2}(?P<v>\d(?:[ -]?\d){11,18})(?![\w-])",
+        0.9,
+        source="label",
+        validate=_card_digits_ok,
     ),
     rule(
         "email",

@@ -136,7 +136,50 @@ def refine_titled(text: str, start: int, end: int) -> tuple[int, int] | None:
     return refined
 
 
+# Self-introductions and naming verbs: "my name is X", "a son named X", "je m'appelle X", "call me X".
+_NAME_CUE = (
+    r"(?i:(?:my|his|her|their|the patient's|patient's)[ \t]{1,2}name[ \t]{1,2}is|name[ \t]{1,2}is|named"
+    r"|call[ \t]{1,2}me|known[ \t]{1,2}as|goes[ \t]{1,2}by|je[ \t]{1,2}m['’]appelle|s['’]appelle"
+    r"|nomm[ée]e?|pr[ée]nomm[ée]e?|(?:mon|son)[ \t]{1,2}nom[ \t]{1,2}est)"
+)
+# A greeting opens a line or a sentence: "Hi Felicity,", "Bonjour Mme Roy,", "Dear Kathrine:".
+_GREETING = r"(?:^|(?<=[\n.!?])[ \t]{0,2}|(?<=  ))(?i:hi|hello|hey|dear|bonjour|salut|cher|ch[èe]re|allo)"
+_NOT_GREETED = {"all", "team", "colleague", "colleagues", "sir", "madam", "everyone", "there", "doctor"}
+
+
+def _greeted_ok(value: str) -> bool:
+    return fold(value.split()[0]) not in _NOT_GREETED
+
+
 RULES: tuple[Rule, ...] = (
+    rule(
+        "name_cue",
+        E.PERSON,
+        rf"(?<![\w]){_NAME_CUE}[ \t]{{1,2}}:?[ \t]{{0,2}}(?P<v>{_TITLED})",
+        0.88,
+        source="context",
+        refine=refine_titled,
+    ),
+    rule(
+        "greeting",
+        E.PERSON,
+        rf"{_GREETING}[ \t]{{1,2}}(?P<v>{_TITLED})[ \t]{{0,2}}(?=[,!:;])",
+        0.86,
+        source="context",
+        refine=refine_titled,
+        validate=_greeted_ok,
+        flags=re.MULTILINE,
+    ),
+    # "ms. Innocent", "dr. Roy" typed without capitals; all-caps "MS." stays multiple sclerosis.
+    rule(
+        "title_lower",
+        E.PERSON,
+        rf"(?<![\w])(?:[Mm]rs?|[Mm]s|[Mm]me|[Mm]lle|[Dd]re?|[Pp]rof)\.[ \t]{{1,2}}"
+        rf"(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD})?)",
+        0.9,
+        source="title",
+        refine=refine_titled,
+    ),
     rule(
         "header",
         E.PERSON,

@@ -1,0 +1,163 @@
+"""Address blocks: grow a detected street address over the rest of its block.
+
+A street rule finds the anchor ("55 Rue Wanes Chbil", "Linzer Strasse 69", "P.O. Box 75"); the block goes on
+with a house number written after the street, a unit ("Apt. 778", "bureau 200"), then comma- or
+line-separated parts: town, region, postal code, country ("\\n Montemurro\\n Italy 42415"). A building
+number written before the street ("360 55 Rue ...") and a leading unit ("Suite 198 91454 ...") join too.
+
+The scan stops at the first word that cannot be part of an address (a function word, a note word, a
+clinical term, a lower-case word), after a sentence end, or after a few parts, so prose after the
+address stays untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
+from serve_app.phi.gazetteer import not_phi_place_keys
+from serve_app.phi.lexicon import UNIT_WORD, fold, words
+from serve_app.phi.spans import Candidate
+from serve_app.phi.types import EntityType
+from serve_app.phi.vocab import not_name_words
+
+_MAX_TOKENS = 10
+_TRIM = " \t,;:-"
+_MAX_BREAKS = 4
+_MAX_CHARS = 160
+# Between parts: spaces, or a break (comma, newline, literal "\n" from escaped exports) with an optional
+# quoting prefix of a few symbols ("> ", "}} ").
+_BREAK = re.compile(r"(?:[ \t]{0,4}(?:,|\r?\n|\\[nr]|[ \t]{2})[ \t]{0,8}(?:[^\w\s(]{1,4}[ \t]{0,4})?){1,4}")
+_SPACE = re.compile(r"[ \t\u00a0]{1,3}")
+# A word or number ("Montemurro", "NR14", "41-303", "St.", "79."), or a parenthesized place ("(Québec)").
+_TOKEN = re.compile(
+    r"\((?:[^\W\d_][^\W\d_ ]{0,30}(?: [^\W\d_]{1,30}){0,2})\)|[^\W_](?:[\w'’/-]|\.(?=\w)){0,40}\.?"
+)
+_UNIT = re.compile(rf"{UNIT_WORD}\.?[ \t]{{0,2}}#?[ \t]{{0,1}}[A-Za-z0-9-]{{1,8}}(?![\w])")
+_CONNECTORS = frozenset(
+    words(
+        """de du des da do dos das del della di la le les l d sur en lès van von der den am an im bei aan op
+        ter nad pod pri na y i e et"""
+    )
+)
+# Place words that are common words elsewhere ("Saint", "Port", "Lake", "Nord").
+_PLACE_WORDS = frozenset(
+    words(
+        """saint sainte st ste mont lac baie ile pointe riviere port fort lake north south east west new mount
+        cap est ouest nord sud notre dame grand grande petit petite vieux haute bas basse city town county"""
+    )
+)
+_BEFORE_NUMBER = re.compile(r"(?:(?<![\w.,/-])\d{1,6}[A-Za-z]?,?|" + _UNIT.pattern + r",?)[ \t]{1,2}$")
+
+
+def _is_number_like(token: str) -> bool:
+    """House/unit numbers and postal codes: '119', '41-303', 'NR14', '9EH', '20000', '2'."""
+    bare = token.rstrip(".")
+    return any(ch.isdigit() for ch in bare) and len(bare) <= 10
+
+
+def _is_place_word(token: str) -> bool:
+    bare = token.strip(".()")
+    if not bare or not bare[0].isupper():
+        return False
+    key = fold(bare)
+    if key in _PLACE_WORDS:
+        return True
+    if key in not_name_words() or looks_medical(bare):
+        return False
+    return not BUILTIN_ALLOW_LIST.is_clinical_token(bare)
+
+
+def _sentence_end(token: str) -> bool:
+    """'Street.' ends a sentence; 'St.', 'Apt.', '79.' do not."""
+    return token.endswith(".") and len(token) > 5 and not _is_number_like(token)
+
+
+def _not_phi_region(word: str) -> bool:
+    """A province, state or country ("Québec", "(Québec)", "Belgium") or a bare region code ("ON", "PA"):
+    Safe Harbor lets these through, so the block skips them but goes on to the postal code after them."""
+    bare = word.strip(".()")
+    if bare.isupper() and 2 <= len(bare) <= 3:
+        return True
+    return fold(bare) in not_phi_place_keys()
+
+
+def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
+    """The PHI pieces of the block after `end` (regions left out)."""
+    pieces: list[tuple[int, int]] = []
+    pos, tokens, breaks = end, 0, 0
+    if text.startswith(".", end) and not text.startswith(". ", end - 1):
+        pos += 1  # "Bem rakpart 81. Suite 122": a Hungarian-style dotted house number, not a sentence end
+    pending_connector = False
+    piece_start: int | None = None
+    while tokens < _MAX_TOKENS and pos - end < _MAX_CHARS:
+        m = _BREAK.match(text, pos)
+        if m is not None and m.end() > pos:
+            breaks += 1
+            if breaks > _MAX_BREAKS or pending_connector:
+                break
+        else:
+            m = _SPACE.match(text, pos)
+            if m is None:
+                break
+        start = m.end()
+        unit = _UNIT.match(text, start)
+        tok = unit or _TOKEN.match(text, start)
+        if tok is None:
+            break
+        word = tok.group()
+        if unit is None and fold(word) in _CONNECTORS and not pending_connector:
+            pending_connector = True
+            pos = tok.end()
+            continue
+        if unit is None and _not_phi_region(word) and (pieces or piece_start is not None):
+            if piece_start is not None:
+                pieces.append((piece_start, pos))
+                piece_start = None
+            pos = tok.end()
+            tokens += 1
+            continue
+        if unit is None and not (_is_number_like(word) or _is_place_word(word)):
+            break
+        if piece_start is None:
+            piece_start = start
+        pending_connector = False
+        pos = tok.end()
+        tokens += 1
+        if unit is None and _sentence_end(word):
+            break
+    if piece_start is not None:
+        pieces.append((piece_start, pos))
+    return pieces
+
+
+def _extend_left(text: str, start: int) -> int:
+    for _ in range(3):
+        m = _BEFORE_NUMBER.search(text, max(0, start - 24), start)
+        if m is None:
+            break
+        start = m.start()
+    return start
+
+
+def extend_addresses(text: str, spans: list[Candidate]) -> list[Candidate]:
+    """New ADDRESS pieces around each ADDRESS span: the number or unit before it, the parts of its block
+    after it. They score below the anchor, so a part another rule typed more precisely (CITY,
+    POSTAL_CODE) keeps its type."""
+    out: list[Candidate] = []
+    for c in spans:
+        if c.type != EntityType.ADDRESS:
+            continue
+        pieces = _extend_right(text, c.end)
+        start = _extend_left(text, c.start)
+        if start < c.start:
+            pieces.append((start, c.start))
+        for s, e in pieces:
+            while e > s and text[e - 1] in _TRIM:
+                e -= 1
+            while s < e and text[s] in _TRIM:
+                s += 1
+            if e > s:
+                out.append(replace(c, start=s, end=e, score=round(c.score * 0.7, 3)))
+    return out
