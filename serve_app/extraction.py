@@ -6,6 +6,7 @@ same model validates what the engine returns.
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -46,6 +47,13 @@ def extraction_json_schema() -> dict[str, Any]:
         "required": list(FIELD_NAMES),
         "additionalProperties": False,
     }
+
+
+def longest_answer_chars() -> int:
+    """Characters of the longest answer the grammar allows without string escapes: every field at
+    FIELD_MAX_CHARS, compact separators (decoding runs with disable_any_whitespace). A token is at
+    least one character, so a completion budget of this many tokens never cuts such an answer."""
+    return len(json.dumps({name: "x" * FIELD_MAX_CHARS for name in FIELD_NAMES}, separators=(",", ":")))
 
 
 # Alpaca-style instruction format (instruction + input, the response is the JSON object), as the

@@ -111,7 +111,8 @@ class ExtractionEngine:
         params = SamplingParams(
             temperature=0.0,
             max_tokens=min(self.settings.max_tokens, room),
-            structured_outputs=StructuredOutputsParams(json=self.schema),
+            # No free whitespace between JSON tokens: a small model cannot pad its way to the budget.
+            structured_outputs=StructuredOutputsParams(json=self.schema, disable_any_whitespace=True),
         )
         lora = self.lora_request(adapter_name)
         final = None

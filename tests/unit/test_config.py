@@ -66,3 +66,12 @@ def test_llm_settings_reject_template_without_text_slot() -> None:
 def test_app_args_reject_unknown_keys() -> None:
     with pytest.raises(ValueError):
         AppArgs.model_validate({"llm": {"base_model": "m"}, "surprise": 1})
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_completion_budget_fits_the_longest_schema_valid_extraction(name: str) -> None:
+    """A budget below this would cut a valid (if verbose) answer and turn it into a 502."""
+    from serve_app.extraction import longest_answer_chars
+
+    args = AppArgs.model_validate(load_config(REPO_ROOT / name)["applications"][0]["args"])
+    assert args.llm.max_tokens >= longest_answer_chars()
