@@ -14,7 +14,7 @@ run: setup
 	$(PY) -m serve_app run --config serve_config.local.yaml
 
 test: setup-test
-	$(PY) -m pytest -v -ra
+	$(PY) -m pytest -v -ra --durations=15
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
