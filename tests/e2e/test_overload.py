@@ -18,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from serve_app.deadline import TIMEOUT_HEADER
 from serve_app.schemas import ErrorEnvelope
 from tests.conftest import TEST_API_KEY
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -41,15 +42,6 @@ def _cancelled_total(service, method: str) -> float:
     return total
 
 
-def _wait_for(predicate, timeout_s: float, poll_s: float = 1.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(poll_s)
-    return False
-
-
 def test_a_client_deadline_gives_504_and_stops_the_generation(service, client) -> None:
     before = _cancelled_total(service, "generate")
     response = client.post(
@@ -63,7 +55,7 @@ def test_a_client_deadline_gives_504_and_stops_the_generation(service, client) -
     assert envelope.error.request_id == response.headers["x-request-id"]
     # The LLM replica saw the cancellation (the ingress stopped waiting and Serve cancelled the
     # call), so vLLM aborted the generation instead of decoding 400 tokens for nobody.
-    assert _wait_for(lambda: _cancelled_total(service, "generate") >= before + 1, timeout_s=60)
+    assert wait_until(lambda: _cancelled_total(service, "generate") >= before + 1, timeout_s=60)
     # And the service is fine afterwards.
     assert client.get("/health/ready").status_code == 200
 
@@ -96,12 +88,12 @@ def tight_limits(service):
     shipped = copy.deepcopy(service.config)
     service.deploy(_tight(shipped))
     try:
-        assert _wait_for(lambda: _deployed_limits(service) == (2, 1), timeout_s=300, poll_s=2)
+        assert wait_until(lambda: _deployed_limits(service) == (2, 1), timeout_s=300, poll_s=2)
         service.wait_ready(timeout_s=300)
         yield service
     finally:
         service.deploy(shipped)
-        _wait_for(lambda: _deployed_limits(service) == (200, 200), timeout_s=300, poll_s=2)
+        wait_until(lambda: _deployed_limits(service) == (200, 200), timeout_s=300, poll_s=2)
         service.wait_ready(timeout_s=600)
 
 

@@ -12,6 +12,7 @@ import ray
 
 from bench.load import run_load
 from tests.conftest import TEST_API_KEY
+from tests.e2e.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +22,6 @@ def replica_actor(deployment: str):
         if actor["name"].startswith(f"SERVE_REPLICA::clinserve#{deployment}#"):
             return ray.get_actor(actor["name"], namespace=actor["namespace"])
     raise AssertionError(f"no replica actor for {deployment}")
-
-
-def wait_until(predicate, timeout_s: float, poll_s: float = 1.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(poll_s)
-    return False
 
 
 def test_killing_replicas_under_load_answers_every_request(service, client) -> None:
