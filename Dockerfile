@@ -71,9 +71,10 @@ print("\n".join(p["dependencies"] + [d for e in extras for d in p["optional-depe
 # ---------------------------------------------------------------------------------------------
 FROM deps AS embedded
 ARG VARIANT
-COPY --chown=1000:100 serve_app/__init__.py serve_app/embedded.py ./serve_app/
+COPY --chown=1000:100 serve_app/__init__.py ./serve_app/
+COPY --chown=1000:100 serve_app/local ./serve_app/local/
 # CPU profile: convert the embedded SmolLM2 model and LoRA adapter once, into the image.
-RUN if [ "${VARIANT}" = "cpu" ]; then python -m serve_app.embedded; fi
+RUN if [ "${VARIANT}" = "cpu" ]; then python -m serve_app.local.embedded; fi
 
 # ---------------------------------------------------------------------------------------------
 FROM deps AS runtime
@@ -82,9 +83,10 @@ LABEL org.opencontainers.image.title="clinserve" \
       org.opencontainers.image.description="Clinserve: Ray Serve + vLLM clinical-note extraction (${VARIANT})"
 COPY --from=embedded --chown=1000:100 /opt/clinserve/cache /opt/clinserve/cache
 COPY --chown=1000:100 pyproject.toml serve_config.yaml serve_config.local.yaml ./
+# The serving package only: the Kubernetes tooling (top-level deploy/) is not in the image.
 COPY --chown=1000:100 serve_app ./serve_app
 RUN python -m pip install --no-deps --no-build-isolation . \
-    && python -c 'import serve_app.settings'
+    && python -c 'import serve_app.config'
 ENV CLINSERVE_VARIANT=${VARIANT}
 USER 1000:100
 EXPOSE 8000 8265 6379 10001 8080

@@ -121,7 +121,7 @@ def main() -> int:
     service = None
     url = args.url
     if url is None:
-        from serve_app.local_cluster import LocalServe, load_config
+        from serve_app.local.local_cluster import LocalServe, load_config
 
         service = LocalServe(load_config(args.config), dashboard_port=8285, metrics_port=8095)
         service.start()

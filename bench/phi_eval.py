@@ -1,14 +1,18 @@
 """PHI scrubber benchmark: OUR scrubber vs VANILLA Presidio on labeled corpora, in one run.
 
 Corpora (all generated here, exact gold spans):
-  synthetic  clinical note templates (EN + Quebec FR) x Faker en_CA/fr_CA identities, NAMs with OCR noise
-  hard       hand-written hard cases (eponyms vs names, drugs, genes, OCR, French dates, ...)
-  external   presidio-evaluator's sentence generator (Microsoft's templates), if installed
+  synthetic    clinical note templates (EN + Quebec FR) x Faker en_CA/fr_CA identities, NAMs with OCR noise
+  hard         hand-written hard cases (eponyms vs names, drugs, genes, OCR, French dates, ...)
+  adversarial  one family of notes per Safe Harbor category, EN + Quebec FR, seeded (--adversarial-seed)
+  external     presidio-evaluator's sentence generator (Microsoft's templates), if installed
 
 Metrics: per gold type, recall = share of spans whose every alphanumeric char is scrubbed (a partial hit
 is a leak); per predicted type, precision = share of predicted spans overlapping a gold PHI span; F2; clinical
 term survival; throughput in chars per CPU-second (single thread, after warm-up, best of --rounds
 alternating rounds; OUR = full scrub incl. replacement, VANILLA = AnalyzerEngine.analyze only).
+Per corpus, a second table groups the types into HIPAA Safe Harbor categories and adds the leak view:
+planted identifiers of which something survived in the output text (verbatim, digit run, or a distinctive
+token; see bench/phi_corpus/leaks.py).
 
     .venv/bin/python bench/phi_eval.py --docs 300 --external 500 --markdown docs/benchmarks-phi.md
 """
@@ -33,7 +37,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.phi_corpus import Doc, generate_corpus, hard_cases  # noqa: E402
+from bench.phi_corpus.adversarial import adversarial_corpus  # noqa: E402
 from bench.phi_corpus.external import external_corpus  # noqa: E402
+from bench.phi_corpus.leaks import LeakTally, leak_view, masked_output  # noqa: E402
+from bench.phi_corpus.report import category_figures, category_table, fmt  # noqa: E402
 from bench.phi_corpus.scoring import Pred, Tally, score  # noqa: E402
 
 VANILLA_MAP = {
@@ -74,7 +81,11 @@ TYPES = [
     "MRN",
     "ACCOUNT",
     "LICENSE",
+    "VEHICLE_ID",
     "DEVICE_ID",
+    "BIOMETRIC_ID",
+    "PHOTO",
+    "OTHER_ID",
     "ADDRESS",
     "POSTAL_CODE",
     "CITY",
@@ -91,7 +102,8 @@ TARGETS = {
     "PERSON": 0.97,
 }
 
-Detector = Callable[[Doc], list[Pred]]
+# A detector returns its predicted spans and the output text a reader would see.
+Detector = Callable[[Doc], tuple[list[Pred], str]]
 
 
 def ours(settings: dict[str, object] | None = None) -> tuple[Detector, Callable[[Doc], object]]:
@@ -99,9 +111,9 @@ def ours(settings: dict[str, object] | None = None) -> tuple[Detector, Callable[
 
     scrubber = PhiScrubber(ScrubberSettings.model_validate(settings or {}))
 
-    def detect(doc: Doc) -> list[Pred]:
+    def detect(doc: Doc) -> tuple[list[Pred], str]:
         result = scrubber.scrub(doc.text)
-        return [Pred(s.type.value, s.start, s.end) for s in result.entities]
+        return [Pred(s.type.value, s.start, s.end) for s in result.entities], result.text
 
     return detect, detect
 
@@ -115,16 +127,17 @@ def vanilla() -> tuple[Detector, Callable[[Doc], object]]:
     config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": resolve_model("en")}]}
     engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
 
-    def detect(doc: Doc) -> list[Pred]:
+    def detect(doc: Doc) -> tuple[list[Pred], str]:
         results = engine.analyze(text=doc.text, language="en")
-        return [Pred(VANILLA_MAP.get(r.entity_type, r.entity_type), r.start, r.end) for r in results]
+        preds = [Pred(VANILLA_MAP.get(r.entity_type, r.entity_type), r.start, r.end) for r in results]
+        return preds, masked_output(doc.text, [(p.start, p.end, p.type) for p in preds])
 
     return detect, detect
 
 
 def run(
     detectors: dict[str, Detector], docs: list[Doc], rounds: int
-) -> dict[str, tuple[list[list[Pred]], float]]:
+) -> dict[str, tuple[list[tuple[list[Pred], str]], float]]:
     """Predictions and throughput per system. Systems alternate round by round on the same docs and the
     best round counts, so a busy machine penalises neither side; time is this process's CPU time
     (single-threaded work), which a noisy neighbour inflates far less than wall time."""
@@ -132,7 +145,7 @@ def run(
         for doc in docs[:5]:  # warm-up
             detect(doc)
     best: dict[str, float] = {}
-    preds: dict[str, list[list[Pred]]] = {}
+    preds: dict[str, list[tuple[list[Pred], str]]] = {}
     n_chars = sum(len(d.text) for d in docs)
     for _ in range(rounds):
         for name, detect in detectors.items():
@@ -141,10 +154,6 @@ def run(
             elapsed = time.process_time() - start
             best[name] = min(best.get(name, float("inf")), elapsed)
     return {name: (preds[name], n_chars / best[name]) for name in detectors}
-
-
-def fmt(x: float) -> str:
-    return "–" if x != x else f"{x:.3f}"
 
 
 def table(name: str, tallies: dict[str, Tally], speed: dict[str, float]) -> list[str]:
@@ -178,6 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=300, help="synthetic clinical notes (EN/FR alternating)")
     ap.add_argument("--seed", type=int, default=20240312)
+    ap.add_argument(
+        "--adversarial",
+        type=int,
+        default=10,
+        help="adversarial notes per category family and language (0 = skip)",
+    )
+    ap.add_argument("--adversarial-seed", type=int, default=None, help="default: --seed")
     ap.add_argument("--external", type=int, default=500, help="presidio-evaluator sentences (0 = skip)")
     ap.add_argument(
         "--external-seed",
@@ -201,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
         "synthetic clinical notes (EN + FR)": generate_corpus(args.docs, seed=args.seed),
         "hand-written hard cases": hard_cases(),
     }
+    if args.adversarial:
+        adv_seed = args.adversarial_seed if args.adversarial_seed is not None else args.seed
+        corpora["adversarial notes per Safe Harbor category (EN + FR)"] = adversarial_corpus(
+            args.adversarial, seed=adv_seed
+        )
     if args.external:
         ext_seed = args.external_seed if args.external_seed is not None else args.seed % 1000
         ext = external_corpus(args.external, seed=ext_seed)
@@ -222,12 +243,15 @@ def main(argv: list[str] | None = None) -> int:
     raw: dict[str, dict[str, object]] = {}
     for cname, docs in corpora.items():
         tallies: dict[str, Tally] = {}
+        leaks: dict[str, LeakTally] = {}
         speed: dict[str, float] = {}
-        for sname, (preds, cps) in run(detectors, docs, args.rounds).items():
-            tallies[sname] = score(docs, preds, keep_examples=args.show_errors)
+        for sname, (outs, cps) in run(detectors, docs, args.rounds).items():
+            tallies[sname] = score(docs, [p for p, _ in outs], keep_examples=args.show_errors)
+            leaks[sname] = leak_view(docs, [o for _, o in outs], keep_examples=args.show_errors)
             speed[sname] = cps
         n_chars = sum(len(d.text) for d in docs)
         report += table(f"{cname} — {len(docs)} docs, {n_chars:,} chars", tallies, speed)
+        report += category_table(cname, tallies, leaks)
         raw[cname] = {
             s: {
                 "recall": t.recall(),
@@ -239,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
                     k: {"gold": t.gold.get(k, 0), "recall": t.recall(k), "precision": t.precision(k)}
                     for k in TYPES
                 },
+                "per_category": category_figures(t),
+                "leaks": {
+                    c: {"planted": n, "leaked": leaks[s].leaked.get(c, 0)}
+                    for c, n in leaks[s].planted.items()
+                },
             }
             for s, t in tallies.items()
         }
@@ -249,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                     print("   MISS", m, file=sys.stderr)
                 for m in t.false_pos:
                     print("   FP  ", m, file=sys.stderr)
+                for m in leaks[s].examples:
+                    print("   LEAK", m, file=sys.stderr)
     env = f"Python {platform.python_version()}, {platform.machine()}, model load: " + ", ".join(
         f"{s} {v:.1f}s" for s, v in load_s.items()
     )

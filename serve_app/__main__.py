@@ -1,4 +1,4 @@
-from serve_app.cli import main
+from serve_app.local.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

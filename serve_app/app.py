@@ -9,10 +9,10 @@ from typing import Any
 
 from ray.serve import Application
 
-from serve_app.deployments.ingress import Ingress
-from serve_app.deployments.llm import LLMDeployment
-from serve_app.deployments.scrubber import PHIScrubberDeployment
-from serve_app.settings import AppArgs
+from serve_app.config import AppArgs
+from serve_app.ingress.deployment import Ingress
+from serve_app.llm.deployment import LLMDeployment
+from serve_app.scrubber.deployment import PHIScrubberDeployment
 
 
 def build_app(args: dict[str, Any] | AppArgs) -> Application:

@@ -43,9 +43,13 @@ class ErrorCode(StrEnum):
     # OpenAI-compatible API (/v1/models, /v1/chat/completions, /v1/completions)
     INVALID_REQUEST = "invalid_request"
     UNSUPPORTED_PARAMETER = "unsupported_parameter"
+    UNSUPPORTED_CONTENT = "unsupported_content"  # media content parts (422): never fetched or sent on
     MODEL_NOT_FOUND = "model_not_found"
     CHAT_TEMPLATE_UNAVAILABLE = "chat_template_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Batch job (serve_app.batch): per-row input errors, reported in the output row's error_code.
+    INVALID_ENCODING = "invalid_encoding"  # the note's bytes are not valid UTF-8
+    INVALID_ROW = "invalid_row"  # an input record without a readable id (malformed line or record)
 
 
 class ApiError(Exception):
@@ -68,8 +72,8 @@ DEFAULT_RETRY_AFTER_S = 5.0
 
 
 def error_envelope(code: ErrorCode | str, message: str, request_id: str | None) -> dict[str, Any]:
-    """The error body; `serve_app.schemas.ErrorEnvelope` documents this shape in the OpenAPI spec.
-    Built here, without pydantic, because Serve's proxy uses it too (serve_app.proxy_middleware)."""
+    """The error body; `serve_app.ingress.api_models.ErrorEnvelope` documents this shape in the OpenAPI spec.
+    Built here, without pydantic, because Serve's proxy uses it too (serve_app.proxy.middleware)."""
     return {"error": {"code": str(code), "message": message, "request_id": request_id}}
 
 

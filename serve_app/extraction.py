@@ -1,4 +1,6 @@
-"""The seven oncology fields the `medical-ie` adapter extracts, and the prompt that asks for them.
+"""The extraction contract shared by every process: the seven oncology fields the `medical-ie`
+adapter extracts, the prompt that asks for them, and what the LLM replica returns for one note.
+Pure pydantic: the ingress, the LLM replica, batch jobs and the training pipeline import it.
 
 `CancerFields` is the one source of truth: its JSON schema constrains vLLM's decoding and the
 same model validates what the engine returns.
@@ -33,6 +35,31 @@ class CancerFields(BaseModel):
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(CancerFields.model_fields)
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base: str
+    adapter: str | None
+
+
+class Usage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class LLMResult(BaseModel):
+    """What the LLM deployment's extraction returns to the ingress (already schema-validated)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    result: CancerFields
+    model: ModelInfo
+    usage: Usage
+    finish_reason: str | None
 
 
 def extraction_json_schema() -> dict[str, Any]:

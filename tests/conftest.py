@@ -60,7 +60,7 @@ def write_key_file(directory: str) -> str:
 def e2e_config(key_file: str) -> dict:
     """serve_config.local.yaml as shipped, plus: a test port, prompt capture on the LLM, and
     API-key auth and CORS switched on as in production."""
-    from serve_app.local_cluster import load_config
+    from serve_app.local.local_cluster import load_config
 
     config = copy.deepcopy(load_config(LOCAL_CONFIG))
     config["http_options"]["port"] = TEST_HTTP_PORT
@@ -76,7 +76,7 @@ def e2e_config(key_file: str) -> dict:
 
 @pytest.fixture(scope="session")
 def service() -> Iterator:
-    from serve_app.local_cluster import LocalServe
+    from serve_app.local.local_cluster import LocalServe
 
     temp_root = tempfile.mkdtemp(prefix="clinserve-ray-", dir="/tmp")
     local = LocalServe(

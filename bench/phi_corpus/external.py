@@ -10,11 +10,14 @@ Label choices (each one a gold label that is not PHI, never a real miss made to 
 - the word "nan": the generator prints pandas' missing value where a template field is empty; it is no
   place. A label that is just "nan" is neutral and a trailing "nan" is trimmed off an ADDRESS span; an
   ADDRESS span with "nan" inside ("Mostu, nan 03229") still has to be scrubbed in full.
-- a degree after a person name ("Alexis Kappel MD", "... DVM"): the credential is trimmed off the gold
-  PERSON span, the name itself stays required.
+- a degree after a person name ("Alexis Kappel MD", "... DVM") or a courtesy title before it ("Ms. Valerie
+  Abbott"): the credential or title is trimmed off the gold PERSON span, the name itself stays required.
+- "the corner of" opening an intersection's ADDRESS span ("the corner of *Street 49* and *Name Parkways*"):
+  these lead-in words locate nothing and are trimmed off; both streets stay required.
 - ADDRESS spans keep everything the generator put in them (street, unit, city, postal code), so an address
   counts as found only when the whole block is scrubbed, except the state/country words inside it
-  ("Belgium", "Cyprus (Greek)", "NY", "nan"): those become NEUTRAL spans nested in the address, which the
+  ("Belgium", "Cyprus (Greek)", "United States", "NY", "WLG", "nan"): those become NEUTRAL spans nested in the
+  address, which the
   scorer does not require (Safe Harbor keeps states and countries; our tests require "Québec" to survive).
 """
 
@@ -61,6 +64,8 @@ _MAP = {
 _TRAILING_NAN = re.compile(r"[\s,]+nan\s*$")
 _REGION_CODE = re.compile(r"[A-Z]{2}")
 _PAREN = re.compile(r"\s*\([^)]{0,40}\)")
+_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+")
+_CORNER = re.compile(r"^(?i:the\s+)?corner\s+of\s+")
 _DEGREE = re.compile(r"(?:,?\s+(?:MD|M\.D\.|DVM|PhD|Ph\.D\.|DDS|DMD|RN|NP|PharmD|Esq\.?))+\s*$")
 
 
@@ -68,9 +73,13 @@ _DEGREE = re.compile(r"(?:,?\s+(?:MD|M\.D\.|DVM|PhD|Ph\.D\.|DDS|DMD|RN|NP|PharmD
 def _region_in_address() -> re.Pattern[str]:
     from faker.providers.address.en_US import Provider
 
-    names = sorted({*Provider.countries, *Provider.states, "Czech Republic", "Cyprus (Greek)"}, key=len)
+    names = sorted(
+        {*Provider.countries, *Provider.states, "Czech Republic", "Cyprus (Greek)", "United States"}, key=len
+    )
     alts = "|".join(re.escape(n) for n in reversed(names))
-    return re.compile(rf"(?<![\w])(?:{alts}|[A-Z]{{2}}|nan)(?![\w])")
+    # Region codes: 2-letter states/provinces, and 3-letter ones in the region field after a comma
+    # (Belgian "WLG", "VOV"; not "DPO"/"FPO" military post offices, which stay required).
+    return re.compile(rf"(?<![\w])(?:{alts}|[A-Z]{{2}}|(?<=, )[A-Z]{{3}}|nan)(?![\w])")
 
 
 def _address_holes(text: str, start: int, end: int) -> list[GoldSpan]:
@@ -112,10 +121,16 @@ def _gold(text: str, label: str, start: int, end: int) -> GoldSpan:
         m = _TRAILING_NAN.search(text, start, end)
         if m and m.start() > start:
             end = m.start()
+        corner = _CORNER.match(text[start:end])
+        if corner:
+            start += corner.end()
     if kind == "PERSON":
         m = _DEGREE.search(text, start, end)
         if m and m.end() == end and m.start() > start:
             end = m.start()
+        title = _TITLE.match(text[start:end])
+        if title and title.end() < end - start:
+            start += title.end()
     return GoldSpan(kind, start, end)
 
 

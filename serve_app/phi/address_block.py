@@ -48,6 +48,11 @@ _PLACE_WORDS = frozenset(
         cap est ouest nord sud notre dame grand grande petit petite vieux haute bas basse city town county"""
     )
 )
+# An empty field in exported records ("Lezuza, nan 86799"): skipped, the block goes on.
+_MISSING = frozenset({"nan", "NaN", "null", "NULL", "None", "N/A", "n/a"})
+_CROSS_STREET = re.compile(
+    r"(?<![\w'’.-])(?P<w>[^\W\d_a-zß-ÿ][^\W\d_]{1,30})[ \t]{1,2}(?:and|&|et)[ \t]{1,2}$"
+)
 _BEFORE_NUMBER = re.compile(r"(?:(?<![\w.,/-])\d{1,6}[A-Za-z]?,?|" + _UNIT.pattern + r",?)[ \t]{1,2}$")
 
 
@@ -89,7 +94,7 @@ def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
     pos, tokens, breaks = end, 0, 0
     if text.startswith(".", end) and not text.startswith(". ", end - 1):
         pos += 1  # "Bem rakpart 81. Suite 122": a Hungarian-style dotted house number, not a sentence end
-    pending_connector = False
+    pending_connector = 0
     piece_start: int | None = None
     while tokens < _MAX_TOKENS and pos - end < _MAX_CHARS:
         m = _BREAK.match(text, pos)
@@ -107,11 +112,15 @@ def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
         if tok is None:
             break
         word = tok.group()
-        if unit is None and fold(word) in _CONNECTORS and not pending_connector:
-            pending_connector = True
+        if unit is None and fold(word) in _CONNECTORS and pending_connector < 2:
+            pending_connector += 1  # "Neustadt an der Weinstraße"
             pos = tok.end()
             continue
-        if unit is None and _not_phi_region(word) and (pieces or piece_start is not None):
+        if (
+            unit is None
+            and (_not_phi_region(word) or word in _MISSING)
+            and (pieces or piece_start is not None)
+        ):
             if piece_start is not None:
                 pieces.append((piece_start, pos))
                 piece_start = None
@@ -122,7 +131,7 @@ def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
             break
         if piece_start is None:
             piece_start = start
-        pending_connector = False
+        pending_connector = 0
         pos = tok.end()
         tokens += 1
         if unit is None and _sentence_end(word):
@@ -137,6 +146,10 @@ def _extend_left(text: str, start: int) -> int:
         m = _BEFORE_NUMBER.search(text, max(0, start - 24), start)
         if m is None:
             break
+        start = m.start()
+    # The other street of an intersection: "at *Catalina* and 4010 Rockford Road".
+    m = _CROSS_STREET.search(text, max(0, start - 40), start)
+    if m is not None and _is_place_word(m.group("w")):
         start = m.start()
     return start
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from serve_app.phi.data import is_known_name
 from serve_app.phi.lexicon import fold
 
 EPONYMS = """
@@ -31,7 +32,8 @@ Charcot Charcot-Marie-Tooth Friedreich Duchenne Becker Lambert-Eaton Eaton-Lambe
 Couinaud Child-Pugh Pugh MELD Ranson Glasgow-Blatchford Blatchford Wells Geneva Caprini Khorana Gail
 Tyrer-Cuzick Oncotype MammaPrint Nottingham Scarff-Bloom-Richardson Bloom-Richardson Elston Ellis Fuhrman
 ISUP Dukes Astler-Coller Ann-Arbor Lugano Deauville Binet Rai Durie-Salmon RECIST iRECIST Clavien-Dindo
-Clavien Dindo Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes
+Clavien Dindo Kaplan-Meier Cox Bonferroni Fisher Wilcoxon Student Spearman Pearson Bayes Epstein Barr
+Epstein-Barr
 """
 DRUGS = """
 nivolumab ipilimumab pembrolizumab atezolizumab durvalumab avelumab cemiplimab dostarlimab tremelimumab
@@ -59,7 +61,8 @@ r-chop chop abvd beacop ec-t tcH keytruda opdivo yervoy tagrisso herceptin perje
 bavencio libtayo lynparza zejula ibrance kisqali verzenio xtandi zytiga erleada nubeqa revlimid velcade
 darzalex imbruvica calquence brukinsa venclexta tarceva iressa gilotrif xalkori alecensa lorbrena tafinlar
 mekinist zelboraf lumakras krazati enhertu kadcyla trodelvy padcev tukysa nerlynx xeloda gemzar alimta
-taxotere taxol abraxane tylenol advil coumadin eliquis xarelto lasix
+taxotere taxol abraxane tylenol advil coumadin eliquis xarelto lasix aspirin asa clopidogrel plavix prolia
+ticagrelor brilinta allopurinol colchicine loperamide imodium senokot lorazepam ativan zopiclone melatonin
 """
 GENES = """
 EGFR KRAS NRAS HRAS BRAF ALK ROS1 RET MET HER2 HER3 ERBB2 ERBB3 BRCA1 BRCA2 TP53 PIK3CA PTEN NTRK NTRK1
@@ -88,10 +91,11 @@ lymphoma lymphome disease maladie syndrome sarcoma sarcome tumor tumour tumeur s
 échelle classification procedure procédure operation opération test nodes nodules esophagus oesophage
 """
 
+# Roman stages case-insensitively; TNM with its own case ("pT3", "Tis", "M1a"), so "Mic" is no stage.
 _STAGE = re.compile(
-    r"^(?:stage|stade)?(?:0|I{1,3}V?|IV|IIIA|IIIB|IIIC|IIA|IIB|IA|IB|IA1|IA2|IA3|IVA|IVB|[1-4][A-C]?)$"
-    r"|^[cpyr]{0,2}T[0-4Xis][a-d]?(?:\(m\))?N[0-3X][a-c]?M[01X][a-c]?$|^[cpyr]{0,2}[TNM][0-4Xis][a-d]?$",
-    re.IGNORECASE,
+    r"^(?i:(?:stage|stade)?(?:0|I{1,3}V?|IV|IIIA|IIIB|IIIC|IIA|IIB|IA|IB|IA1|IA2|IA3|IVA|IVB|[1-4][A-Ca-c]?))$"
+    r"|^[cpyrCPYR]{0,2}T(?:[0-4X]|is)[a-d]?(?:\(m\))?N[0-3X][a-c]?M[01X][a-c]?$"
+    r"|^[cpyrCPYR]{0,2}(?:T(?:[0-4Xx]|is)|N[0-3Xx]|M[01Xx])[a-d]?$"
 )
 _VARIANT = re.compile(
     r"^(?:p\.)?[A-Z][a-z]{0,2}\d{1,4}(?:[A-Z][a-z]{0,2}|\*|fs|del|ins|dup)$|^c\.\d+[ACGT>]*|^exon$|"
@@ -139,6 +143,8 @@ class ClinicalAllowList:
         key = fold(bare)
         if key in self._words or key.removesuffix("'s").removesuffix("’s") in self._words:
             return True
+        if len(key) > 5 and key.endswith("e") and key[:-1] in self._words:
+            return True  # French spellings of listed drugs: carboplatine, cisplatine, tamoxifene
         if _STAGE.match(bare) or _VARIANT.match(bare) or _DRUG_SUFFIX.match(bare):
             return True
         return bool(_GENE_LIKE.match(bare) and any(ch.isdigit() for ch in bare))
@@ -302,10 +308,7 @@ def looks_medical(token: str) -> bool:
 
 
 def _known_name(token: str) -> bool:
-    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
-
-    title = token[:1].upper() + token[1:].lower()
-    return token in FIRST_NAMES or token in LAST_NAMES or title in FIRST_NAMES or title in LAST_NAMES
+    return is_known_name(token) or is_known_name(token[:1].upper() + token[1:].lower())
 
 
 _SUFFIX_KEYS = tuple(fold(s) for s in _MEDICAL_SUFFIXES)

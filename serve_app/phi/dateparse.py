@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from serve_app.phi.day_words import find_day_word, render_day_word
 from serve_app.phi.lexicon import MONTH_NAMES_EN, MONTH_NAMES_FR, MONTHS_EN, MONTHS_FR, fold
 from serve_app.phi.validators import valid_day
 
@@ -97,11 +98,19 @@ def parse_date(value: str, *, prefer_dmy: bool = False) -> ParsedDate | None:
     numbers: list[tuple[str, int, int]] = []
     parts: list[Part] = []
     month: int | None = None
-    for m in _TOKEN.finditer(value):
+    scan = value
+    worded = find_day_word(value)
+    if worded is not None:  # "the fifth of March", "le cinq mars": the day joins as a number
+        day_value, ws, we = worded
+        numbers.append((str(day_value), ws, we))
+        scan = value[:ws] + " " * (we - ws) + value[we:]
+    for m in _TOKEN.finditer(scan):
         tok = m.group()
         if tok.isdigit():
             numbers.append((tok, m.start(), m.end()))
             continue
+        if fold(tok) == "day" and worded is not None:
+            continue  # "the fifth day of March"
         word = fold(tok.rstrip("."))
         if month is None and (found := _month_of(tok)) is not None:
             month = found
@@ -125,7 +134,7 @@ def parse_date(value: str, *, prefer_dmy: bool = False) -> ParsedDate | None:
                 parts.append(Part("year", s, e, raw))
             elif day is None and len(raw) <= 2 and 1 <= int(raw) <= 31:
                 day = int(raw)
-                parts.append(Part("day", s, e, raw))
+                parts.append(Part("day", s, e, value[s:e]))
             elif year is None and len(raw) == 2:
                 year = _expand_year(raw)
                 parts.append(Part("year", s, e, raw))
@@ -221,6 +230,8 @@ def _month_language(token: str, language: str) -> str:
 def _render_part(part: Part, new: dt.date, parsed: ParsedDate, language: str) -> str:
     if part.kind == "year":
         return f"{new.year % 100:02d}" if len(part.text) == 2 else f"{new.year:04d}"
+    if part.kind == "day" and not part.text.isdigit():
+        return render_day_word(new.day, part.text)
     if part.kind in ("day", "month") and part.text.isdigit():
         value = new.day if part.kind == "day" else new.month
         return f"{value:02d}" if len(part.text) == 2 else str(value)

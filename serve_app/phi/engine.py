@@ -20,9 +20,11 @@ from spacy.language import Language
 
 from serve_app.phi.address_block import extend_addresses
 from serve_app.phi.allowlist import ClinicalAllowList, looks_medical
+from serve_app.phi.categories import profile_entities
 from serve_app.phi.chunking import chunks
 from serve_app.phi.language import detect_language
 from serve_app.phi.name_extend import extend_names
+from serve_app.phi.name_lists import associated_names
 from serve_app.phi.nlp import OfflineSpacyNlpEngine
 from serve_app.phi.propagation import propagate
 from serve_app.phi.recognizers import SOURCE_KEY, build_recognizers
@@ -37,6 +39,7 @@ logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 _STRONG_PERSON_SOURCES = {"header", "title", "label", "context"}
 _LETTER = re.compile(r"[^\W\d_]")
 _ESCAPED_BREAK = re.compile(r"\\[nrt]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff](?=[^\W\d_])")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _TNM = re.compile(r"T[0-4X][A-Z]?N[0-3X][A-Z]?M[01X]")
 
@@ -76,8 +79,9 @@ class _State:
     settings: ScrubberSettings
     analyzer: AnalyzerEngine
     allow: ClinicalAllowList
-    entities: frozenset[EntityType]
+    entities: frozenset[EntityType]  # detected (the operator's `entities`, or all)
     presidio_entities: tuple[str, ...]
+    kept: frozenset[EntityType]  # detected but left in the text by the profile (limited data set)
 
 
 class PhiScrubber:
@@ -117,6 +121,7 @@ class PhiScrubber:
             allow=ClinicalAllowList(settings.allow_list),
             entities=entities,
             presidio_entities=tuple(sorted(e.value for e in entities)),
+            kept=frozenset(ALL_ENTITIES) - profile_entities(settings.profile),
         )
 
     def _build_analyzer(self, languages: list[str], use_ner: bool, name_gazetteer: bool) -> AnalyzerEngine:
@@ -153,29 +158,39 @@ class PhiScrubber:
             logger.error("PHI scrubbing failed (%s)", type(exc).__name__)
             raise ScrubError(f"PHI scrubbing failed ({type(exc).__name__})") from None
 
-    def detect_spans(self, text: str, *, language: str | None = None) -> tuple[str, list[Candidate]]:
-        """Detection only (no replacement): the language used and the resolved spans."""
-        state = self._state
-        lang = language or detect_language(text, state.settings.languages)
-        return lang, self._detect(state, text, lang)
-
     def _scrub(self, state: _State, text: str, strategy: str, language: str | None) -> ScrubResult:
         lang = language or detect_language(text, state.settings.languages)
         if not text.strip():
-            return ScrubResult(text=text, entities=[], counts={}, language=lang)
-        spans = self._detect(state, text, lang)
+            return ScrubResult(
+                text=text, entities=[], counts={}, language=lang, profile=state.settings.profile
+            )
+        # Kept types are detected all the same (a date must not be read as a phone number), then left alone.
+        spans = [s for s in self._detect(state, text, lang) if s.type not in state.kept]
         seed = state.settings.seed
         rng = random.Random(seed) if seed is not None else random.SystemRandom()
-        replacer = Replacer(strategy, lang, rng, state.settings.date_shift_max_days)
+        replacer = Replacer(
+            strategy,
+            lang,
+            rng,
+            state.settings.date_shift_max_days,
+            age_aggregate=state.settings.age_aggregate if state.settings.age_over_89 == "aggregate" else None,
+        )
         scrubbed, phi_spans = replacer.apply(text, spans)
         counts = Counter(s.type.value for s in phi_spans)
-        return ScrubResult(text=scrubbed, entities=phi_spans, counts=dict(counts), language=lang)
+        return ScrubResult(
+            text=scrubbed,
+            entities=phi_spans,
+            counts=dict(counts),
+            language=lang,
+            profile=state.settings.profile,
+        )
 
     def _detect(self, state: _State, text: str, lang: str) -> list[Candidate]:
         settings = state.settings
         # Literal escape sequences from double-escaped exports ("Phone:\\n514...") read as spaces; the
         # substitution keeps every offset, so spans still index the original text.
         text = _ESCAPED_BREAK.sub("  ", text)
+        text = _INVISIBLE.sub(" ", text)  # "\ufeffHorák": a zero-width mark glued to a word hides it
         cands: list[Candidate] = []
         for offset, window in chunks(text, settings.max_chunk_chars):
             for r in self._analyze(state, window, lang):
@@ -190,10 +205,17 @@ class PhiScrubber:
             grown_names = extend_names(text, spans)
             if grown_names:
                 spans = resolve(spans + grown_names, text)
+        if EntityType.PERSON in state.entities:
+            associated = associated_names(text, spans, state.allow)
+            if associated:
+                spans = resolve(spans + associated, text)
         if settings.propagate_names and EntityType.PERSON in state.entities:
             extra = propagate(text, spans, state.allow)
             if extra:
                 spans = resolve(spans + extra, text)
+                grown_names = extend_names(text, spans)  # "Leigha" before a propagated "Mackay"
+                if grown_names:
+                    spans = resolve(spans + grown_names, text)
         return spans
 
     def _analyze(self, state: _State, window: str, lang: str) -> list[RecognizerResult]:

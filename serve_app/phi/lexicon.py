@@ -136,14 +136,6 @@ def _alt(words: list[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-MONTH_WORDS: dict[str, int] = {**MONTHS_EN, **MONTHS_FR}
-# Month token (case-insensitive); abbreviations may carry a dot. "May"/"mai"/"mars" are handled by the
-# date rules' surrounding context (a day or a year must accompany them).
-MONTH = rf"(?i:{_alt(list(MONTH_WORDS))})\.?"
-DAY_NAME = (
-    rf"(?i:{_alt(list(DAYS))}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)\.?"
-)
-
 TITLES_EN = [
     "Dr",
     "DR",
@@ -262,39 +254,9 @@ STREET_TYPE_EN = rf"(?i:{_alt(sorted(set(STREET_TYPES_EN)))})\.?"
 DIRECTION = r"(?:Est|Ouest|Nord|Sud|East|West|North|South|NE|NW|SE|SW|N\.?|S\.?|E\.?|O\.?|W\.?)"
 UNIT_WORD = r"(?i:app(?:artement)?|apt|suite|ste|unit[ée]?|bureau|local|bur|porte)(?![^\W\d_])"
 UNIT = rf"(?:{UNIT_WORD}\.?|#)"
+# Link words inside street, place and facility names ("rue de la Montagne", "Hôpital de Gaspé").
+PLACE_LINK = r"(?:de|du|des|de la|de l'|d'|la|le|l'|the|of|des|aux)"
 
-PROVINCES = {
-    "qc": "QC",
-    "québec": "QC",
-    "quebec": "QC",
-    "on": "ON",
-    "ontario": "ON",
-    "bc": "BC",
-    "british columbia": "BC",
-    "colombie-britannique": "BC",
-    "ab": "AB",
-    "alberta": "AB",
-    "mb": "MB",
-    "manitoba": "MB",
-    "sk": "SK",
-    "saskatchewan": "SK",
-    "ns": "NS",
-    "nova scotia": "NS",
-    "nouvelle-écosse": "NS",
-    "nb": "NB",
-    "new brunswick": "NB",
-    "nouveau-brunswick": "NB",
-    "nl": "NL",
-    "newfoundland": "NL",
-    "terre-neuve": "NL",
-    "pe": "PE",
-    "pei": "PE",
-    "yt": "YT",
-    "yukon": "YT",
-    "nt": "NT",
-    "nu": "NU",
-    "nunavut": "NU",
-}
 US_STATES = [
     "AL",
     "AK",

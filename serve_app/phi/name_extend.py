@@ -12,7 +12,8 @@ import re
 from dataclasses import replace
 
 from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
-from serve_app.phi.lexicon import NAME_WORD, fold
+from serve_app.phi.data import given_names
+from serve_app.phi.lexicon import MONTHS_EN, MONTHS_FR, NAME_WORD, TITLE, fold
 from serve_app.phi.spans import Candidate
 from serve_app.phi.types import EntityType
 from serve_app.phi.vocab import not_name_words
@@ -24,6 +25,15 @@ _RIGHT = re.compile(
     rf"(?P<w>{NAME_WORD})(?![\w'’-])"
 )
 _LEFT = re.compile(rf"(?<![\w'’-])(?P<w>{NAME_WORD}){_GAP}(?:{_PARTICLES}{_GAP}){{1,2}}$")
+# One more capitalized word right before the name on the same line ("Lesława Piotrowska", "Frits van den
+# Heuvel"), or right after a known given name ("Mai Nishino").
+_LEFT_WORD = re.compile(rf"(?<![\w'’.-])(?P<w>{NAME_WORD})[ \u00a0]$")
+_RIGHT_WORD = re.compile(rf"[ \u00a0](?P<w>{NAME_WORD})(?![\w'’-]|\.[\w])")
+_TITLE_WORD = re.compile(rf"^{TITLE}$")
+# "Later Tremblai called", "Called Gagnon": a sentence adverb or a verb form is not a given name.
+_VERB_OR_ADVERB = re.compile(r"(?:ly|ed|ing|ward|wards)$")
+_MONTH_KEYS = frozenset(fold(w) for w in (*MONTHS_EN, *MONTHS_FR))
+_HYPHEN_PART = re.compile(rf"-(?P<w>{NAME_WORD})(?![\w'’-])")
 
 
 def _name_like(word: str, *, after_particle: bool = False) -> bool:
@@ -49,6 +59,24 @@ def extend_names(text: str, spans: list[Candidate]) -> list[Candidate]:
         left = _LEFT.search(text, max(0, start - 60), start)
         if left is not None and _name_like(left.group("w")):
             start = left.start()
+        else:
+            word = _LEFT_WORD.search(text, max(0, start - 40), start)
+            w = word.group("w") if word is not None else ""
+            # A month before a surname is a given name ("April Walker"); a date would have a number.
+            month_name = fold(w) in _MONTH_KEYS
+            if (
+                w
+                and ((_name_like(w) and not _VERB_OR_ADVERB.search(w)) or w in given_names() or month_name)
+                and (not _TITLE_WORD.match(w))
+            ):
+                start = word.start()
+        if end == c.end and text[c.start : c.end] in given_names():
+            word = _RIGHT_WORD.match(text, end)
+            if word is not None and _name_like(word.group("w")):
+                end = word.end()
+        hyphen = _HYPHEN_PART.match(text, end)
+        if hyphen is not None and _name_like(hyphen.group("w")):
+            end = hyphen.end()  # "Estrada-May": the second half of a hyphenated surname
         if (start, end) != (c.start, c.end):
             out.append(replace(c, start=start, end=end))
     return out

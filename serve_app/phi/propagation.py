@@ -6,13 +6,17 @@ import re
 from collections.abc import Iterable
 
 from serve_app.phi.allowlist import ClinicalAllowList
-from serve_app.phi.lexicon import fold
+from serve_app.phi.lexicon import MONTHS_EN, MONTHS_FR, fold
+from serve_app.phi.name_links import same_name
 from serve_app.phi.spans import Candidate
 from serve_app.phi.types import EntityType
-from serve_app.phi.vocab import not_name_words
+from serve_app.phi.vocab import accented_only, not_name_words
 
 _PIECE = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,40}")
 _MAX_NAMES = 200
+_MONTH_KEYS = frozenset(fold(w) for w in (*MONTHS_EN, *MONTHS_FR))
+# A capitalized word that may be another spelling of a known name token ("Tremblai" for "Tremblay").
+_CAP_WORD = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-ÿ][^\W\d_]{3,30}(?![\w'’-])")
 
 
 _NAME_PIECE = re.compile(r"(^|[-'’])([^\W\d_])([^\W\d_]*)")
@@ -29,7 +33,10 @@ def name_tokens(text: str, persons: Iterable[Candidate], allow: ClinicalAllowLis
     for c in persons:
         for m in _PIECE.finditer(text, c.start, c.end):
             token = m.group()
-            if len(token) < 2 or not token[0].isupper() or fold(token) in stop:
+            # A month ("Jul", "April": a month alone is PHI anyway) or a word that is a function word only
+            # without its accents ("Thé") still names the person.
+            common = fold(token) in stop and fold(token) not in _MONTH_KEYS and not accented_only(token)
+            if len(token) < 2 or not token[0].isupper() or common:
                 continue
             if allow.is_clinical_token(token) and not allow.is_eponym(token):
                 continue
@@ -59,4 +66,25 @@ def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> li
         if allow.is_eponym(m.group()) and allow.eponym_in_clinical_use(text, m.start(), m.end()):
             continue
         found.append(Candidate(EntityType.PERSON, m.start(), m.end(), 0.72, "propagated"))
-    return found
+    return found + _spelling_variants(text, tokens, allow)
+
+
+def _spelling_variants(text: str, tokens: set[str], allow: ClinicalAllowList) -> list[Candidate]:
+    """Other spellings of a known name token in the same note ("Tremblai", "MacDonald" for "McDonald")."""
+    by_initial: dict[str, list[str]] = {}
+    for t in tokens:
+        key = fold(t)
+        if len(key) >= 5:
+            by_initial.setdefault(key[:1], []).append(key)
+    if not by_initial:
+        return []
+    stop = not_name_words()
+    out: list[Candidate] = []
+    for m in _CAP_WORD.finditer(text):
+        key = fold(m.group())
+        known = by_initial.get(key[:1])
+        if not known or key in known or key in stop or allow.is_clinical_token(m.group()):
+            continue
+        if any(same_name(key, k) for k in known):
+            out.append(Candidate(EntityType.PERSON, m.start(), m.end(), 0.7, "propagated"))
+    return out

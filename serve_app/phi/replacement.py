@@ -13,36 +13,12 @@ from dataclasses import dataclass
 
 from serve_app.phi.dateparse import ParsedDate, parse_date
 from serve_app.phi.lexicon import fold
+from serve_app.phi.name_links import person_clusters
 from serve_app.phi.spans import Candidate
 from serve_app.phi.surrogates import FIRST_NAMES, LAST_NAMES, surrogate
 from serve_app.phi.types import EntityType, PhiSpan
-from serve_app.phi.vocab import not_name_words
 
-_NAME_TOKEN = re.compile(r"[^\W\d_]{2,}")
 _DIGIT_TYPES = {EntityType.PHONE, EntityType.FAX, EntityType.SIN, EntityType.SSN, EntityType.POSTAL_CODE}
-
-
-def _name_key_tokens(value: str) -> frozenset[str]:
-    stop = not_name_words()
-    return frozenset(t for t in (fold(m.group()) for m in _NAME_TOKEN.finditer(value)) if t not in stop)
-
-
-def person_clusters(values: list[str]) -> list[int]:
-    """Cluster person mentions: a mention joins an earlier, fuller mention containing all its tokens."""
-    tokens = [_name_key_tokens(v) for v in values]
-    order = sorted(range(len(values)), key=lambda i: (-len(tokens[i]), i))
-    clusters: list[frozenset[str]] = []
-    assigned = [0] * len(values)
-    for i in order:
-        toks = tokens[i] or frozenset({fold(values[i])})
-        for cid, ctoks in enumerate(clusters):
-            if toks <= ctoks:
-                assigned[i] = cid
-                break
-        else:
-            clusters.append(toks)
-            assigned[i] = len(clusters) - 1
-    return assigned
 
 
 def identity_key(entity: EntityType, value: str, language: str, parsed: ParsedDate | None = None) -> str:
@@ -69,8 +45,17 @@ class _Person:
 class Replacer:
     """Builds replacement strings for one request."""
 
-    def __init__(self, strategy: str, language: str, rng: random.Random, max_shift_days: int) -> None:
+    def __init__(
+        self,
+        strategy: str,
+        language: str,
+        rng: random.Random,
+        max_shift_days: int,
+        *,
+        age_aggregate: str | None = "90+",
+    ) -> None:
         self.strategy = strategy
+        self.age_aggregate = age_aggregate  # ages over 89 become this (None: a typed placeholder)
         self.language = language
         self.rng = rng
         magnitude = rng.randint(1, max_shift_days)
@@ -124,9 +109,7 @@ class Replacer:
 
     def apply(self, text: str, spans: list[Candidate]) -> tuple[str, list[PhiSpan]]:
         persons = [i for i, s in enumerate(spans) if s.type == EntityType.PERSON]
-        clusters = dict(
-            zip(persons, person_clusters([text[spans[i].start : spans[i].end] for i in persons]), strict=True)
-        )
+        clusters = dict(zip(persons, person_clusters(text, [spans[i] for i in persons]), strict=True))
         pieces: list[str] = []
         out: list[PhiSpan] = []
         pos = 0
@@ -147,6 +130,8 @@ class Replacer:
         return "".join(pieces), out
 
     def _replacement(self, entity: EntityType, value: str, key: str, cluster: int) -> str:
+        if entity == EntityType.AGE and self.age_aggregate is not None:
+            return self.age_aggregate  # Safe Harbor: ages over 89 aggregated into one category
         if entity == EntityType.DATE:
             return self._date(value, key)
         if self.strategy != "surrogate":

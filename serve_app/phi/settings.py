@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from serve_app.phi.categories import Profile
 from serve_app.phi.types import EntityType
 
 Language = Literal["en", "fr"]
@@ -23,8 +24,25 @@ class ScrubberSettings(BaseModel):
         min_length=1,
         description="Languages whose spaCy model is loaded; a note's language is detected among them.",
     )
+    profile: Profile = Field(
+        default="safe_harbor",
+        description=(
+            "De-identification profile: 'safe_harbor' scrubs all 18 HIPAA Safe Harbor categories; "
+            "'limited_data_set' (data use agreement / expert determination) keeps dates, ages, towns and "
+            "postal codes. Reported on every ScrubResult for the audit line; see docs/phi.md."
+        ),
+    )
     entities: list[EntityType] | None = Field(
-        default=None, description="Entity types to scrub; None scrubs every supported type."
+        default=None,
+        description="Entity types to scrub, within the profile's; None scrubs every type the profile covers.",
+    )
+    age_over_89: Literal["aggregate", "placeholder"] = Field(
+        default="aggregate",
+        description="Ages over 89: replaced by `age_aggregate` (Safe Harbor's aggregation; keeps 'elderly') "
+        "or by a typed placeholder.",
+    )
+    age_aggregate: str = Field(
+        default="90+", min_length=1, max_length=16, description="What an age over 89 becomes."
     )
     score_threshold: float = Field(
         default=0.4, ge=0.0, le=1.0, description="Minimum recognizer/NER score for a span to be scrubbed."
@@ -55,6 +73,13 @@ class ScrubberSettings(BaseModel):
     @classmethod
     def _dedupe_languages(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))
+
+    @field_validator("age_aggregate")
+    @classmethod
+    def _aggregate_is_a_category(cls, value: str) -> str:
+        if value.strip().isdigit():
+            raise ValueError("age_aggregate must name a category ('90+'), not one specific age")
+        return value
 
     @field_validator("allow_list")
     @classmethod

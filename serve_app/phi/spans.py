@@ -39,9 +39,6 @@ class Candidate:
     def length(self) -> int:
         return self.end - self.start
 
-    def overlaps(self, other: Candidate) -> bool:
-        return self.start < other.end and other.start < self.end
-
 
 def _stronger_source(a: str, b: str) -> str:
     return a if SOURCE_RANK.get(a, 0) >= SOURCE_RANK.get(b, 0) else b

@@ -28,7 +28,11 @@ class EntityType(str, Enum):  # noqa: UP042 - a str Enum keeps `.value` JSON/Pro
     MRN = "MRN"
     ACCOUNT = "ACCOUNT"
     LICENSE = "LICENSE"
+    VEHICLE_ID = "VEHICLE_ID"
     DEVICE_ID = "DEVICE_ID"
+    BIOMETRIC_ID = "BIOMETRIC_ID"
+    PHOTO = "PHOTO"
+    OTHER_ID = "OTHER_ID"
     ADDRESS = "ADDRESS"
     POSTAL_CODE = "POSTAL_CODE"
     CITY = "CITY"
@@ -48,6 +52,13 @@ class PhiSpan(BaseModel):
     end: int = Field(ge=0)
     placeholder: str
 
+    @property
+    def category(self) -> str:
+        """The HIPAA Safe Harbor category of this span (see serve_app.phi.categories)."""
+        from serve_app.phi.categories import category_of
+
+        return category_of(self.type).value
+
 
 class ScrubResult(BaseModel):
     """Outcome of one scrub call. Never contains original PHI values."""
@@ -56,3 +67,4 @@ class ScrubResult(BaseModel):
     entities: list[PhiSpan] = Field(default_factory=list)  # sorted by start, non-overlapping
     counts: dict[str, int] = Field(default_factory=dict)  # entity type value -> number of spans
     language: str
+    profile: str = "safe_harbor"  # the de-identification profile applied (ScrubberSettings.profile)

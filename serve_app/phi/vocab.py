@@ -34,7 +34,16 @@ debute reprise poursuivre continue continuer stop arret hold refer referral refe
 urgence ct tdm irm mri pet tep scan echo biopsy biopsie surgery chirurgie radiotherapy radiotherapie
 chemotherapy chimiotherapie immunotherapy immunotherapie hospital hopital clinic clinique centre center user
 rue boulevard avenue chemin street road station bot agent client customer medicare medicaid ohip permis
-licence license carte card account compte serial
+licence license carte card account compte serial group groupe strep surface antigen antigene vitamin vitamine
+type factor facteur protein proteine cell cells cellule virus supplement complex test tests panel screening
+depistage comments commentaires findings resultats results summary resume indication technique conclusion
+addendum specimen histology histologie disposition recommendations recommandations impression day days jour
+jours week weeks semaine month months mois year years an ans phase arm bras cohort cohorte part partie step
+etape session seance room chambre salle bed lit level niveau floor etage page section table figure
+tableau dose doses
+empreinte empreintes photo photos pompe serie plaque vehicule appel appels rappel call calls message messages
+later earlier then now soon since overall finally currently previously recently initially subsequently
+ensuite puis depuis hier demain plus tard
 """
 )
 
@@ -51,3 +60,17 @@ def not_name_words() -> frozenset[str]:
     # Common given names that are also stop words must stay detectable.
     keep = {"will", "may", "mark", "bill", "rose", "jean", "guy", "marc", "pierre", "claude"}
     return frozenset(found - keep)
+
+
+@lru_cache(maxsize=1)
+def _raw_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
+
+    return frozenset(w.lower() for w in EN_STOP | FR_STOP)
+
+
+def accented_only(token: str) -> bool:
+    """A word that is a function word only once its accents are dropped ("Thé" -> "the"): a name."""
+    lower = token.lower()
+    return lower != fold(token) and lower not in _raw_stop_words()

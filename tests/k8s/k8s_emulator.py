@@ -42,6 +42,7 @@ RESOURCES = {
     "networking.k8s.io/v1/networkpolicies": ("NetworkPolicy", True),
     "policy/v1/poddisruptionbudgets": ("PodDisruptionBudget", True),
     "ray.io/v1/rayservices": ("RayService", True),
+    "ray.io/v1/rayjobs": ("RayJob", True),
 }
 RAYSERVICES = "ray.io/v1/rayservices"
 ENDPOINTSLICES = "discovery.k8s.io/v1/endpointslices"

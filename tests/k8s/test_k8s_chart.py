@@ -10,9 +10,9 @@ import pytest
 import yaml
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
-from serve_app.deploy import paths, validate
-from serve_app.deploy.render import RenderError, RenderOptions, deep_merge, render
-from serve_app.deploy.values import Values, json_schema_text
+from deploy import paths, rules, validate
+from deploy.render import RenderError, RenderOptions, deep_merge, render
+from deploy.values import Values, json_schema, json_schema_text
 from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")
@@ -43,7 +43,7 @@ def test_lint_reports_schema_violations() -> None:
 
 def test_values_schema_is_generated_from_the_pydantic_model() -> None:
     assert paths.SCHEMA_FILE.read_text() == json_schema_text(), (
-        "helm/clinserve/values.schema.json is stale: python -m serve_app.deploy schema --write"
+        "helm/clinserve/values.schema.json is stale: clinserve-deploy schema --write"
     )
 
 
@@ -74,6 +74,17 @@ BAD_VALUES = {
     "int-start-param": ({"rayCluster": {"head": {"rayStartParams": {"num-cpus": 0}}}}, "num-cpus"),
     "no-memory-limit": ({"rayCluster": {"head": {"resources": {"limits": {"memory": None}}}}}, "memory"),
     "unknown-config-file": ({"serve": {"configFile": "serve_config.yaml"}}, "configFile"),
+    "labels-start-param": (
+        {"rayCluster": {"cpuWorkers": {"rayStartParams": {"labels": "a=b"}}}},
+        "rayStartParams",
+    ),
+    "applications-override": ({"serve": {"overrides": {"applications": []}}}, "overrides"),
+    # cross-field rules with a JSON Schema form (deploy/rules.py): the schema's allOf
+    "incremental-without-autoscaling": (
+        deep_merge(EDGE_VALUES["incremental-upgrade"], {"rayCluster": {"enableInTreeAutoscaling": False}}),
+        "enableInTreeAutoscaling",
+    ),
+    "key-with-two-secrets": ({"auth": {"keys": [{"id": "a", "sha256": "0" * 64, "key": "k" * 16}]}}, "keys"),
 }
 
 
@@ -98,9 +109,11 @@ TEMPLATE_FAILURES = {
         {"serve": {"deployments": {"Scrubber": {"num_replicas": 2}}}},
         "no deployment of that name",
     ),
-    "min-above-replicas": ({"rayCluster": {"cpuWorkers": {"minReplicas": 3}}}, "minReplicas <= replicas"),
-    "same-group-names": ({"rayCluster": {"gpuWorkers": {"groupName": "cpu-workers"}}}, "different groupName"),
-    "applications-override": ({"serve": {"overrides": {"applications": []}}}, "serve.overrides.applications"),
+    "min-above-replicas": ({"rayCluster": {"cpuWorkers": {"minReplicas": 3}}}, "rule worker-replica-bounds"),
+    "same-group-names": (
+        {"rayCluster": {"gpuWorkers": {"groupName": "cpu-workers"}}},
+        "rule distinct-worker-groups",
+    ),
     "cache-outside-volume": ({"modelCache": {"mountPath": "/cache"}}, "download_dir"),
 }
 
@@ -111,6 +124,31 @@ def test_templates_fail_on_inconsistent_values(case: str) -> None:
     with helm_python.Chart.load(paths.CHART_DIR) as chart, pytest.raises(helm_python.HelmError) as err:
         chart.render(user_values("gpu", extra), name="clinserve", namespace="clinserve")
     assert needle in str(err.value)
+
+
+# Cross-field rules JSON Schema cannot state: the pydantic model rejects them with the rule's text.
+RULE_VIOLATIONS = {
+    "min-above-replicas": ({"rayCluster": {"cpuWorkers": {"minReplicas": 3}}}, "minReplicas <= replicas"),
+    "same-group-names": ({"rayCluster": {"gpuWorkers": {"groupName": "cpu-workers"}}}, "different groupName"),
+    "timeout-above-interval": ({"monitoring": {"interval": "15s", "scrapeTimeout": "1m"}}, "scrapeTimeout"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RULE_VIOLATIONS))
+def test_render_rejects_cross_field_rule_violations(case: str) -> None:
+    extra, needle = RULE_VIOLATIONS[case]
+    with pytest.raises(RenderError) as err:
+        render(RenderOptions(values=extra))
+    assert needle in str(err.value)
+
+
+def test_template_guards_cite_rules_listed_in_the_schema() -> None:
+    """One home per rule: the templates' guards only cite ids of deploy/rules.py, via the schema."""
+    listed = json_schema()[rules.SCHEMA_KEYWORD]
+    assert set(listed) == {rule.id for rule in rules.RULES}
+    cited = rules.template_rule_ids((paths.CHART_DIR / "templates" / "_helpers.tpl").read_text())
+    assert cited == {rule.id for rule in rules.RULES if rule.helm == "template"}
+    assert all(rule.schema is not None for rule in rules.RULES if rule.helm == "schema")
 
 
 def _leaf_paths(node: Any, prefix: str = "") -> list[str]:
@@ -157,13 +195,13 @@ def test_chart_metadata() -> None:
 
 
 def test_notes_tell_how_to_reach_the_service_and_read_status() -> None:
-    from serve_app.deploy.render import render_notes
+    from deploy.render import render_notes
 
     notes = render_notes(RenderOptions())
     assert "clinserve-serve-svc.clinserve.svc.cluster.local:8000" in notes
     assert "port-forward svc/clinserve-serve-svc 8000:8000" in notes
     assert "kubectl -n clinserve get rayservice clinserve" in notes
-    assert "python -m serve_app.deploy status" in notes
+    assert "clinserve-deploy status" in notes
     assert "create secret generic clinserve-hf-token" in notes
 
 
@@ -174,7 +212,7 @@ def test_long_release_names_respect_kubernetes_and_kuberay_limits() -> None:
 
 
 def test_chart_created_key_file_is_what_the_app_reads() -> None:
-    from serve_app.security import KeyFile
+    from serve_app.ingress.security import KeyFile
 
     objs = rendered("gpu", EDGE_VALUES["everything-on"])
     secret = the(objs, "Secret", "clinserve-api-keys")

@@ -1,4 +1,4 @@
-"""`python -m serve_app.deploy` against kmock's Kubernetes API EMULATOR.
+"""`clinserve-deploy` against kmock's Kubernetes API EMULATOR.
 
 The emulator is an in-memory fake API server over real HTTP (the `kubernetes` client talks to it
 as to a cluster), not a cluster: nothing runs, and KubeRay is played by `FakeKubeRay`, which
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from serve_app.deploy import paths
-from serve_app.deploy.cli import main
+from deploy import paths
+from deploy.cli import main
 from tests.k8s.conftest import Cluster, need
 
 need("helm_python", "kmock", "kubernetes")

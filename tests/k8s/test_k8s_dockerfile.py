@@ -7,11 +7,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from serve_app.deploy import paths
+from deploy import paths
 from tests.k8s.conftest import need
 
 need("dockerfile")
@@ -92,3 +93,32 @@ def test_dockerignore_keeps_the_context_small() -> None:
         for src in c.value[:-1]
     }
     assert all(any(src == a.rstrip("/") or src.startswith(a) for a in allowed) for src in copied), copied
+
+
+def _requirement_name(requirement: str) -> str:
+    return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower()
+
+
+def test_the_deploy_tooling_is_not_copied_into_the_image() -> None:
+    """deploy/ (the Kubernetes tooling) and its dependencies stay out of the serving image."""
+    assert not (paths.REPO_ROOT / "serve_app" / "deploy").exists(), "the tooling lives in top-level deploy/"
+    copied = [
+        src
+        for c in commands()
+        if c.cmd == "COPY" and not any(f.startswith("--from") for f in c.flags)
+        for src in c.value[:-1]
+    ]
+    assert copied, "no COPY found"
+    for src in copied:
+        path = src.rstrip("/")
+        assert path not in (".", "", "deploy") and not path.startswith("deploy/"), src
+        assert "deploy" not in Path(path).parts, src
+    ignore = (paths.REPO_ROOT / ".dockerignore").read_text().splitlines()
+    assert not any(line.strip().lstrip("!").startswith("deploy") for line in ignore if line.startswith("!"))
+    project = tomllib.loads((paths.REPO_ROOT / "pyproject.toml").read_text())["project"]
+    image_extras = ("gpu", "cpu", "embedded")  # what the Dockerfile's deps stage installs
+    in_image = {_requirement_name(r) for r in project["dependencies"]}
+    in_image |= {_requirement_name(r) for e in image_extras for r in project["optional-dependencies"][e]}
+    deploy_only = {_requirement_name(r) for r in project["optional-dependencies"]["deploy"]}
+    assert "kubernetes" in deploy_only
+    assert not deploy_only & in_image, deploy_only & in_image

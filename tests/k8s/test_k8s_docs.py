@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from serve_app.deploy import paths
-from serve_app.deploy.cli import COMMANDS
+from deploy import paths
+from deploy.cli import COMMANDS
 
 DOC = paths.REPO_ROOT / "docs" / "deploy.md"
 
@@ -42,5 +42,5 @@ def test_deploy_doc_names_the_operator_versions_and_probe_endpoints() -> None:
 
 
 def test_every_cli_command_shown_in_the_doc_exists() -> None:
-    shown = set(re.findall(r"python -m serve_app\.deploy (\w+)", DOC.read_text()))
+    shown = set(re.findall(r"clinserve-deploy (\w+)", DOC.read_text()))
     assert shown and shown <= set(COMMANDS), shown - set(COMMANDS)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from serve_app.deploy import policy
+from deploy import policy
 from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")

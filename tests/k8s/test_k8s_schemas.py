@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from k8s_cases import EDGE_CASES, EDGE_VALUES
 
-from serve_app.deploy import validate
+from deploy import validate
 from tests.k8s.conftest import need, rendered, the
 
 need("helm_python", "kubernetes_validate", "jsonschema")

@@ -7,8 +7,8 @@ import os
 
 import yaml
 
-from serve_app.deploy import paths, validate
-from serve_app.deploy.render import RenderOptions, diff_k8s_dir, load_dir
+from deploy import paths, validate
+from deploy.render import RenderOptions, diff_k8s_dir, load_dir
 from tests.k8s.conftest import need, rendered, the
 
 need("helm_python")
@@ -49,7 +49,7 @@ def test_cpu_serve_config_v2_is_the_local_config_with_cluster_networking() -> No
 
 def test_k8s_manifests_are_up_to_date() -> None:
     problems = diff_k8s_dir(RenderOptions(), paths.K8S_DIR)
-    assert not problems, f"k8s/ is stale ({problems}): run python -m serve_app.deploy render --out k8s/"
+    assert not problems, f"k8s/ is stale ({problems}): run clinserve-deploy render --out k8s/"
 
 
 def test_k8s_manifests_embed_serve_config_yaml() -> None:

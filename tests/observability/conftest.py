@@ -50,7 +50,7 @@ from obs_traffic import (  # noqa: E402
 def prometheus_server(service) -> Iterator[tuple[Any, str]]:
     """A real Prometheus on 127.0.0.1 scraping the test app every 2 s with the alert rules loaded;
     (None, reason) when the binary is missing. Stopped at the end of the session."""
-    from bench.prometheus_server import PrometheusServer, prometheus_binary
+    from prometheus_server import PrometheusServer, prometheus_binary
 
     if not prometheus_binary():
         yield (

@@ -89,7 +89,7 @@ class Observation:
     gauge_samples: list[Sample]  # vLLM gauge samples from the background scrapes
     window: tuple[float, float]  # wall-clock start/end of the traffic
     unmet: list[str]  # expectations still unmet at the deadline (empty when all held)
-    prometheus: Any = None  # bench.prometheus_server.PrometheusServer or None
+    prometheus: Any = None  # prometheus_server.PrometheusServer or None
     prometheus_missing: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -156,7 +156,7 @@ def probe_actor():
     @ray.remote(num_cpus=0)
     class FailureMetricsProbe:
         def __init__(self) -> None:
-            from serve_app.metrics import IngressMetrics
+            from serve_app.ingress.metrics import IngressMetrics
 
             self.metrics = IngressMetrics()
 

@@ -15,8 +15,8 @@ pytest.importorskip(
     "helm_python", reason="rendering the chart needs helm-python-sdk (pip install helm-python-sdk)"
 )
 
-from serve_app.deploy import paths, validate
-from serve_app.deploy.render import RenderOptions, deep_merge, objects, render
+from deploy import paths, validate
+from deploy.render import RenderOptions, deep_merge, objects, render
 
 MONITORING_KINDS = {"PodMonitor", "ServiceMonitor", "PrometheusRule"}
 ON = {"monitoring": {"enabled": True}}

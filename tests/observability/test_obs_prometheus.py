@@ -10,8 +10,7 @@ import time
 import pytest
 from obs_lib import alert_rules, dashboard_targets, dashboard_variable_queries, grafana_to_promql
 from obs_traffic import PROBE_CODE, PROM_CLUSTER, PROM_NAMESPACE, WAIT_S, wait_until
-
-from bench.prometheus_server import finite_points
+from prometheus_server import finite_points
 
 pytestmark = pytest.mark.e2e
 

@@ -102,3 +102,21 @@ def test_no_canary_in_the_scrape(observed) -> None:
     text = "\n".join(f"{s.name}{s.labels}" for s in observed.final.samples)
     leaked = [c for c in [*CANARY.values(), *CANARY_FRAGMENTS] if c in text]
     assert leaked == []
+
+
+# Counters whose label sets are closed (configured adapters, fields, scrubber error codes) start
+# at zero when a replica starts, so dashboards and absent()-style alerts see them before the
+# first event (issue: these were missing from the scrape of a service that had served hundreds
+# of requests without one such event).
+ZERO_STARTED = {
+    "ray_clinserve_scrubber_errors_total": {"code": "scrubber_timeout"},
+    "ray_clinserve_schema_validation_failures_total": {"adapter": "medical-ie"},
+    "ray_clinserve_extraction_null_fields_total": {"field": "stage", "adapter": "none"},
+    "ray_clinserve_llm_requests_cancelled_total": {"method": "extract"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_STARTED))
+def test_closed_label_counters_are_exported_before_they_move(observed, name: str) -> None:
+    labels = ZERO_STARTED[name]
+    assert observed.baseline.select(name, **labels), f"{name}{labels} missing from the first scrape"

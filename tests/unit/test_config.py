@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from ray.serve.schema import ServeDeploySchema
 
-from serve_app.deployments.ingress import Ingress
-from serve_app.deployments.llm import LLMDeployment
-from serve_app.deployments.scrubber import PHIScrubberDeployment
-from serve_app.local_cluster import load_config
+from serve_app.config import AppArgs, LLMSettings
+from serve_app.ingress.deployment import Ingress
+from serve_app.llm.deployment import LLMDeployment
+from serve_app.local.local_cluster import load_config
 from serve_app.phi import ScrubberSettings
-from serve_app.settings import AppArgs, LLMSettings
+from serve_app.scrubber.deployment import PHIScrubberDeployment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = ["serve_config.yaml", "serve_config.local.yaml"]
@@ -44,7 +44,40 @@ def test_production_llm_asks_for_a_gpu_and_autoscales() -> None:
     assert llm["ray_actor_options"]["num_gpus"] == 1
     assert llm["autoscaling_config"]["max_replicas"] >= llm["autoscaling_config"]["min_replicas"] >= 1
     assert app["args"]["llm"]["base_model"] == "meta-llama/Llama-3.1-8B"
-    assert app["args"]["llm"]["adapters"]["medical-ie"] == "loghoag/llama-3.1-8b-medical-ie"
+    assert app["args"]["llm"]["adapters"]["medical-ie"]["path"] == "loghoag/llama-3.1-8b-medical-ie"
+
+
+def test_production_adapter_is_prompted_as_its_authors_trained_it() -> None:
+    """loghoag/llama-3.1-8b-medical-ie was trained on 'Extract cancer information ... Text: ... JSON:'."""
+    from serve_app.config import load_app_args
+    from serve_app.extraction import FIELD_NAMES, render_prompt
+
+    llm = load_app_args(REPO_ROOT / "serve_config.yaml").llm
+    spec = llm.prompt_for("medical-ie")
+    prompt = render_prompt(spec.template, spec.instruction, "NOTE")
+    fields = ", ".join(FIELD_NAMES)
+    assert prompt == (
+        f"Extract cancer information from this text and output as JSON with these fields: {fields}."
+        "\n\nText: NOTE\n\nJSON:"
+    )
+    # The base model without an adapter keeps the service-wide template.
+    assert llm.prompt_for(None).template == llm.prompt_template
+
+
+def test_adapters_accept_a_path_or_a_spec_and_specs_check_their_template() -> None:
+    llm = LLMSettings(base_model="m", adapters={"a": "p", "b": {"path": "q", "instruction": "Do it."}})
+    assert (llm.adapters["a"].path, llm.adapters["b"].path) == ("p", "q")
+    assert llm.prompt_for("b").instruction == "Do it."
+    assert llm.prompt_for("a").instruction == llm.instruction
+    with pytest.raises(ValueError, match="text"):
+        LLMSettings(base_model="m", adapters={"a": {"path": "p", "prompt_template": "no slot"}})
+
+
+def test_no_deployment_decorator_restates_replica_settings_of_the_serve_configs() -> None:
+    """The serve configs are the one source of replica settings (max_ongoing_requests etc.)."""
+    for deployment in (Ingress, LLMDeployment, PHIScrubberDeployment):
+        options = deployment._deployment_config.user_configured_option_names - {"name"}
+        assert options == set(), (deployment.name, options)
 
 
 def test_local_config_is_cpu_only_with_embedded_model() -> None:

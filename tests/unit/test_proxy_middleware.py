@@ -16,8 +16,8 @@ from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from starlette.types import Message, Receive, Scope, Send
 
 from serve_app.errors import ErrorCode
-from serve_app.proxy_middleware import proxy_middlewares
-from serve_app.schemas import ErrorEnvelope
+from serve_app.ingress.api_models import ErrorEnvelope
+from serve_app.proxy.middleware import proxy_middlewares
 
 REQUEST_ID = "abc123"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-import serve_app.deployments.ingress  # noqa: F401  (registers the routes on the FastAPI app)
-from serve_app.http_api import _route_template
+import serve_app.ingress.deployment  # noqa: F401  (registers the routes on the FastAPI app)
+from serve_app.ingress.middleware import route_template
 
 
 def _request(method: str, path: str) -> Request:
@@ -24,4 +24,4 @@ def _request(method: str, path: str) -> Request:
     ],
 )
 def test_the_label_is_the_route_template_never_the_raw_path(method: str, path: str, template: str) -> None:
-    assert _route_template(_request(method, path)) == template
+    assert route_template(_request(method, path)) == template

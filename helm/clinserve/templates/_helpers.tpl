@@ -118,7 +118,7 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{- define "clinserve.serveConfig" -}}
 {{- $raw := .Files.Get .Values.serve.configFile -}}
 {{- if not $raw -}}
-{{- fail (printf "serve.configFile %q is not a file of the chart (expected files/serve_config.yaml or files/serve_config.local.yaml)" .Values.serve.configFile) -}}
+{{- fail (printf "serve.configFile %q is missing from the chart (values.schema.json lists the allowed files)" .Values.serve.configFile) -}}
 {{- end -}}
 {{- $m := .Values.model -}}
 {{- $llm := dict -}}
@@ -133,9 +133,6 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{- end -}}
 {{- if not $cfg.applications -}}
 {{- fail (printf "%s has no applications" .Values.serve.configFile) -}}
-{{- end -}}
-{{- if hasKey .Values.serve.overrides "applications" -}}
-{{- fail "serve.overrides.applications is not allowed: use serve.appArgs, model.* and serve.deployments" -}}
 {{- end -}}
 {{- $cacheRoot := trimSuffix "/" .Values.modelCache.mountPath -}}
 {{- $known := dict -}}
@@ -200,7 +197,7 @@ auth_enabled and api_keys_file so they match the mounted Secret).
   value: {{ .Values.modelCache.mountPath | quote }}
 {{/* Serve's HTTP proxy drops unsafe client X-Request-IDs (PHI must not become a log key). */}}
 - name: RAY_SERVE_HTTP_PROXY_CALLBACK_IMPORT_PATH
-  value: "serve_app.proxy_middleware:proxy_middlewares"
+  value: "serve_app.proxy.middleware:proxy_middlewares"
 {{- end -}}
 
 {{/* Env of the group that hosts the LLM: the Hugging Face token from its Secret. */}}
@@ -283,22 +280,24 @@ imagePullSecrets:
 {{- end -}}
 {{- end -}}
 
-{{/* Cross-field rules JSON Schema cannot express (serve_app/deploy/values.py checks the same). */}}
+{{/*
+Guards for `helm install/template` without clinserve-deploy, for the cross-field rules JSON Schema
+cannot state. The rules are defined once, in deploy/rules.py; values.schema.json lists each under
+"x-clinserve-rules" with its text, and each guard below only cites the rule id (tests/k8s check
+that every cited id exists there). Rules JSON Schema can state are in the schema's allOf instead.
+*/}}
 {{- define "clinserve.validate" -}}
 {{- $rc := .Values.rayCluster -}}
-{{- $groups := list $rc.cpuWorkers -}}
+{{- $groups := dict "cpuWorkers" $rc.cpuWorkers -}}
 {{- if $rc.gpuWorkers.enabled -}}
-{{- $groups = append $groups $rc.gpuWorkers -}}
+{{- $_ := set $groups "gpuWorkers" $rc.gpuWorkers -}}
 {{- if eq $rc.gpuWorkers.groupName $rc.cpuWorkers.groupName -}}
-{{- fail "rayCluster.cpuWorkers and rayCluster.gpuWorkers need different groupName values" -}}
+{{- fail (printf "rayCluster breaks rule distinct-worker-groups of values.schema.json x-clinserve-rules: both groupName %q" $rc.cpuWorkers.groupName) -}}
 {{- end -}}
 {{- end -}}
-{{- range $groups -}}
-{{- if or (gt (int .minReplicas) (int .replicas)) (gt (int .replicas) (int .maxReplicas)) -}}
-{{- fail (printf "worker group %s: need minReplicas <= replicas <= maxReplicas, got %v <= %v <= %v" .groupName .minReplicas .replicas .maxReplicas) -}}
+{{- range $key, $g := $groups -}}
+{{- if or (gt (int $g.minReplicas) (int $g.replicas)) (gt (int $g.replicas) (int $g.maxReplicas)) -}}
+{{- fail (printf "rayCluster.%s breaks rule worker-replica-bounds of values.schema.json x-clinserve-rules: minReplicas %v, replicas %v, maxReplicas %v" $key $g.minReplicas $g.replicas $g.maxReplicas) -}}
 {{- end -}}
-{{- end -}}
-{{- if and (eq .Values.rayService.upgradeStrategy.type "NewClusterWithIncrementalUpgrade") (not $rc.enableInTreeAutoscaling) -}}
-{{- fail "rayService.upgradeStrategy.type NewClusterWithIncrementalUpgrade needs rayCluster.enableInTreeAutoscaling" -}}
 {{- end -}}
 {{- end -}}

@@ -1,0 +1,30 @@
+"""Word lists shipped as package data: given names and surnames for the name gazetteer.
+
+`given_names.txt` and `surnames.txt` hold one entry per line (UTF-8; lines starting with `#` are
+comments). scripts/build_name_lists.py regenerates them; each is read once, on first use.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+
+def _read_list(filename: str) -> frozenset[str]:
+    text = files(__name__).joinpath(filename).read_text(encoding="utf-8")
+    return frozenset(line for line in map(str.strip, text.splitlines()) if line and not line.startswith("#"))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return _read_list("given_names.txt")
+
+
+@cache
+def surnames() -> frozenset[str]:
+    return _read_list("surnames.txt")
+
+
+def is_known_name(word: str) -> bool:
+    """The exact word (case-sensitive) is a listed given name or surname."""
+    return word in given_names() or word in surnames()

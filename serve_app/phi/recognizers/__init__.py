@@ -12,21 +12,29 @@ from serve_app.phi.recognizers.dates import AGE_RULES
 from serve_app.phi.recognizers.dates import RULES as DATE_RULES
 from serve_app.phi.recognizers.ids import RULES as ID_RULES
 from serve_app.phi.recognizers.locations import RULES as LOCATION_RULES
+from serve_app.phi.recognizers.name_cues import RULES as NAME_CUE_RULES
 from serve_app.phi.recognizers.name_gazetteer import NameGazetteerRecognizer
 from serve_app.phi.recognizers.names import RULES as NAME_RULES
 from serve_app.phi.recognizers.ner import SpacyNerRecognizer
+from serve_app.phi.recognizers.streets import RULES as STREET_RULES
 from serve_app.phi.recognizers.surname_shape import RULES as SURNAME_RULES
+from serve_app.phi.recognizers.unique_ids import RULES as UNIQUE_ID_RULES
+from serve_app.phi.recognizers.word_dates import RULES as WORD_DATE_RULES
 from serve_app.phi.types import EntityType
 
 logger = logging.getLogger(__name__)
 
 RULE_SETS: dict[str, tuple[Rule, ...]] = {
     "names": NAME_RULES,
+    "name_cues": NAME_CUE_RULES,
     "identifiers": ID_RULES,
+    "unique_ids": UNIQUE_ID_RULES,
     "contact": CONTACT_RULES,
     "dates": DATE_RULES,
+    "word_dates": WORD_DATE_RULES,
     "ages": AGE_RULES,
     "locations": LOCATION_RULES,
+    "streets": STREET_RULES,
 }
 
 

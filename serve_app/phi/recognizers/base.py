@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -33,6 +33,17 @@ class Rule:
     validate: Validator | None = None
     strip: str = " \t.,;:-"  # trimmed from both ends of the value
     refine: Refiner | None = None
+    # Lower-case substrings of which the text must contain one for the rule to be worth running (a cheap
+    # prefilter: a label word, a file extension); empty = always run.
+    needs: tuple[str, ...] = ()
+
+
+def with_needs(rules: Sequence[Rule], needs: dict[str, str]) -> tuple[Rule, ...]:
+    """The rules with their prefilter words (by rule name; words separated by "|")."""
+    return tuple(
+        replace(r, needs=tuple(w for w in needs[r.name].split("|") if w)) if r.name in needs else r
+        for r in rules
+    )
 
 
 def rule(
@@ -50,9 +61,44 @@ def rule(
     return Rule(name, entity, re.compile(regex, flags), score, source, validate, strip, refine)
 
 
+def trim_tokens(
+    text: str, start: int, end: int, token: re.Pattern[str], drop: Callable[[str], bool]
+) -> tuple[int, int] | None:
+    """Span of the tokens of text[start:end] left once those `drop` accepts are trimmed off both ends;
+    None when every token is dropped."""
+    spans = [(start + m.start(), start + m.end()) for m in token.finditer(text[start:end])]
+    first, stop = 0, len(spans)
+    while first < stop and drop(text[spans[first][0] : spans[first][1]]):
+        first += 1
+    while stop > first and drop(text[spans[stop - 1][0] : spans[stop - 1][1]]):
+        stop -= 1
+    if first == stop:
+        return None
+    return spans[first][0], spans[stop - 1][1]
+
+
+def phi_result(
+    recognizer: EntityRecognizer, entity: str, start: int, end: int, score: float, source: str, rule_name: str
+) -> RecognizerResult:
+    """A Presidio result carrying the recognizer, our source (see SOURCE_KEY) and the rule that found it."""
+    return RecognizerResult(
+        entity_type=entity,
+        start=start,
+        end=end,
+        score=score,
+        recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+            SOURCE_KEY: source,
+            "rule": rule_name,
+        },
+    )
+
+
 def _value_span(match: re.Match[str]) -> tuple[int, int]:
-    if "v" in match.re.groupindex and match.group("v") is not None:
-        return match.span("v")
+    for group in ("v", "v2"):  # a rule with two alternative shapes names its value v or v2
+        if group in match.re.groupindex and match.group(group) is not None:
+            return match.span(group)
     return match.span()
 
 
@@ -72,8 +118,11 @@ class RuleRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         wanted = set(entities) if entities else None
         results: list[RecognizerResult] = []
+        lower = text.lower()
         for r in self.rules:
             if wanted is not None and r.entity.value not in wanted:
+                continue
+            if r.needs and not any(word in lower for word in r.needs):
                 continue
             results.extend(self._apply(r, text))
         return results
@@ -94,15 +143,4 @@ class RuleRecognizer(EntityRecognizer):
                 start, end = refined
             if r.validate is not None and not r.validate(text[start:end]):
                 continue
-            yield RecognizerResult(
-                entity_type=r.entity.value,
-                start=start,
-                end=end,
-                score=r.score,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    SOURCE_KEY: r.source,
-                    "rule": r.name,
-                },
-            )
+            yield phi_result(self, r.entity.value, start, end, r.score, r.source, r.name)

@@ -122,25 +122,25 @@ ACCOUNT_LABELS = _labels(
     r"[ée]pisode(?: de soins)?(?: no\.?| n°| #)",
 )
 LICENSE_LABELS = _labels(
-    r"(?:driver'?s? )?licen[cs]e(?: number| no\.?| #| plate)?",
+    r"(?:driver'?s? )?licen[cs]e(?: number| no\.?| #)?",
     r"lic\.(?: no\.?| #)?",
     r"DL ?#",
     r"permis(?: de conduire| d'exercice| de pratique)?",
-    r"(?:no|num[ée]ro|n°)\.? (?:de )?(?:permis|pratique|membre)",
+    r"(?:no|num[ée]ro|n°)\.? (?:de )?(?:permis|pratique|membre|certificat)",
     r"licence CMQ",
     r"CMQ",
     r"OIIQ",
     r"OPQ",
     r"DEA(?: number| no\.?| #)?",
     r"NPI",
-    r"license plate",
-    r"plaque(?: d'immatriculation)?",
-    r"plate(?: number| no\.?| #)",
-    r"immatriculation",
-    r"VIN",
-    r"vehicle(?: id| identification number)",
     r"passport(?: number| no\.?| #)?",
     r"passeport",
+    r"(?:birth |death |marriage |board |medical )?certificate(?: number| no\.?| #| id)?",
+    r"certificat(?: de naissance| de d[ée]c[èe]s| m[ée]dical)?",
+    r"cert\.(?: no\.?| #)?",
+    r"permit(?: number| no\.?| #)?",
+    r"(?:professional |college )?registration(?: number| no\.?| #)",
+    r"(?:num[ée]ro|no|n°)\.? d'inscription(?: [àa] l'ordre)?",
 )
 DEVICE_LABELS = _labels(
     r"serial(?: number| no\.?| #)?",
@@ -186,7 +186,8 @@ def _nam_norm_ok(value: str) -> bool:
 
 
 RULES: tuple[Rule, ...] = (
-    rule("nam", E.NAM, rf"(?<![A-Za-z0-9])(?P<v>{_NAM_BODY})(?![A-Za-z0-9])", 0.9, validate=_nam_candidate),
+    # Above a phone cue's 0.9: "DIAL 67 54 04 61" is a NAM (letters + a valid birth date), not "dial ...".
+    rule("nam", E.NAM, rf"(?<![A-Za-z0-9])(?P<v>{_NAM_BODY})(?![A-Za-z0-9])", 0.92, validate=_nam_candidate),
     rule(
         "nam_labelled",
         E.NAM,

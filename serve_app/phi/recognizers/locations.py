@@ -1,4 +1,5 @@
-"""Geography below state level: street addresses, postal codes, cities, healthcare facilities."""
+"""Geography below state level: street addresses, postal codes and cities (healthcare facilities: see
+serve_app.phi.recognizers.facilities, whose rules come last in RULES)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from serve_app.phi.lexicon import (
     CA_POSTAL,
     DIRECTION,
     NAME_WORD,
+    PLACE_LINK,
     PROVINCE,
     SP,
     STREET_TYPE_EN,
@@ -22,16 +24,16 @@ from serve_app.phi.lexicon import (
 )
 from serve_app.phi.lexicon import LO as _LO
 from serve_app.phi.lexicon import UP as _UP
-from serve_app.phi.recognizers.base import Rule, rule
+from serve_app.phi.recognizers.base import Rule, rule, trim_tokens, with_needs
+from serve_app.phi.recognizers.facilities import FACILITY_RULES
 from serve_app.phi.types import EntityType as E
 
 _NUM = r"\d{1,6}(?:[-‑/]\d{1,5})?[A-Za-z]?"
-_LINK = r"(?:de|du|des|de la|de l'|d'|la|le|l'|the|of|des|aux)"
 _PLACE_WORD = rf"(?!{UNIT_WORD})(?:{NAME_WORD}|{UPPER_WORD}|\d{{1,3}}(?:e|er|st|nd|rd|th|ième|ieme)|[A-Z])"
 _UNIT_TAIL = rf"(?:,?{SP}{{1,2}}{UNIT}{SP}{{0,2}}#?{SP}{{0,1}}[A-Za-z0-9-]{{1,8}})?"
 _ADDRESS_FR = (
-    rf"(?<![\w]){_NUM},?{SP}{{1,2}}{STREET_TYPE_FR}{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?{_PLACE_WORD}"
-    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){_PLACE_WORD}){{0,4}}(?:{SP}{{1,2}}{DIRECTION}(?![\w]))"
+    rf"(?<![\w]){_NUM},?{SP}{{1,2}}{STREET_TYPE_FR}{SP}{{1,2}}(?:{PLACE_LINK}{SP}{{0,2}})?{_PLACE_WORD}"
+    rf"(?:(?:{SP}{{1,2}}(?:{PLACE_LINK}{SP}{{0,2}})?|-){_PLACE_WORD}){{0,4}}(?:{SP}{{1,2}}{DIRECTION}(?![\w]))"
     rf"?{_UNIT_TAIL}"
 )
 _ADDRESS_EN = (
@@ -71,12 +73,13 @@ _ADDRESS_EU = (
 # Street type written as its own word after the name: "Linzer Strasse 69", "Bem rakpart 81", "Piroska u. 76".
 _EU_TYPE_AFTER = (
     r"(?:Stra(?:ss|ß)e|Str\.|Gasse|Weg|Allee|Platz|Ring|Damm|Laan|Straat|Plein|Vej|Gade|Gata|Gatan|Vägen|Väg"
-    r"|Veien|Vei|utca|u\.|út|rakpart|körút|tér|sor|ulice|náměstí|třída|iela|tänav|katu|tie|gatve|cesta)"
+    r"|Veien|Vei|veien|vei|vegen|vej|gade|gata|gatan|straat|laan|utca|u\.|út|útja|rakpart|rkp\.|körút|krt\."
+    r"|tér|sor|fasor|ulice|ulica|náměstí|třída|iela|tänav|põik|katu|tie|gatve|cesta)"
 )
 _EU_TYPE_BEFORE = (
     r"(?:Rue|Rua|R\.|Praça|Praceta|Travessa|Largo|Via|Viale|Vicolo|Discesa|Salita|Piazza|Strada|Corso|Calle"
     r"|C/|Avenida|Avda\.|Av\.|Carrer|Plaza|Paseo|Camino|Ronda|Estrada|Alameda|Rambla|Ulica|ul\.|Quai|Allée"
-    r"|Impasse|Chaussée|Chemin|Place|Square|Cours)"
+    r"|Impasse|Chaussée|Chemin|Place|Square|Cours|Trg|Ulitsa|ul\.|R(?=[ \t][A-ZÀ-Þ])|Λεωφ\.|Λ\.|Οδός|Οδ\.)"
 )
 _ANY_WORD = r"[^\W\d_](?:[^\W\d_]|['’.-](?=[^\W\d_])){0,30}"
 _STREET_LINK = r"(?:de|del|della|dos|das|da|do|di|du|des|de la|la|le|van|von|der|den|am|an)"
@@ -141,66 +144,6 @@ _CITY_AFTER = (
     r"|r[ée]sidente? de|vit [àa]|d[ée]m[ée]nag[ée]e? [àa]|en provenance de|de retour de|ville de|"
     r"municipalit[ée] de)"
 )
-_FAC_PREFIX_FR = (
-    r"H[ôo]pital|HÔPITAL|Centre hospitalier(?: universitaire)?(?: de sant[ée])?|"
-    r"Centre universitaire de sant[ée]"
-    r"|Centre de sant[ée](?: et de services sociaux)?|Centre int[ée]gr[ée](?: universitaire)"
-    r"? de sant[ée] et de"
-    r" services sociaux|Centre d'h[ée]bergement(?: et de soins de longue dur[ée]e)?|Centre de r[ée]adaptation"
-    r"|Centre de canc[ée]rologie|Centre d'oncologie|Centre de soins|Maison de soins palliatifs|"
-    r"Cit[ée] de la sant[ée]"
-    r"|H[ôo]tel-Dieu|CHSLD|CIUSSS|CISSS|CLSC|CHU|CHUM|CSSS|GMF-U|GMF|UMF|Clinique|Polyclinique|Institut"
-    r"|Pavillon|R[ée]sidence|Laboratoire|Pharmacie|Centre m[ée]dical|Cabinet"
-)
-_FAC_QUALIFIER = (
-    r"(?:universitaire|r[ée]gional|r[ée]gionale|g[ée]n[ée]ral|g[ée]n[ée]rale|m[ée]dicale?|familiale?|dentaire"
-    r"|sp[ée]cialis[ée]e?|priv[ée]e?|affili[ée]|de sant[ée]|de jour|de cardiologie|de pneumologie"
-    r"|de canc[ée]rologie|de gériatrie|de g[ée]riatrie|de r[ée]adaptation|de psychiatrie|de l'ouest|de l'est)"
-)
-_FAC_NAME = (
-    rf"(?:{_LINK}{SP}{{0,2}})?(?:{NAME_WORD}|{UPPER_WORD})"
-    rf"(?:(?:{SP}{{1,2}}(?:{_LINK}{SP}{{0,2}})?|-){{1}}(?:{NAME_WORD}|{UPPER_WORD})){{0,5}}"
-)
-_FAC_FR = rf"(?<![\w])(?:{_FAC_PREFIX_FR})(?:{SP}{{1,2}}{_FAC_QUALIFIER}){{0,2}}(?:{SP}{{1,2}}|-){_FAC_NAME}"
-_FAC_SUFFIX_EN = (
-    r"(?:(?:General|Memorial|Regional|University|Children's|Childrens|Community|Rehabilitation|Cancer"
-    r"|Psychiatric|Teaching|Veterans|Medical|Health|Women's|Heart|Eye|Family|Neurological|Rehab|District)"
-    r"[ \t]{1,2}){0,2}(?:Hospital Cent(?:er|re)|Hospital|Medical Cent(?:er|re)|Health Cent(?:er|re)|"
-    r"Health Sciences Cent(?:er|re)"
-    r"|Cancer Cent(?:er|re)|Clinic|Infirmary|Hospice|Sanatorium|Health System|Healthcare|"
-    r"Health Care Cent(?:er|re)"
-    r"|Rehabilitation Cent(?:er|re)|Care Cent(?:er|re)|Nursing Home|Medical Group|Health Network|Institute"
-    r"|Geriatric Cent(?:er|re)|Long[- ]Term Care(?: Cent(?:er|re)| Home)?|Cancer Institute|Medical Clinic"
-    r"|Family Health Team|Surgical Cent(?:er|re)|Imaging Cent(?:er|re))"
-)
-_FAC_EN = (
-    rf"(?<![\w])(?:(?:St\.?|Saint|Mount|Mt\.?|The){SP}{{1,2}})?(?:{NAME_WORD}|{UPPER_WORD})(?:['’]s)?"
-    rf"(?:{SP}{{1,2}}(?:{NAME_WORD}|{UPPER_WORD}|St\.?|of|and|&)(?:['’]s)?){{0,4}}{SP}{{1,2}}{_FAC_SUFFIX_EN}"
-    rf"(?:{SP}{{1,2}}(?:of|for|at){SP}{{1,2}}(?:the{SP}{{1,2}})?{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3"
-    rf"}})?"
-)
-_FAC_EN_OF = (
-    rf"(?<![\w])(?:Hospital|Clinic|Institute|Hôpital){SP}{{1,2}}(?:of|for){SP}{{1,2}}(?:the{SP}{{1,2}})?"
-    rf"{NAME_WORD}(?:{SP}{{1,2}}{NAME_WORD}){{0,3}}"
-)
-_FAC_ACRONYMS = (
-    r"(?<![\w-])(?:CHUM|CHUQ|CHUS|CHUL|CHU Sainte-Justine|CUSM|MUHC|HMR|HSCM|JGH|HGJ|ICM|IUCPQ|IUSMM|IUGM|"
-    r"CRCHUM"
-    r"|HDQ|HEJ|HSS|CHRTR|CHRDL|CHAUR|CHVO|CHUSJ|IRCM|RI-MUHC|CSSSL|HGM|HRV|MGH|RVH|MNI|SMHC|HSJ|HMT|HPLG)"
-    r"(?![\w-])"
-)
-# Well-known names whose lower-case words the generic rules cannot carry ("Hôpital général juif").
-_FAC_KNOWN = (
-    r"(?<![\w-])(?:H[ôo]pital g[ée]n[ée]ral juif|H[ôo]pital de Montr[ée]al pour enfants"
-    r"|H[ôo]pital g[ée]n[ée]ral du Lakeshore|H[ôo]pital g[ée]n[ée]ral de Montr[ée]al|"
-    r"H[ôo]pital Royal Victoria"
-    r"|Institut universitaire de cardiologie et de pneumologie de Qu[ée]bec|"
-    r"Institut de cardiologie de Montr[ée]al"
-    r"|Institut neurologique de Montr[ée]al|Centre hospitalier universitaire Sainte-Justine"
-    r"|Centre universitaire de sant[ée] McGill|Institut universitaire en sant[ée] mentale de Montr[ée]al"
-    r"|Institut universitaire de g[ée]riatrie de Montr[ée]al|H[ôo]pital en sant[ée] mentale Albert-Prévost)"
-    r"(?![\w-])"
-)
 
 
 # Words that belong to place names although they are function/common words elsewhere.
@@ -249,20 +192,13 @@ def refine_city(text: str, start: int, end: int) -> tuple[int, int] | None:
     from serve_app.phi.vocab import not_name_words
 
     stop = not_name_words()
-    words = [(start + m.start(), start + m.end()) for m in _TOKEN.finditer(text[start:end])]
 
-    def bad(span: tuple[int, int]) -> bool:
-        token = fold(text[span[0] : span[1]].strip(".,;:()"))
+    def bad(raw: str) -> bool:
+        token = fold(raw.strip(".,;:()"))
         head = token.split("-")[0].split("'")[-1]
         return token in stop and head not in _PLACE_WORDS and token not in _PLACE_WORDS
 
-    while words and bad(words[0]):
-        words.pop(0)
-    while words and bad(words[-1]):
-        words.pop()
-    if not words:
-        return None
-    return words[0][0], words[-1][1]
+    return trim_tokens(text, start, end, _TOKEN, bad)
 
 
 def _street_words_ok(value: str) -> bool:
@@ -302,19 +238,6 @@ def _city_postal_ok(value: str) -> bool:
         return False  # "in March 2024"
     name = " ".join(w for w in words if not any(ch.isdigit() for ch in w))
     return _street_words_ok(name) and _city_word_ok(value)
-
-
-def _refine_facility(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Drop a trailing link word ("Hôpital de la") and leading sentence words ("Transferred St. Mary's")."""
-    s, e = start, end
-    while True:
-        m = re.search(r"(?:\s+(?:de|du|des|la|le|l'|d'|of|the|and|&|for|at))+\s*$", text[s:e])
-        if not m:
-            break
-        e = s + m.start()
-    if e <= s:
-        return None
-    return s, e
 
 
 RULES: tuple[Rule, ...] = (
@@ -414,9 +337,33 @@ RULES: tuple[Rule, ...] = (
         rf"(?<![\w'’-])(?P<v>{'|'.join(re.escape(c) for c in city_names())})(?![\w'’-])",
         0.6,
     ),
-    rule("facility_fr", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_FR})", 0.88, refine=_refine_facility),
-    rule("facility_en", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN})", 0.86, refine=_refine_facility),
-    rule("facility_en_of", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_EN_OF})", 0.86, refine=_refine_facility),
-    rule("facility_known", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_KNOWN})", 0.9),
-    rule("facility_acronym", E.HEALTHCARE_FACILITY, rf"(?P<v>{_FAC_ACRONYMS})", 0.85),
+    *FACILITY_RULES,
+)
+# Prefilters (lower-case words one of which the rule needs): skip scanning notes that cannot match.
+RULES = with_needs(
+    RULES,
+    {
+        "address_eu": (
+            "via|calle|avenida|rua|piazza|plaza|corso|largo|strada|ulica|ul.|carrer|rambla|"
+            "straße|strasse|str.|gasse|weg|allee|platz|gade|vej|laan|straat|väg|gatan|katu|tie|"
+            "utca|út|tér|körút|ulice|náměstí"
+        ),
+        "address_military": "unit|psc|cmr|usns|usnv|uss|uscgc",
+        "street_name_fr": "rue|boul|bd|avenue|av.|chemin|rang|mont|route",
+        "address_cue": (
+            "address|adresse|live|living|resid|habite|demeure|réside|sent to|send|mail|ship|"
+            "deliver|located|moved"
+        ),
+        "po_box": "box|c.p.|postale",
+        "zip_labelled": "zip|postal|postcode|c.p.",
+        "city_context": (
+            "live|living|resid|résid|born|moved|native|grew up|originaire|ne |né |née|nee |habit|"
+            "demeure|vit |déménag|demenag|provenance|retour de|ville de|municipalit"
+        ),
+        "city_travel": (
+            "moved|flew|flown|travel|returned|returning|came|went|relocated|migrated|arrived|"
+            "drove|based|stationed|originally|visit|trip|vacation|holiday|city|town|village|"
+            "municipality|parti|revenu|arriv|venu|voyag"
+        ),
+    },
 )

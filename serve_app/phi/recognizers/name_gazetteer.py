@@ -2,31 +2,24 @@
 
 NER misses single names without context ("Paulette called", "User: Mie Skov"). A known given name is a
 name candidate on its own; a surname only next to another capitalized word. Scores stay below the
-header/title rules, and clinical vocabulary never matches (see serve_app.phi.data.build_names).
+header/title rules, and clinical vocabulary never matches (see scripts/build_name_lists.py).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
+from serve_app.phi.data import given_names, surnames
 from serve_app.phi.lexicon import fold
-from serve_app.phi.recognizers.base import SOURCE_KEY
+from serve_app.phi.recognizers.base import phi_result
 from serve_app.phi.types import EntityType as E
 from serve_app.phi.vocab import not_name_words
 
 _CAP = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]|['’-](?=[A-Za-zÀ-ÖØ-Þß-öø-ÿ])){1,30}(?![\w'’-])")
-
-
-@lru_cache(maxsize=1)
-def _lists() -> tuple[frozenset[str], frozenset[str]]:
-    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
-
-    return FIRST_NAMES, LAST_NAMES
 
 
 def _plain_word(token: str) -> bool:
@@ -52,7 +45,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
     ) -> list[RecognizerResult]:
         if entities and E.PERSON.value not in entities:
             return []
-        first, last = _lists()
+        first, last = given_names(), surnames()
         tokens = [(m.start(), m.end(), m.group()) for m in _CAP.finditer(text)]
         spans: list[tuple[int, int, float]] = []
         for i, (s, e, tok) in enumerate(tokens):
@@ -73,17 +66,6 @@ class NameGazetteerRecognizer(EntityRecognizer):
             elif tok in first:
                 spans.append((s, e, 0.6))  # "Paulette"
         return [
-            RecognizerResult(
-                entity_type=E.PERSON.value,
-                start=s,
-                end=e,
-                score=score,
-                recognition_metadata={
-                    RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    SOURCE_KEY: "gazetteer",
-                    "rule": "name_gazetteer",
-                },
-            )
+            phi_result(self, E.PERSON.value, s, e, score, "gazetteer", "name_gazetteer")
             for s, e, score in spans
         ]

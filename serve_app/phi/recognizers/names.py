@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from serve_app.phi.allowlist import looks_medical
+from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
 from serve_app.phi.lexicon import INITIAL, NAME_WORD, PARTICLE, SP, TITLE, UPPER_WORD, fold
-from serve_app.phi.recognizers.base import Rule, rule
+from serve_app.phi.recognizers.base import Rule, rule, trim_tokens, with_needs
 from serve_app.phi.types import EntityType as E
 from serve_app.phi.vocab import not_name_words
 
 _WORD = re.compile(r"[^\s,;]+")
 _TITLE_RE = re.compile(rf"^{TITLE}$")
+_CAP_PARTICLE = re.compile(r"(?:Le|La|De|Du|Des|Van|Von|Di|Da|Del|Della|Dos|Ten|Ter)[ \t]{1,2}")
 
 _NAME_TOKEN = rf"(?:{NAME_WORD}|{UPPER_WORD})"
 # "Marie Gagnon", "Marie-Ève de la Fontaine", "J.-F. Côté", "GAGNON Marie", "Gagnon, Marie"
@@ -42,12 +43,14 @@ _HEADER_LABELS = (
 )
 _BY_VERBS = (
     r"(?:dictated|transcribed|signed|seen|examined|reviewed|referred|followed|accompanied|visited|assessed"
+    r"|directed|written|produced|performed|prepared|authored|completed|verified|interpreted|read|approved"
+    r"|r[ée]dig[ée]e?|pr[ée]par[ée]e?|effectu[ée]e?|interpr[ée]t[ée]e?|approuv[ée]e?"
     r"|dict[ée]e?|sign[ée]e?|vue?|examin[ée]e?|revue?|r[ée]f[ée]r[ée]e?|suivie?|accompagn[ée]e?|"
     r"[ée]valu[ée]e?)"
     r"[ \t]{1,3}(?:by|par)"
 )
 _RELATIVES = (
-    r"(?:wife|husband|son|daughter|mother|father|sister|brother|spouse|partner|friend|granddaughter|grandson"
+    r"(?:wife|husband|son|daughter|kid|child|mother|father|sister|brother|spouse|partner|friend|granddaughter|grandson"
     r"|niece|nephew|aunt|uncle|cousin|girlfriend|boyfriend|fianc[ée]e?|fille|fils|m[èe]re|p[èe]re|[ée]pouse"
     r"|[ée]poux|conjointe?|s(?:œ|oe)ur|fr[èe]re|amie?|petite?-fille|petit-fils|ni[èe]ce|neveu|tante|oncle"
     r"|cousine?|copine?|chum|blonde)"
@@ -59,27 +62,22 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     Returns None when nothing name-like stays.
     """
-    words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
     stop = not_name_words()
 
-    def bad(span: tuple[int, int]) -> bool:
-        token = text[span[0] : span[1]].strip(".,;:'’()")
-        folded = fold(token)
+    def bad(raw: str) -> bool:
+        token = raw.strip(".,;:'’()")
         return (
             not token
-            or folded in stop
+            or fold(token) in stop
             or bool(_TITLE_RE.match(token))
             or not token[:1].isalpha()
             or looks_medical(token)
         )
 
-    while words and bad(words[0]):
-        words.pop(0)
-    while words and bad(words[-1]):
-        words.pop()
-    if not words:
+    trimmed = trim_tokens(text, start, end, _WORD, bad)
+    if trimmed is None:
         return None
-    s, e = words[0][0], words[-1][1]
+    s, e = trimmed
     while e > s and text[e - 1] in ".,;:'’(":
         e -= 1
     value = text[s:e]
@@ -90,12 +88,6 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(core) == 1 and core[0].isupper() and len(core[0]) <= 3:
         return None
     return s, e
-
-
-def allow_list():
-    from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST
-
-    return BUILTIN_ALLOW_LIST
 
 
 _ROLES = (
@@ -125,20 +117,58 @@ _UPPER3 = r"[A-ZÀ-ÖØ-ÞŒ]{3,30}(?:[-'’][A-ZÀ-ÖØ-ÞŒ]{2,30}){0,2}"
 
 def _upper_surname_ok(value: str) -> bool:
     head = re.split(r"[\s,]+", value, maxsplit=1)[0]
-    return head.isupper() and fold(head) not in not_name_words() and not allow_list().is_clinical_token(head)
+    return (
+        head.isupper()
+        and fold(head) not in not_name_words()
+        and not BUILTIN_ALLOW_LIST.is_clinical_token(head)
+    )
+
+
+def _short_surname_end(
+    text: str, start: int, end: int, refined: tuple[int, int] | None
+) -> tuple[int, int] | None:
+    """Keep a short capitalized surname that is also a function word ("Dr. Ho", "Jordan Le, MD"): refine_name
+    trims it off the end, but right after a title or right before an identifier cue it is the name."""
+    tail = re.search(r"[ \t](?P<w>[A-ZÀ-Þ][a-zß-ÿ]{1,2})$", text[start:end]) or re.fullmatch(
+        r"(?P<w>[A-ZÀ-Þ][a-zß-ÿ]{1,2})", text[start:end]
+    )
+    if tail is None:
+        return refined
+    word = tail.group("w")
+    if _TITLE_RE.match(word) or looks_medical(word) or BUILTIN_ALLOW_LIST.is_clinical_token(word):
+        return refined
+    head_ok = refined is None or refined[0] == start or not text[start : refined[0]].strip()
+    return (refined[0] if refined is not None else start, end) if head_ok else refined
 
 
 def refine_titled(text: str, start: int, end: int) -> tuple[int, int] | None:
     """After a title the name starts right away: "Dr. Tremblay", not "Me Back To Austria"."""
-    refined = refine_name(text, start, end)
+    refined = _short_surname_end(text, start, end, refine_name(text, start, end))
+    if refined is not None and refined[0] != start and _CAP_PARTICLE.fullmatch(text[start : refined[0]]):
+        refined = (start, refined[1])  # "Dre Le Blanc", "Dr. Van Dyke": the particle is the surname's
     if refined is None or refined[0] != start:
         return None
     return refined
 
 
+def refine_before_id(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A name right before "(MRN ...", ", MD", ", born": its last word is the name's, however short; a
+    clinical term there ("Stage IIIA (MRN ...") is no name."""
+    refined = refine_name(text, start, end)
+    if refined is None or refined[1] != end:
+        refined = _short_surname_end(text, refined[0] if refined else start, end, refined)
+    if refined is not None:
+        words = re.findall(r"[^\s,]+", text[refined[0] : refined[1]])
+        allow = BUILTIN_ALLOW_LIST
+        if all(allow.is_clinical_token(w) and not allow.is_eponym(w) for w in words):
+            return None
+    return refined
+
+
 # Self-introductions and naming verbs: "my name is X", "a son named X", "je m'appelle X", "call me X".
 _NAME_CUE = (
-    r"(?i:(?:my|his|her|their|the patient's|patient's)[ \t]{1,2}name[ \t]{1,2}is|name[ \t]{1,2}is|named"
+    r"(?i:(?:my|his|her|their|the patient's|patient's)[ \t]{1,2}name[ \t]{1,2}is|name[ \t]{1,2}is"
+    r"|named(?:[ \t](?:him|her|them))?"
     r"|call[ \t]{1,2}me|known[ \t]{1,2}as|goes[ \t]{1,2}by|je[ \t]{1,2}m['’]appelle|s['’]appelle"
     r"|nomm[ée]e?|pr[ée]nomm[ée]e?|(?:mon|son)[ \t]{1,2}nom[ \t]{1,2}est)"
 )
@@ -155,7 +185,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "name_cue",
         E.PERSON,
-        rf"(?<![\w]){_NAME_CUE}[ \t]{{1,2}}:?[ \t]{{0,2}}(?P<v>{_TITLED})",
+        rf"(?<![\w]){_NAME_CUE}[ \t]{{1,2}}:?[ \t]{{0,2}}(?:[«“\"'‘][ \t\u00a0]?)?(?P<v>{_TITLED})",
         0.88,
         source="context",
         refine=refine_titled,
@@ -170,6 +200,15 @@ RULES: tuple[Rule, ...] = (
         validate=_greeted_ok,
         flags=re.MULTILINE,
     ),
+    # A nickname in quotes after a naming word: dit « Ti-Jean », alias "Bud", a.k.a. 'Red'.
+    rule(
+        "nickname",
+        E.PERSON,
+        r"(?<![\w])(?i:dit|dite|surnomm[ée]e?|alias|aka|a\.k\.a\.|nicknamed|known[ \t]as|goes[ \t]by)"
+        rf",?[ \t]{{1,2}}[«“\"'‘][ \t\u00a0]?(?P<v>{NAME_WORD}(?:[ \t]{NAME_WORD})?)[ \t\u00a0]?[»”\"'’]",
+        0.88,
+        source="context",
+    ),
     # "ms. Innocent", "dr. Roy" typed without capitals; all-caps "MS." stays multiple sclerosis.
     rule(
         "title_lower",
@@ -183,7 +222,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "header",
         E.PERSON,
-        rf"{_FIELD_START}(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,3}}(?P<v>{_TITLED})",
+        rf"{_FIELD_START}(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,8}}(?P<v>{_TITLED})",
         0.96,
         source="header",
         refine=refine_name,
@@ -192,7 +231,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "by",
         E.PERSON,
-        rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{1,3}}:?[ \t]{{0,2}}(?P<v>{_TITLED})",
+        rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{0,3}}:?[ \t]{{0,8}}(?P<v>{_TITLED})",
         0.9,
         source="header",
         refine=refine_name,
@@ -208,7 +247,8 @@ RULES: tuple[Rule, ...] = (
     rule(
         "relative",
         E.PERSON,
-        rf"(?<![\w])(?i:his|her|their|the patient's|sa|son|ses|leur|la|le|the)[ \t]{{1,3}}(?i:{_RELATIVES})"
+        rf"(?<![\w])(?i:his|her|their|my|our|your|the patient's|sa|son|ses|leur|ma|mon|la|le|the)[ \t]{{1,3}}"
+        rf"(?i:{_RELATIVES})"
         rf"[ \t]{{0,2}},?[ \t]{{0,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD}){{0,2}})",
         0.85,
         source="context",
@@ -229,7 +269,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?<![\w])(?P<v>{_NAME_SEQ}){_AFTER_NAME}",
         0.85,
         source="context",
-        refine=refine_name,
+        refine=refine_before_id,
     ),
     # A letter's signature: "Sincerely,\nPatricia Turner" / "Cordialement,\n\nDre Julie Roy"
     rule(
@@ -256,4 +296,16 @@ RULES: tuple[Rule, ...] = (
         refine=refine_name,
         validate=_upper_surname_ok,
     ),
+)
+RULES = with_needs(
+    RULES,
+    {
+        "signature": (
+            "sincerely|regards|yours truly|respectfully|cordialement|bien à vous|bien a vous|"
+            "salutations|sincèrement|sincerement"
+        ),
+        "by": "by|par",
+        "name_cue": "name|call me|known as|goes by|appelle|nomm|nom est",
+        "nickname": "dit|surnomm|alias|aka|a.k.a|nicknamed|known as|goes by",
+    },
 )

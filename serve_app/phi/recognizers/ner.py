@@ -12,9 +12,10 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from serve_app.phi.allowlist import looks_medical
+from serve_app.phi.data import is_known_name
 from serve_app.phi.gazetteer import city_keys, not_phi_place_keys
 from serve_app.phi.lexicon import fold
-from serve_app.phi.recognizers.base import SOURCE_KEY
+from serve_app.phi.recognizers.base import phi_result
 from serve_app.phi.recognizers.names import refine_name
 from serve_app.phi.types import EntityType as E
 
@@ -73,13 +74,14 @@ _ORG_WORDS = re.compile(
     r"|institute|ministry|ministère|government|gouvernement|department|services?|systems?|technologies|pharma"
     r"|laboratories|laboratoires|labs?|trust|fund|partners|&)\b\.?"
 )
+_LEADING_PARTICLE = re.compile(
+    r"(?:van|von|de|del|della|der|den|da|di|du|des|la|le|ten|ter|bin|ben|al|el)[ \t]"
+)
 _NAMEISH = re.compile(r"^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?:,?[ \t][A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+){0,2}$")
 
 
 def _known_name(value: str) -> bool:
-    from serve_app.phi.data.names import FIRST_NAMES, LAST_NAMES
-
-    return any(w in FIRST_NAMES or w in LAST_NAMES for w in re.findall(r"[\w'’-]+", value))
+    return any(map(is_known_name, re.findall(r"[\w'’-]+", value)))
 
 
 class SpacyNerRecognizer(EntityRecognizer):
@@ -110,18 +112,7 @@ class SpacyNerRecognizer(EntityRecognizer):
             if wanted is not None and entity.value not in wanted:
                 continue
             results.append(
-                RecognizerResult(
-                    entity_type=entity.value,
-                    start=start,
-                    end=end,
-                    score=score,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        SOURCE_KEY: "ner",
-                        "rule": f"ner_{ent.label_.lower()}",
-                    },
-                )
+                phi_result(self, entity.value, start, end, score, "ner", f"ner_{ent.label_.lower()}")
             )
         return results
 
@@ -147,6 +138,10 @@ class SpacyNerRecognizer(EntityRecognizer):
                 return E.PERSON, refined[0], refined[1], 0.5
             return None
         if label == "PERSON":
+            if value[:1].islower() and not _LEADING_PARTICLE.match(value):
+                return (
+                    None  # "carboplatine DIE": a name starts with a capital (or a particle: "van der Berg")
+                )
             if any(ch.isdigit() for ch in value) or _LOWER_INNER.search(value):
                 return None  # "Marges libres": a name has no lower-case word but its particles
             refined = refine_name(text, start, end)

@@ -1,0 +1,3 @@
+from serve_app.batch.cli import main
+
+raise SystemExit(main())

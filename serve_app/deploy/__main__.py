@@ -1,3 +1,0 @@
-from serve_app.deploy.cli import main
-
-raise SystemExit(main())

@@ -1,1 +1,0 @@
-"""Ray Serve deployments: Ingress (HTTP), PHIScrubber (CPU) and LLM (vLLM)."""

@@ -1,0 +1,279 @@
+"""`python -m training <command>`:
+
+- `generate`: write synthetic notes (with gold fields) as JSONL.
+- `train`: build the dataset (scrub, prompt, tokenise; cached under build/) and train the LoRA adapter.
+- `export`: write the adapter of the last checkpoint (a run stopped early; `train --resume` continues).
+- `card`: (re)write ADAPTER_CARD.md from the last run and an evaluation JSON.
+- `all`: train from scratch, evaluate with bench/extract_eval.py, write the card (`make adapter`).
+
+CPU (default): float32, 2 threads. GPU with the production base model, e.g.
+`python -m training train --base-model meta-llama/Llama-3.1-8B-Instruct --device cuda --batch-size 16
+ --rank 16 --out build/training/llama-adapter` (bf16 autocast on CUDA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from training import serve_bridge
+from training.generator import HELD_OUT_STYLES, generate
+from training.vocab_cancers import HELD_OUT_CANCERS
+
+DATA_SEED = 2024
+TRAIN_NOTES = 1600
+MAX_STEPS = 75  # about 12-15 min on 2 quiet cores (much longer on a shared machine)
+DEV_NOTES = 24
+RUN_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "run"
+EVAL_JSON = serve_bridge.REPO_ROOT / "build" / "training" / "eval.json"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m training", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write synthetic notes as JSONL")
+    gen.add_argument("--split", choices=("train", "dev", "test"), default="train")
+    gen.add_argument("--count", type=int, default=20)
+    gen.add_argument("--seed", type=int, default=DATA_SEED)
+    gen.add_argument("--out", type=Path, default=None, help="file (default: stdout)")
+
+    for name in ("train", "all"):
+        p = sub.add_parser(
+            name, help="train the adapter" + (", evaluate it, write the card" if name == "all" else "")
+        )
+        p.add_argument(
+            "--data",
+            type=Path,
+            default=None,
+            help='JSONL of {"text": note, "fields": {...}} pairs instead of synthetic notes',
+        )
+        p.add_argument("--no-scrub", action="store_true", help="--data notes are already de-identified")
+        p.add_argument("--seed", type=int, default=DATA_SEED, help="data generator seed")
+        p.add_argument("--train-notes", type=int, default=TRAIN_NOTES)
+        p.add_argument("--dev-notes", type=int, default=DEV_NOTES)
+        p.add_argument("--train-seed", type=int, default=1234, help="LoRA init / batch order seed")
+        p.add_argument(
+            "--base-model",
+            default=serve_bridge.BASE_MODEL_REF,
+            help="embedded ref, folder or hub id (production: the 8B base, with --device cuda)",
+        )
+        p.add_argument("--device", default="cpu")
+        p.add_argument("--threads", type=int, default=2)
+        p.add_argument("--rank", type=int, default=8)
+        p.add_argument("--alpha", type=int, default=16)
+        p.add_argument("--dropout", type=float, default=0.0)
+        p.add_argument("--lr", type=float, default=1e-3)
+        p.add_argument("--batch-size", type=int, default=8)
+        p.add_argument("--epochs", type=float, default=1.0)
+        p.add_argument(
+            "--max-steps",
+            type=int,
+            default=MAX_STEPS,
+            help="stop after this many steps (0: epochs decide); the batch order is the same",
+        )
+        p.add_argument("--checkpoint-every", type=int, default=10)
+        p.add_argument("--eval-every", type=int, default=0, help="dev loss every N steps (0: at the end)")
+        p.add_argument(
+            "--config", type=Path, default=serve_bridge.LOCAL_CONFIG, help="serve config (prompt source)"
+        )
+        p.add_argument("--out", type=Path, default=serve_bridge.ADAPTER_DIR)
+        p.add_argument("--run-dir", type=Path, default=RUN_DIR)
+        p.add_argument("--resume", action="store_true", help="continue from the run dir's checkpoint")
+        p.add_argument("--save-dtype", choices=("float16", "bfloat16", "float32"), default="float16")
+
+    export = sub.add_parser("export", help="write the adapter of the last checkpoint (run stopped early)")
+    export.add_argument("--out", type=Path, default=serve_bridge.ADAPTER_DIR)
+    export.add_argument("--run-dir", type=Path, default=RUN_DIR)
+
+    card = sub.add_parser("card", help="write ADAPTER_CARD.md")
+    card.add_argument("--out", type=Path, default=serve_bridge.ADAPTER_DIR)
+    card.add_argument("--run-dir", type=Path, default=RUN_DIR)
+    card.add_argument("--eval-json", type=Path, default=EVAL_JSON)
+    return parser
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    notes = generate(args.seed, args.split, args.count)
+    lines = [
+        json.dumps(
+            {"id": n.id, "lang": n.lang, "style": n.style, "text": n.text, "fields": n.fields},
+            ensure_ascii=False,
+        )
+        for n in notes
+    ]
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n")
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from transformers import AutoTokenizer
+
+    from training.dataset import jsonl_records, load_or_build, note_records
+    from training.train import TrainConfig, train
+
+    base = serve_bridge.resolve_model(args.base_model)
+    template, instruction = serve_bridge.prompt_spec(args.config)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    if args.data:
+        records = jsonl_records(args.data)
+        cut = max(1, len(records) // 20) if len(records) >= 40 else 0
+        examples, dropped = load_or_build(
+            "jsonl",
+            lambda: records[cut:],
+            tokenizer,
+            template,
+            instruction,
+            [str(args.data), args.data.stat().st_mtime],
+            scrub=not args.no_scrub,
+        )
+        dev, _ = load_or_build(
+            "jsonl-dev",
+            lambda: records[:cut],
+            tokenizer,
+            template,
+            instruction,
+            [str(args.data), args.data.stat().st_mtime],
+            scrub=not args.no_scrub,
+        )
+    else:
+        examples, dropped = load_or_build(
+            "train",
+            lambda: note_records(generate(args.seed, "train", args.train_notes)),
+            tokenizer,
+            template,
+            instruction,
+            [args.seed, args.train_notes],
+        )
+        dev, _ = load_or_build(
+            "dev",
+            lambda: note_records(generate(args.seed, "dev", args.dev_notes)),
+            tokenizer,
+            template,
+            instruction,
+            [args.seed, args.dev_notes],
+        )
+    n_tok = sum(len(e.input_ids) for e in examples)
+    logging.info(
+        "train %d examples (%d dropped), %d tokens (mean %.0f); dev %d",
+        len(examples),
+        dropped,
+        n_tok,
+        n_tok / max(1, len(examples)),
+        len(dev),
+    )
+    cfg = TrainConfig(
+        base_model=base,
+        out_dir=str(args.out),
+        run_dir=str(args.run_dir),
+        rank=args.rank,
+        alpha=args.alpha,
+        dropout=args.dropout,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        max_steps=args.max_steps or None,
+        seed=args.train_seed,
+        threads=args.threads,
+        device=args.device,
+        checkpoint_every=args.checkpoint_every,
+        eval_every=args.eval_every,
+        save_dtype=args.save_dtype,
+    )
+    data = {
+        "seed": args.seed,
+        "source": str(args.data) if args.data else "synthetic",
+        "train": len(examples),
+        "dev": len(dev),
+        "dropped": dropped,
+        "languages": dict(Counter(e.lang for e in examples)),
+        "held_out_cancers": sorted(HELD_OUT_CANCERS),
+        "held_out_styles": sorted(HELD_OUT_STYLES),
+        "base_model_ref": args.base_model,
+    }
+    Path(args.run_dir).mkdir(parents=True, exist_ok=True)
+    (Path(args.run_dir) / "data.json").write_text(json.dumps(data, indent=2))
+    state = train(cfg, examples, dev, resume=args.resume)
+    _write_run(cfg, state, data)
+    return 0
+
+
+def _write_run(cfg: Any, state: Any, data: dict[str, Any]) -> None:
+    run = {
+        "config": {**asdict(cfg), "base_model_ref": data["base_model_ref"]},
+        "data": data,
+        "steps": state.step,
+        "tokens": state.tokens,
+        "wall_s": state.wall_s,
+        "final_loss": sum(state.losses[-10:]) / max(1, len(state.losses[-10:])),
+        "dev_loss": state.dev_losses[-1][1] if state.dev_losses else None,
+    }
+    (Path(cfg.run_dir) / "run.json").write_text(json.dumps(run, indent=2))
+    print(
+        f"adapter: {cfg.out_dir}  ({state.step} steps, {state.wall_s / 60:.1f} min, loss curve "
+        f"{Path(cfg.run_dir) / 'loss_curve.png'})"
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Adapter (and run.json) from the run dir's last checkpoint: ship a run stopped early."""
+    import torch
+
+    from training.train import TrainConfig, export_checkpoint, plot_losses
+
+    blob = torch.load(Path(args.run_dir) / "checkpoint.pt", weights_only=False, map_location="cpu")
+    cfg = TrainConfig(**{**blob["config"], "out_dir": str(args.out), "run_dir": str(args.run_dir)})
+    state = export_checkpoint(cfg)
+    plot_losses(state, Path(args.run_dir) / "loss_curve.png")
+    _write_run(cfg, state, json.loads((Path(args.run_dir) / "data.json").read_text()))
+    return 0
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from training.card import load_json, write_card
+
+    run = load_json(Path(args.run_dir) / "run.json")
+    if run is None:
+        print(f"no run.json in {args.run_dir}: train first", file=sys.stderr)
+        return 1
+    path = write_card(
+        Path(args.out), run, load_json(Path(args.eval_json)), Path(args.run_dir) / "loss_curve.png"
+    )
+    print(path)
+    return 0
+
+
+def cmd_all(args: argparse.Namespace) -> int:
+    code = cmd_train(args)
+    if code:
+        return code
+    bench = serve_bridge.REPO_ROOT / "bench" / "extract_eval.py"
+    code = subprocess.call([sys.executable, str(bench), "--adapter", str(args.out), "--json", str(EVAL_JSON)])
+    if code:
+        return code
+    return cmd_card(argparse.Namespace(out=args.out, run_dir=args.run_dir, eval_json=EVAL_JSON))
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    handlers = {
+        "generate": cmd_generate,
+        "train": cmd_train,
+        "export": cmd_export,
+        "card": cmd_card,
+        "all": cmd_all,
+    }
+    return handlers[args.command](args)
