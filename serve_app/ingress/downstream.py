@@ -134,6 +134,7 @@ class Downstream:
         counts = {str(k): int(v) for k, v in result.counts.items()}
         ingress_metrics.observe_entities(counts)
         ctx.entity_counts = counts
+        ctx.phi_profile = result.profile
         return result
 
     async def _await(self, awaitable: Awaitable[T], stage: Stage, timeout_s: float) -> T:

@@ -11,39 +11,27 @@ Pure functions, no I/O. PHI rule: nothing here logs, and no error message quotes
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Protocol, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from serve_app.config import UngroundedPolicy
+from serve_app.ingress.text_match import Needle, Normalised, normalise, occurrences, trim
+from serve_app.ingress.text_match import needle as make_needle
 
 UNGROUNDED_POLICIES: tuple[str, ...] = get_args(UngroundedPolicy)
 
 # At most this many spans per field (the first occurrence of every part is always kept first).
 MAX_SPANS_PER_FIELD = 8
-# Values of at most this many normalised characters match only on word boundaries. Longer values
-# need boundaries too (so "liver" does not ground on "deliver"), except for the TNM prefixes below.
-_SHORT_VALUE_CHARS = 2
 
 # How several values are joined in one field ("brain, liver", "FOLFOX + bevacizumab", "foie et os").
 # A comma splits only when followed by a space, so a decimal comma ("1,5 cm") stays whole.
 _PART_SEPARATORS = re.compile(r"\s*;\s*|\s*,\s+|\s+(?:\+|&|and|et)\s+", re.IGNORECASE)
 # "Stage IIIA" / "stade IV" also grounds on a bare "IIIA" / "IV" when the whole value is absent.
 _STAGE_PREFIX = re.compile(r"(?:stage|stade)\s+(?=\S)", re.IGNORECASE)
-# Normalised values that look like TNM ("t2n1m0", "tis") may follow a c/p/y/r/a/u prefix: "pT2N1M0".
-_TNM_VALUE = re.compile(r"t(?:[0-4x]|is)")
-_TNM_PREFIX_CHARS = frozenset("cpyrauCPYRAU")
 
-_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
-_SOFT_HYPHEN = "\u00ad"
-_KEPT_PUNCT = frozenset("%/&#")  # punctuation that carries meaning: "50%", "ER/PR"
-_DECIMAL_MARKS = frozenset(".,")  # kept only between two digits: "5.0" is not "50"
-_LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
-_ESCAPE_LETTERS = frozenset("nrt")  # literal "\n" in double-escaped exports reads as a break
 
 
 class TextSpan(BaseModel):
@@ -81,161 +69,6 @@ class EntitySpan(Protocol):
     @property
     def end(self) -> int: ...
 
-
-# ------------------------------------------------------------------------------------------ normalisation
-@dataclass(frozen=True)
-class _Normalised:
-    """A text folded for matching: `text[k]` comes from raw character `raw_index[k]`; `word[i]` says
-    whether raw character i is part of a word (for boundary checks)."""
-
-    raw: str
-    text: str
-    raw_index: list[int]
-    word: bytearray
-
-
-def _fold_char(ch: str) -> str:
-    """Casefold, strip accents and expand a few ligatures: 'É' -> 'e', 'Œ' -> 'oe'."""
-    lowered = ch.casefold()
-    out: list[str] = []
-    for c in unicodedata.normalize("NFKD", lowered):
-        if unicodedata.combining(c):
-            continue
-        out.append(_LIGATURES.get(c, c))
-    return "".join(out)
-
-
-def _normalise(raw: str) -> _Normalised:
-    """Fold `raw` for matching. Separators (white space, dashes between word characters, most
-    punctuation) are dropped altogether, so "T2 N1 M0" = "T2N1M0" and "PD-L1" = "PD L1" = "PDL1";
-    a dash right after a word and before a non-word ("ER-") is a sign and kept. One pass, O(len)."""
-    n = len(raw)
-    out: list[str] = []
-    index: list[int] = []
-    word = bytearray(n)
-    i = 0
-    while i < n:
-        ch = raw[i]
-        if ch == "\\" and i + 1 < n and raw[i + 1] in _ESCAPE_LETTERS:
-            i += 2  # a literal escape sequence is a separator, its letter is not a word character
-            continue
-        if ch.isascii():
-            if ch.isalnum():
-                word[i] = 1
-                out.append(ch.lower())
-                index.append(i)
-            elif ch == "-":
-                if _is_sign(raw, i):
-                    out.append("-")
-                    index.append(i)
-            elif ch in _DECIMAL_MARKS:
-                if 0 < i < n - 1 and raw[i - 1].isdigit() and raw[i + 1].isdigit():
-                    out.append(ch)
-                    index.append(i)
-            elif ch in _KEPT_PUNCT or (not ch.isspace() and unicodedata.category(ch)[0] == "S"):
-                out.append(ch)  # "%", "/", "+", "<", ">", "=" ...
-                index.append(i)
-            i += 1
-            continue
-        category = unicodedata.category(ch)
-        if category[0] in "LN":
-            word[i] = 1
-            for c in _fold_char(ch):
-                out.append(c)
-                index.append(i)
-        elif category[0] == "M":
-            word[i] = 1  # a combining accent belongs to the letter before it
-        elif ch in _DASHES:
-            if _is_sign(raw, i):
-                out.append("-")
-                index.append(i)
-        elif category[0] == "S":
-            for c in _fold_char(ch):
-                out.append(c)
-                index.append(i)
-        # everything else (spaces, quotes, brackets, soft hyphens, controls) is a separator
-        i += 1
-    return _Normalised(raw=raw, text="".join(out), raw_index=index, word=word)
-
-
-def _is_sign(raw: str, i: int) -> bool:
-    """A dash after a word character and not before one: the "-" of "ER-", "HER2-"."""
-    before = raw[i - 1] if i > 0 else ""
-    after = raw[i + 1] if i + 1 < len(raw) else ""
-    return before.isalnum() and not (after.isalnum() or after in _DASHES or after == _SOFT_HYPHEN)
-
-
-def _trim(value: str) -> str:
-    """Drop the punctuation around a value ("brain.", "(liver)"), keeping meaningful trailing marks."""
-    start, end = 0, len(value)
-    while start < end and not (value[start].isalnum() or value[start] in "<>≤≥+"):
-        start += 1
-    while end > start and not (value[end - 1].isalnum() or value[end - 1] in "%+-"):
-        end -= 1
-    if end > start and value[end - 1] == "-" and not value[end - 2 : end - 1].isalnum():
-        end -= 1  # only a dash glued to a word is a sign
-    return value[start:end]
-
-
-# ---------------------------------------------------------------------------------------------- matching
-@dataclass(frozen=True)
-class _Needle:
-    text: str  # normalised
-    left_word: bool  # first character is a word character: the match needs a left boundary
-    right_word: bool
-    tnm: bool
-
-
-def _needle(value: str) -> _Needle | None:
-    folded = _normalise(value).text
-    if not folded:
-        return None
-    return _Needle(
-        text=folded,
-        left_word=folded[0].isalnum(),
-        right_word=folded[-1].isalnum(),
-        tnm=_TNM_VALUE.match(folded) is not None,
-    )
-
-
-def _left_ok(hay: _Normalised, start: int, needle: _Needle) -> bool:
-    if not needle.left_word or start == 0 or not hay.word[start - 1]:
-        return True
-    if needle.tnm:  # "pT2N1M0", "ypT1": one or two prefix letters, then a boundary
-        k, taken = start - 1, 0
-        while k >= 0 and taken < 2 and hay.raw[k] in _TNM_PREFIX_CHARS:
-            k -= 1
-            taken += 1
-        return taken > 0 and (k < 0 or not hay.word[k])
-    return False
-
-
-def _right_ok(hay: _Normalised, end: int, needle: _Needle) -> bool:
-    return not needle.right_word or end >= len(hay.raw) or not hay.word[end]
-
-
-def _raw_end(hay: _Normalised, k: int) -> int:
-    """Raw end offset of a match whose last normalised character is k (takes trailing accents along)."""
-    end = hay.raw_index[k] + 1
-    raw = hay.raw
-    while end < len(raw) and unicodedata.combining(raw[end]):
-        end += 1
-    return end
-
-
-def _occurrences(hay: _Normalised, needle: _Needle) -> Iterator[tuple[int, int]]:
-    """Raw [start, end) of the boundary-respecting occurrences, in text order (lazily)."""
-    text, pattern = hay.text, needle.text
-    size = len(pattern)
-    if size > len(text):
-        return
-    pos = text.find(pattern)
-    while pos != -1:
-        start = hay.raw_index[pos]
-        end = _raw_end(hay, pos + size - 1)
-        if _left_ok(hay, start, needle) and _right_ok(hay, end, needle):
-            yield start, end
-        pos = text.find(pattern, pos + 1)
 
 
 # ------------------------------------------------------------------------------- scrubbed -> original map
@@ -312,20 +145,20 @@ class _Grounder:
         self.original = original
         self.scrubbed = scrubbed
         self.map = _offset_map(original, scrubbed, entities)
-        self._norm_original: _Normalised | None = None
-        self._norm_scrubbed: _Normalised | None = None
+        self._norm_original: Normalised | None = None
+        self._norm_scrubbed: Normalised | None = None
 
-    def _hay_original(self) -> _Normalised:
+    def _hay_original(self) -> Normalised:
         if self._norm_original is None:
-            self._norm_original = _normalise(self.original)
+            self._norm_original = normalise(self.original)
         return self._norm_original
 
-    def _hay_scrubbed(self) -> _Normalised:
+    def _hay_scrubbed(self) -> Normalised:
         if self._norm_scrubbed is None:
             if self.scrubbed == self.original:
                 self._norm_scrubbed = self._hay_original()
             else:
-                self._norm_scrubbed = _normalise(self.scrubbed)
+                self._norm_scrubbed = normalise(self.scrubbed)
         return self._norm_scrubbed
 
     def find(self, value: str, limit: int) -> list[tuple[int, int]]:
@@ -336,7 +169,7 @@ class _Grounder:
         if stripped and stripped != value:
             variants.append(stripped)
         for variant in variants:
-            needle = _needle(variant)
+            needle = make_needle(variant)
             if needle is None:
                 continue
             spans = self._find_needle(needle, limit)
@@ -344,10 +177,10 @@ class _Grounder:
                 return spans
         return []
 
-    def _find_needle(self, needle: _Needle, limit: int) -> list[tuple[int, int]]:
+    def _find_needle(self, needle: Needle, limit: int) -> list[tuple[int, int]]:
         spans: list[tuple[int, int]] = []
         if self.map is not None:
-            for s, e in _occurrences(self._hay_scrubbed(), needle):
+            for s, e in occurrences(self._hay_scrubbed(), needle):
                 mapped = self.map.to_original(s, e)  # None: the match is placeholder text only
                 if mapped is not None and mapped not in spans:
                     spans.append(mapped)
@@ -355,7 +188,7 @@ class _Grounder:
                         break
             if spans:
                 return spans
-        for span in _occurrences(self._hay_original(), needle):
+        for span in occurrences(self._hay_original(), needle):
             spans.append(span)
             if len(spans) >= limit:
                 break
@@ -363,7 +196,7 @@ class _Grounder:
 
 
 def _parts(value: str) -> list[str]:
-    return [p for p in (_trim(piece) for piece in _PART_SEPARATORS.split(value)) if p]
+    return [p for p in (trim(piece) for piece in _PART_SEPARATORS.split(value)) if p]
 
 
 def _merge(per_part: list[list[tuple[int, int]]], cap: int) -> list[TextSpan]:
@@ -405,7 +238,7 @@ def ground_fields(
 
 
 def _ground_value(grounder: _Grounder, value: str) -> FieldEvidence:
-    whole = _trim(value.strip())
+    whole = trim(value.strip())
     if not whole:
         return FieldEvidence(spans=[], grounded=False)
     spans = grounder.find(whole, MAX_SPANS_PER_FIELD)

@@ -28,6 +28,12 @@ from serve_app.llm.openai_serving import Endpoint, OpenAIServing
 from serve_app.llm.vllm_host import VllmHost
 
 
+def _being_cancelled() -> bool:
+    """True while the running task has a cancellation pending (Serve cancelled the call)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 def _failure(exc: Exception) -> ApiError:
     """A PHI-free ApiError for an unexpected failure: only the exception's type name survives."""
     return ApiError(500, ErrorCode.INTERNAL_ERROR, f"The LLM deployment failed ({type(exc).__name__}).")
@@ -56,6 +62,11 @@ class LLMDeployment:
             self._metrics.cancelled.inc(1, tags={"method": method})
             raise
         except ApiError:
+            if _being_cancelled():
+                # vLLM's serving layer catches the cancellation itself (it aborts the generation and
+                # answers "client disconnected"): count it and pass the cancellation on as such.
+                self._metrics.cancelled.inc(1, tags={"method": method})
+                raise asyncio.CancelledError from None
             raise
         except Exception as exc:
             raise _failure(exc) from None

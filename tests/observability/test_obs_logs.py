@@ -76,6 +76,9 @@ def test_one_access_line_per_request_with_request_id_deployment_and_replica(logs
         assert record.get("endpoint") and record.get("levelname") and record.get("asctime")
         # Only closed-vocabulary fields: the path template, the error code, counts.
         assert record.get("code") == exchange.code
+        if exchange.path == "/v1/deidentify" and exchange.status == 200:
+            # The de-identification profile applied is on record for the privacy officer.
+            assert record.get("phi_profile") == "safe_harbor", record
 
 
 def test_request_ids_chosen_by_serve_are_echoed_to_the_client(observed) -> None:

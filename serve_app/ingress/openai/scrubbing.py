@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from serve_app.errors import ApiError, ErrorCode
-from serve_app.phi import PhiSpan, ScrubResult
+from serve_app.phi import EntityType, PhiSpan, ScrubResult
 
 SEPARATOR = "\n\n"
 
@@ -61,6 +61,8 @@ def restore_map(original: str, result: ScrubResult) -> dict[str, str]:
     originals share a replacement ("Marie Gagnon", "Gagnon" -> [PERSON_1]) the longest wins."""
     mapping: dict[str, str] = {}
     for span in result.entities:
+        if span.type == EntityType.AGE and not (span.placeholder or "").startswith("["):
+            continue  # an aggregated age ("90+") is shared by every age over 89: nothing to restore
         value = original[span.start : span.end]
         if (
             span.placeholder

@@ -55,11 +55,11 @@ def _presidio_canada(language: str) -> list[EntityRecognizer]:
 def build_recognizers(
     language: str, *, use_ner: bool = True, name_gazetteer: bool = True
 ) -> list[EntityRecognizer]:
-    recognizers: list[EntityRecognizer] = [
-        RuleRecognizer(f"{name}_{language}", rules, language) for name, rules in RULE_SETS.items()
-    ]
+    # One recognizer for all rule sets: Presidio's per-recognizer bookkeeping runs once per note.
+    rules = [r for rule_set in RULE_SETS.values() for r in rule_set]
     if name_gazetteer:  # list-free, but gazetteer-grade evidence: it follows the same switch
-        recognizers.append(RuleRecognizer(f"surname_shape_{language}", SURNAME_RULES, language))
+        rules.extend(SURNAME_RULES)
+    recognizers: list[EntityRecognizer] = [RuleRecognizer(f"rules_{language}", rules, language)]
     recognizers.extend(_presidio_canada(language))
     if use_ner:
         recognizers.append(SpacyNerRecognizer(language))
