@@ -81,27 +81,35 @@ def test_llm_down_degrades_to_deidentify_only(client) -> None:
     assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
 
 
-def _llm_replica_pid() -> int:
-    """The process of the (one) running LLM replica actor, from Ray's state API."""
+def _llm_replica_pids(dashboard_port: int) -> set[int]:
+    """Processes of the ALIVE LLM replica actors, from the test cluster's state API (a replica
+    being replaced can briefly be ALIVE beside its successor)."""
     from ray.util.state import list_actors
 
-    actors = list_actors(filters=[("state", "=", "ALIVE")], detail=True, limit=1000)
-    (pid,) = [
-        a.pid for a in actors if a.class_name.startswith("ServeReplica:") and a.class_name.endswith(":LLM")
-    ]
-    return pid
+    actors = list_actors(
+        address=f"http://127.0.0.1:{dashboard_port}",
+        filters=[("state", "=", "ALIVE")],
+        detail=True,
+        limit=1000,
+    )
+    return {a.pid for a in actors if a.class_name == "ServeReplica:clinserve:LLM"}
 
 
-def test_dead_engine_fails_health_check_and_replica_is_replaced(client) -> None:
+def test_dead_engine_fails_health_check_and_replica_is_replaced(client, service) -> None:
     """Kill vLLM's engine process under the LLM replica: check_health must fail, Serve must
     replace the replica, and the service must come back to ready by itself."""
     import psutil
 
-    replica_pid = _llm_replica_pid()
+    assert wait_until(lambda: len(_llm_replica_pids(service.dashboard_port)) == 1, 120), (
+        "expected one LLM replica"
+    )
+    (replica_pid,) = _llm_replica_pids(service.dashboard_port)
     engines = [p for p in psutil.Process(replica_pid).children(recursive=True) if "EngineCore" in p.name()]
     assert engines, "no vLLM engine process under the LLM replica"
     for engine in engines:
         engine.kill()
     assert wait_until(lambda: client.get("/health/ready").status_code == 503, 120), "dead engine not noticed"
     assert wait_until(lambda: client.get("/health/ready").status_code == 200, 600), "did not return to ready"
-    assert _llm_replica_pid() != replica_pid
+    assert wait_until(lambda: _llm_replica_pids(service.dashboard_port) - {replica_pid}, 120), (
+        "the LLM replica was not replaced"
+    )

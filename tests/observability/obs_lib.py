@@ -21,7 +21,11 @@ MONITORING_DIR = CHART_DIR / "files" / "monitoring"
 RULES_FILE = MONITORING_DIR / "clinserve.rules.yaml"
 DASHBOARDS_DIR = MONITORING_DIR / "dashboards"
 RULE_TESTS_FILE = Path(__file__).resolve().parent / "clinserve.rules.test.yaml"
-METRICS_PY = REPO_ROOT / "serve_app" / "metrics.py"
+# Every module that defines application metrics: one per process that records them.
+METRICS_MODULES = (
+    REPO_ROOT / "serve_app" / "ingress" / "metrics.py",
+    REPO_ROOT / "serve_app" / "llm" / "metrics.py",
+)
 
 DASHBOARDS = ("clinserve-overview", "clinserve-phi", "clinserve-llm", "clinserve-serve")
 # The prefixes of everything the dashboards and alerts may use.
@@ -172,11 +176,12 @@ def metric_names(expr: str) -> set[str]:
     return names
 
 
-# -- the application metrics defined in serve_app/metrics.py -----------------------------------------
+# -- the application metrics defined in serve_app/{ingress,llm}/metrics.py ---------------------------
 def app_metric_definitions() -> dict[str, str]:
-    """{name as defined: kind} for every metrics.Counter/Gauge/Histogram(...) in serve_app/metrics.py."""
+    """{name as defined: kind} for every metrics.Counter/Gauge/Histogram(...) in METRICS_MODULES."""
     out = {}
-    for node in ast.walk(ast.parse(METRICS_PY.read_text())):
+    nodes = [node for path in METRICS_MODULES for node in ast.walk(ast.parse(path.read_text()))]
+    for node in nodes:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
