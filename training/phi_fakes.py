@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from serve_app.phi.lexicon import MONTH_NAMES_EN, MONTH_NAMES_FR
+
 FIRST_EN = (
     "John",
     "Mary",
@@ -113,34 +115,9 @@ STREETS_FR = (
 CITIES_EN = ("Toronto", "Ottawa", "Kingston", "Hamilton", "London")
 CITIES_FR = ("Montréal", "Québec", "Laval", "Sherbrooke", "Trois-Rivières", "Gatineau")
 AREA_CODES = ("514", "438", "450", "418", "819", "613", "416")
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+# The scrubber's own month names: the notes use exactly the words the date rules know.
+MONTHS_EN = MONTH_NAMES_EN
+MONTHS_FR = MONTH_NAMES_FR
 
 
 @dataclass(frozen=True)

@@ -164,14 +164,7 @@ def load_checkpoint(cfg: TrainConfig, model: Any, optimizer: Any, scheduler: Any
     optimizer.load_state_dict(blob["optimizer"])
     scheduler.load_state_dict(blob["scheduler"])
     torch.set_rng_state(blob["torch_rng"])
-    raw = blob["state"]
-    return TrainState(
-        step=raw["step"],
-        losses=raw["losses"],
-        dev_losses=[tuple(x) for x in raw["dev_losses"]],
-        tokens=raw["tokens"],
-        wall_s=raw["wall_s"],
-    )
+    return _state_from(blob["state"])
 
 
 def dev_loss(model: Any, examples: Sequence[Example], pad_id: int, cfg: TrainConfig) -> float:
@@ -296,14 +289,7 @@ def export_checkpoint(cfg: TrainConfig) -> TrainState:
     blob = torch.load(_checkpoint_path(cfg), weights_only=False)
     set_peft_model_state_dict(model, blob["adapter"])
     save_adapter(cfg, model)
-    raw = blob["state"]
-    return TrainState(
-        step=raw["step"],
-        losses=raw["losses"],
-        dev_losses=[tuple(x) for x in raw["dev_losses"]],
-        tokens=raw["tokens"],
-        wall_s=raw["wall_s"],
-    )
+    return _state_from(blob["state"])
 
 
 def save_adapter(
@@ -327,3 +313,14 @@ def save_adapter(
     config["base_model_name_or_path"] = base_model_name
     config_path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     (out / "README.md").unlink(missing_ok=True)  # PEFT's template card; ADAPTER_CARD.md is ours
+
+
+def _state_from(raw: dict) -> TrainState:
+    """The training state as saved in a checkpoint."""
+    return TrainState(
+        step=raw["step"],
+        losses=raw["losses"],
+        dev_losses=[tuple(x) for x in raw["dev_losses"]],
+        tokens=raw["tokens"],
+        wall_s=raw["wall_s"],
+    )
