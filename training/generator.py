@@ -11,20 +11,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from serve_app.extraction import FIELD_NAMES
 from training import vocab_phrases as P
 from training.layouts import allowed, layout
 from training.phi_fakes import Identity, fake_identity, phi_footer, phi_header
 from training.vocab_cancers import CANCERS, HELD_OUT_CANCERS, RESPONSES, SITES, Biomarker, Cancer
 
-FIELDS: tuple[str, ...] = (
-    "cancer_type",
-    "stage",
-    "gene_mutation",
-    "biomarker",
-    "treatment",
-    "response",
-    "metastasis_site",
-)
+# The seven fields, in the order of the extraction contract (one source: serve_app.extraction).
+FIELDS: tuple[str, ...] = FIELD_NAMES
 STYLES: tuple[str, ...] = (
     "clinic",
     "consult",
