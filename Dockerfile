@@ -56,7 +56,7 @@ COPY --chown=1000:100 pyproject.toml ./
 # Requirements straight from pyproject.toml: [project.dependencies] + the variant's extras.
 RUN python -c 'import sys, tomllib; \
 p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
-extras = {"gpu": ["gpu"], "cpu": ["cpu", "embedded"]}[sys.argv[1]]; \
+extras = {"gpu": ["gpu", "postgres"], "cpu": ["cpu", "embedded", "postgres"]}[sys.argv[1]]; \
 print("\n".join(p["dependencies"] + [d for e in extras for d in p["optional-dependencies"][e]]))' \
         "${VARIANT}" > /tmp/requirements.txt \
     && cat /tmp/requirements.txt \

@@ -95,6 +95,11 @@ def _batch_uris(v: Values) -> Iterator[str]:
         yield "batch: enabled needs batch.input and batch.output (storage URIs)"
 
 
+def _feedback_database(v: Values) -> Iterator[str]:
+    if v.feedback.enabled and not v.feedback.database.existing_secret:
+        yield "feedback: enabled needs feedback.database.existingSecret (the database URL's Secret)"
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "incremental-upgrade-options",
@@ -147,6 +152,16 @@ RULES: tuple[Rule, ...] = (
         {
             "if": at(["batch", "enabled"], {"const": True}),
             "then": at(["batch"], {"properties": {"input": {"minLength": 1}, "output": {"minLength": 1}}}),
+        },
+    ),
+    Rule(
+        "feedback-needs-database",
+        "feedback.enabled true needs a non-empty feedback.database.existingSecret",
+        "schema",
+        _feedback_database,
+        {
+            "if": at(["feedback", "enabled"], {"const": True}),
+            "then": at(["feedback", "database"], {"properties": {"existingSecret": {"minLength": 1}}}),
         },
     ),
     Rule(

@@ -335,6 +335,16 @@ class BatchSubmitter(_Model):
     resources: Resources
 
 
+class FeedbackDatabase(_Model):
+    existing_secret: str = Field(pattern=DNS1123_SUBDOMAIN_OR_EMPTY, max_length=253)
+    secret_key: str = Field(pattern=r"^[-._a-zA-Z0-9]+$")
+
+
+class Feedback(_Model):
+    enabled: bool
+    database: FeedbackDatabase
+
+
 class Batch(_Model):
     enabled: bool
     input: BatchURI
@@ -382,6 +392,7 @@ class Values(_Model):
     network_policy: NetworkPolicy
     pod_disruption_budget: PodDisruptionBudget
     monitoring: Monitoring
+    feedback: Feedback
     batch: Batch
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from serve_app.extraction import DEFAULT_INSTRUCTION, DEFAULT_PROMPT_TEMPLATE
+from serve_app.feedback.settings import FeedbackSettings
 from serve_app.ingress.security import SecuritySettings
 
 
@@ -181,6 +182,7 @@ class AppArgs(StrictModel):
     llm: LLMSettings
     ingress: IngressSettings = Field(default_factory=IngressSettings)
     security: SecuritySettings = Field(default_factory=SecuritySettings)
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings)
 
 
 def load_app_args(path: str | Path, app_name: str | None = None) -> AppArgs:

@@ -47,6 +47,10 @@ class ErrorCode(StrEnum):
     MODEL_NOT_FOUND = "model_not_found"
     CHAT_TEMPLATE_UNAVAILABLE = "chat_template_unavailable"
     INTERNAL_ERROR = "internal_error"
+    # Feedback (POST /v1/feedback, GET /v1/feedback/stats)
+    UNKNOWN_REQUEST_ID = "unknown_request_id"  # 404: no reviewable extraction (never stored or expired)
+    COMMENT_TOO_LARGE = "comment_too_large"  # 413
+    FEEDBACK_UNAVAILABLE = "feedback_unavailable"  # 503: disabled, or the database cannot be reached
     # Batch job (serve_app.batch): per-row input errors, reported in the output row's error_code.
     INVALID_ENCODING = "invalid_encoding"  # the note's bytes are not valid UTF-8
     INVALID_ROW = "invalid_row"  # an input record without a readable id (malformed line or record)

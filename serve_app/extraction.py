@@ -42,6 +42,7 @@ class ModelInfo(BaseModel):
 
     base: str
     adapter: str | None
+    adapter_version: str | None = None  # 'sha256:<12 hex>' of the adapter's files (local adapters)
 
 
 class Usage(BaseModel):

@@ -58,14 +58,15 @@ def write_key_file(directory: str) -> str:
 
 
 def e2e_config(key_file: str) -> dict:
-    """serve_config.local.yaml as shipped, plus: a test port, prompt capture on the LLM, and
-    API-key auth and CORS switched on as in production."""
+    """serve_config.local.yaml as shipped, plus: a test port, prompt capture on the LLM, a feedback
+    database of its own (beside the key file), and API-key auth and CORS switched on as in production."""
     from serve_app.local.local_cluster import load_config
 
     config = copy.deepcopy(load_config(LOCAL_CONFIG))
     config["http_options"]["port"] = TEST_HTTP_PORT
     args = config["applications"][0]["args"]
     args["llm"]["capture_prompts"] = 256
+    args["feedback"] = {"database_url": f"sqlite:///{Path(key_file).parent / 'feedback.sqlite3'}"}
     args["security"] = {
         "auth_enabled": True,
         "api_keys_file": key_file,
@@ -104,6 +105,11 @@ def client(service) -> Iterator[httpx.Client]:
 def anonymous_client(service) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=service.base_url, timeout=60) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def feedback_database_url(service) -> str:
+    return service.config["applications"][0]["args"]["feedback"]["database_url"]
 
 
 @pytest.fixture(scope="session")

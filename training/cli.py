@@ -5,6 +5,10 @@
 - `export`: write the adapter of the last checkpoint (a run stopped early; `train --resume` continues).
 - `card`: (re)write ADAPTER_CARD.md from the last run and an evaluation JSON.
 - `all`: train from scratch, evaluate with bench/extract_eval.py, write the card (`make adapter`).
+- `feedback-export`: reviewers' accepted answers and edits from the feedback database as JSONL
+  (`train.jsonl`, and `holdout.jsonl` kept out of training for the gate).
+- `gate`: candidate vs current adapter side by side on the test split and the feedback hold-out;
+  with `--promote-to DIR` a candidate that passes is copied in as the next version `DIR/vN`.
 
 CPU (default): float32, 2 threads. GPU with the production base model, e.g.
 `python -m training train --base-model meta-llama/Llama-3.1-8B-Instruct --device cuda --batch-size 16
@@ -32,6 +36,7 @@ TRAIN_NOTES = 1600
 MAX_STEPS = 75  # about 12-15 min on 2 quiet cores (much longer on a shared machine)
 DEV_NOTES = 24
 RUN_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "run"
+FEEDBACK_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "feedback"
 EVAL_JSON = serve_bridge.REPO_ROOT / "build" / "training" / "eval.json"
 
 
@@ -58,6 +63,15 @@ def _parser() -> argparse.ArgumentParser:
             help='JSONL of {"text": note, "fields": {...}} pairs instead of synthetic notes',
         )
         p.add_argument("--no-scrub", action="store_true", help="--data notes are already de-identified")
+        p.add_argument(
+            "--feedback",
+            type=Path,
+            default=None,
+            help="feedback-export's train.jsonl, merged with the synthetic notes (already de-identified)",
+        )
+        p.add_argument(
+            "--feedback-weight", type=int, default=3, help="times each feedback pair is repeated in the mix"
+        )
         p.add_argument("--seed", type=int, default=DATA_SEED, help="data generator seed")
         p.add_argument("--train-notes", type=int, default=TRAIN_NOTES)
         p.add_argument("--dev-notes", type=int, default=DEV_NOTES)
@@ -94,6 +108,20 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the adapter of the last checkpoint (run stopped early)")
     export.add_argument("--out", type=Path, default=serve_bridge.ADAPTER_DIR)
     export.add_argument("--run-dir", type=Path, default=RUN_DIR)
+
+    fb = sub.add_parser("feedback-export", help="reviews -> training pairs (train.jsonl, holdout.jsonl)")
+    fb.add_argument("--database-url", required=True, help="the feedback database (SQLAlchemy URL)")
+    fb.add_argument("--out-dir", type=Path, default=FEEDBACK_DIR)
+    fb.add_argument("--adapter", default=None, help="only reviews of this adapter's answers")
+
+    gate = sub.add_parser("gate", help="promote a candidate adapter only if it measures better")
+    gate.add_argument("--candidate", type=Path, required=True)
+    gate.add_argument("--current", type=Path, default=serve_bridge.ADAPTER_DIR)
+    gate.add_argument("--feedback-holdout", type=Path, default=FEEDBACK_DIR / "holdout.jsonl")
+    gate.add_argument("--count", type=int, default=160, help="held-out test notes (before scrub filter)")
+    gate.add_argument("--seed", type=int, default=DATA_SEED)
+    gate.add_argument("--config", type=Path, default=serve_bridge.LOCAL_CONFIG)
+    gate.add_argument("--promote-to", type=Path, default=None, help="versions folder: DIR/vN on success")
 
     card = sub.add_parser("card", help="write ADAPTER_CARD.md")
     card.add_argument("--out", type=Path, default=serve_bridge.ADAPTER_DIR)
@@ -165,6 +193,18 @@ def cmd_train(args: argparse.Namespace) -> int:
             instruction,
             [args.seed, args.dev_notes],
         )
+    if args.feedback:
+        reviewed, _ = load_or_build(
+            "feedback",
+            lambda: jsonl_records(args.feedback),
+            tokenizer,
+            template,
+            instruction,
+            [str(args.feedback), args.feedback.stat().st_mtime],
+            scrub=False,
+        )
+        examples = examples + reviewed * max(1, args.feedback_weight)
+        logging.info("feedback: %d pairs x %d merged", len(reviewed), args.feedback_weight)
     n_tok = sum(len(e.input_ids) for e in examples)
     logging.info(
         "train %d examples (%d dropped), %d tokens (mean %.0f); dev %d",
@@ -195,6 +235,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = {
         "seed": args.seed,
         "source": str(args.data) if args.data else "synthetic",
+        "feedback": {"file": str(args.feedback), "weight": args.feedback_weight} if args.feedback else None,
         "train": len(examples),
         "dev": len(dev),
         "dropped": dropped,
@@ -241,6 +282,44 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from training.feedback import export_feedback
+
+    out = export_feedback(args.database_url, args.out_dir, adapter=args.adapter)
+    print(
+        f"feedback: {out.train_count} training pairs -> {out.train}, "
+        f"{out.holdout_count} held out -> {out.holdout}"
+    )
+    return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from training.gate import REPORT_NAME, compare, promote
+
+    sys.path.insert(0, str(serve_bridge.REPO_ROOT / "bench"))
+    from extract_eval import held_out_notes
+
+    notes, _ = held_out_notes(args.seed, args.count)
+    report = compare(args.candidate, args.current, notes, args.feedback_holdout, config=args.config)
+    if report["promoted"] and args.promote_to is not None:
+        report["version"] = str(promote(args.candidate, args.promote_to))
+    (args.candidate / REPORT_NAME).write_text(json.dumps(report, indent=2))
+    for system in ("current", "candidate"):
+        for name, s in report["results"][system].items():
+            if s["notes"]:
+                print(
+                    f"{system:9s} {name:8s} notes {s['notes']:4d}  field acc {s['field_accuracy']:.3f}  "
+                    f"absent-field precision {s['absent_field_precision']:.3f}"
+                )
+    verdict = (
+        "PROMOTED" + (f" as {report.get('version')}" if report.get("version") else "")
+        if report["promoted"]
+        else "REFUSED"
+    )
+    print(verdict, *report["reasons"], sep="\n  ")
+    return 0 if report["promoted"] else 3
+
+
 def cmd_card(args: argparse.Namespace) -> int:
     from training.card import load_json, write_card
 
@@ -275,5 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": cmd_export,
         "card": cmd_card,
         "all": cmd_all,
+        "feedback-export": cmd_feedback_export,
+        "gate": cmd_gate,
     }
     return handlers[args.command](args)

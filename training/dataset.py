@@ -94,8 +94,19 @@ def jsonl_records(path: Path) -> list[tuple[str, str, str, str, dict[str, str | 
     return rows
 
 
+def _code_fingerprint() -> str:
+    """The scrubber's and the generator's code and word lists: a change to either changes the examples."""
+    digest = hashlib.sha256()
+    roots = (serve_bridge.REPO_ROOT / "serve_app" / "phi", Path(__file__).parent)
+    for path in sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".py", ".txt")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _cache_key(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    payload = json.dumps([*parts, _code_fingerprint()], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def load_or_build(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from serve_app.extraction import CancerFields, ModelInfo, Usage
+from serve_app.feedback.models import ReviewOutcome, Verdict
 from serve_app.ingress.evidence import FieldEvidence
 from serve_app.phi.settings import Strategy
 
@@ -82,6 +83,36 @@ class ExtractResponse(ApiModel):
     model: ModelInfo
     usage: Usage
     timings_ms: Timings
+
+
+class FeedbackRequest(ApiModel):
+    request_id: str = Field(
+        pattern=r"^[A-Za-z0-9._-]{1,64}$", description="The `request_id` of the /v1/extract answer reviewed."
+    )
+    verdict: Verdict = Field(
+        description="accept (the answer is right), edit (`fields` holds the corrected seven fields) "
+        "or reject (wrong, without a correction)."
+    )
+    fields: CancerFields | None = Field(
+        default=None, description="The corrected seven fields; required with edit, refused otherwise."
+    )
+    comment: str | None = Field(
+        default=None,
+        description="Free text for the team; PHI-scrubbed before it is stored. At most "
+        "`feedback.max_comment_chars` characters (413 comment_too_large).",
+    )
+
+    @model_validator(mode="after")
+    def _fields_match_verdict(self) -> FeedbackRequest:
+        if self.verdict == "edit" and self.fields is None:
+            raise ValueError("an edit carries the corrected 'fields'")
+        if self.verdict != "edit" and self.fields is not None:
+            raise ValueError("only an edit carries 'fields'")
+        return self
+
+
+class FeedbackResponse(ReviewOutcome):
+    """The stored review (201 when new; 200 when it replaced this reviewer's earlier verdict)."""
 
 
 class DeidentifyResponse(ApiModel):

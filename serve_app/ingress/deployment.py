@@ -2,6 +2,7 @@
 a route set that receives the `Downstream` (scrubber and LLM calls) by composition:
 
 - `ExtractRoutes`: POST /v1/extract, POST /v1/deidentify
+- `FeedbackRoutes`: POST /v1/feedback, GET /v1/feedback/stats (and the capture of each extraction)
 - `OpenAIRoutes`: GET /v1/models, POST /v1/chat/completions, POST /v1/completions
 - health: GET /health/live, GET /health/ready
 
@@ -17,17 +18,21 @@ from ray import serve
 from ray.serve.handle import DeploymentHandle
 
 from serve_app.config import AppArgs
+from serve_app.feedback.models import FeedbackStats
 from serve_app.ingress import middleware
 from serve_app.ingress.api_models import (
     DeidentifyRequest,
     DeidentifyResponse,
     ExtractRequest,
     ExtractResponse,
+    FeedbackRequest,
+    FeedbackResponse,
     LivenessResponse,
     ReadinessResponse,
 )
 from serve_app.ingress.downstream import Downstream
 from serve_app.ingress.extract_routes import DEIDENTIFY_PATH, EXTRACT_PATH, ExtractRoutes
+from serve_app.ingress.feedback_routes import FEEDBACK_PATH, FEEDBACK_STATS_PATH, FeedbackRoutes
 from serve_app.ingress.http import NO_STORE, api, error_responses, json_body_openapi
 from serve_app.ingress.metrics import ingress_metrics
 from serve_app.ingress.openai.routes import GENERATION_ERRORS, OpenAIRoutes
@@ -51,7 +56,8 @@ class Ingress:
         middleware.security.configure(settings.security)
         downstream = Downstream(scrubber, llm, settings.ingress)
         self._downstream = downstream
-        self._extract = ExtractRoutes(downstream, settings)
+        self._feedback = FeedbackRoutes(downstream, settings)
+        self._extract = ExtractRoutes(downstream, settings, self._feedback)
         self._openai = OpenAIRoutes(downstream, settings)
         ingress_metrics.start_at_zero([*settings.llm.adapters, BASE_MODEL_SELECTOR])
 
@@ -75,6 +81,30 @@ class Ingress:
     )
     async def deidentify(self, request: Request) -> JSONResponse:
         return await self._extract.deidentify(request)
+
+    # -- feedback -------------------------------------------------------------------------------------
+    @api.post(
+        FEEDBACK_PATH,
+        response_model=FeedbackResponse,
+        status_code=201,
+        openapi_extra=json_body_openapi(FeedbackRequest),
+        responses={
+            200: {"model": FeedbackResponse, "description": "Replaced this reviewer's earlier verdict"},
+            **error_responses(400, 404, 413, 415, 422, 503),
+        },
+        summary="Review an extraction: accept it, correct its fields, or reject it (stored without PHI).",
+    )
+    async def feedback(self, request: Request) -> JSONResponse:
+        return await self._feedback.submit(request)
+
+    @api.get(
+        FEEDBACK_STATS_PATH,
+        response_model=FeedbackStats,
+        responses=error_responses(503),
+        summary="Review counts by verdict and field-level disagreement rates by adapter version (no text).",
+    )
+    async def feedback_stats(self) -> JSONResponse:
+        return await self._feedback.stats()
 
     # -- OpenAI-compatible API ------------------------------------------------------------------
     @api.get(

@@ -23,6 +23,7 @@ from serve_app.ingress.api_models import (
 from serve_app.ingress.context import context_of
 from serve_app.ingress.downstream import LLM, Downstream
 from serve_app.ingress.evidence import apply_policy, ground_fields
+from serve_app.ingress.feedback_routes import FeedbackRoutes
 from serve_app.ingress.http import NO_STORE, check_text, read_json_body
 from serve_app.ingress.metrics import ingress_metrics
 from serve_app.llm.adapters import Adapters
@@ -50,8 +51,9 @@ def entity_spans(result: ScrubResult) -> list[EntitySpan]:
 
 
 class ExtractRoutes:
-    def __init__(self, downstream: Downstream, settings: AppArgs) -> None:
+    def __init__(self, downstream: Downstream, settings: AppArgs, feedback: FeedbackRoutes) -> None:
         self._downstream = downstream
+        self._feedback = feedback
         self._settings = settings
         self._adapters = Adapters(settings.llm)
 
@@ -95,6 +97,7 @@ class ExtractRoutes:
             usage=llm.usage,
             timings_ms=Timings(scrub=scrub_ms, llm=_elapsed_ms(llm_start), total=_elapsed_ms(start)),
         )
+        await self._feedback.capture(ctx, scrubbed, llm, body.adapter)  # reviewable via /v1/feedback
         return JSONResponse(response.model_dump(mode="json"), headers=NO_STORE)
 
     async def deidentify(self, request: Request) -> JSONResponse:

@@ -15,6 +15,7 @@ from ray.serve import metrics
 
 from serve_app.errors import ErrorCode
 from serve_app.extraction import FIELD_NAMES
+from serve_app.feedback.models import VERDICTS
 from serve_app.metric_series import start_at_zero
 from serve_app.phi.types import EntityType
 
@@ -98,6 +99,29 @@ class IngressMetrics:
             tag_keys=("field", "adapter"),
         )
 
+    @cached_property
+    def feedback_reviews(self) -> metrics.Counter:
+        return metrics.Counter(
+            "clinserve_feedback_reviews",
+            description="Reviews received on /v1/feedback, by verdict and adapter.",
+            tag_keys=("verdict", "adapter"),
+        )
+
+    @cached_property
+    def feedback_field_corrections(self) -> metrics.Counter:
+        return metrics.Counter(
+            "clinserve_feedback_field_corrections",
+            description="Fields a reviewer's edit changed, by field and adapter.",
+            tag_keys=("field", "adapter"),
+        )
+
+    @cached_property
+    def feedback_capture_failures(self) -> metrics.Counter:
+        return metrics.Counter(
+            "clinserve_feedback_capture_failures",
+            description="Extractions served but not stored for review (feedback database errors).",
+        )
+
     def start_at_zero(self, adapters: Iterable[str]) -> None:
         """Every counter whose labels come from a closed set starts at 0 in this replica."""
         for code in SCRUBBER_ERROR_CODES:
@@ -111,6 +135,10 @@ class IngressMetrics:
                 start_at_zero(self.tokens, {"kind": kind, "adapter": adapter})
             for field in FIELD_NAMES:
                 start_at_zero(self.null_fields, {"field": field, "adapter": adapter})
+                start_at_zero(self.feedback_field_corrections, {"field": field, "adapter": adapter})
+            for verdict in VERDICTS:
+                start_at_zero(self.feedback_reviews, {"verdict": verdict, "adapter": adapter})
+        start_at_zero(self.feedback_capture_failures, {})
 
     # -- recording helpers --------------------------------------------------------------------
     def observe_request(self, endpoint: str, status: int, code: str, total_s: float) -> None:
@@ -135,6 +163,11 @@ class IngressMetrics:
             if value is None:
                 self.null_fields.inc(1, tags={"field": field, "adapter": adapter})
 
+
+    def observe_review(self, adapter: str, verdict: str, corrected_fields: Iterable[str]) -> None:
+        self.feedback_reviews.inc(1, tags={"verdict": verdict, "adapter": adapter})
+        for field in corrected_fields:
+            self.feedback_field_corrections.inc(1, tags={"field": field, "adapter": adapter})
 
 
 # One per ingress replica: the metrics are created lazily, inside the replica.

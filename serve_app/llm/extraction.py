@@ -67,7 +67,11 @@ class Extractor:
             ) from None
         return LLMResult(
             result=fields,
-            model=ModelInfo(base=self._settings.model_name, adapter=adapter.name if adapter else None),
+            model=ModelInfo(
+                base=self._settings.model_name,
+                adapter=adapter.name if adapter else None,
+                adapter_version=self._host.adapter_versions.get(adapter.name) if adapter else None,
+            ),
             usage=Usage(
                 prompt_tokens=len(final.prompt_token_ids or []) or prompt_tokens,
                 completion_tokens=len(completion.token_ids),

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from serve_app.config import LLMSettings
+from serve_app.llm.adapter_version import content_version
 from serve_app.llm.adapters import Adapters
 from serve_app.local import embedded
 
@@ -28,6 +29,7 @@ class VllmHost:
         self.settings = settings
         self.adapters = Adapters(settings)
         self.adapter_paths = {adapter.name: embedded.resolve(adapter.ref) for adapter in self.adapters}
+        self.adapter_versions = {name: content_version(path) for name, path in self.adapter_paths.items()}
         self.engine_args = AsyncEngineArgs(
             model=embedded.resolve(settings.base_model),
             served_model_name=settings.model_name,

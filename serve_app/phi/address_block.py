@@ -88,6 +88,25 @@ def _not_phi_region(word: str) -> bool:
     return fold(bare) in not_phi_place_keys()
 
 
+def _line_is_address_part(text: str, start: int) -> bool:
+    """After a line break the block goes on only onto a line that is address parts and nothing else
+    ("Montemurro", "Italy 42415"): a note's next line ("Reason for consultation: ...", "82 ans H, ...")
+    is prose or a labelled field, not the rest of the address."""
+    line_end = text.find("\n", start)
+    line = text[start : line_end if line_end >= 0 else len(text)]
+    line = line.split("\\n", 1)[0]
+    if ":" in line:
+        return False
+    for raw in re.split(r"[ \t,]+", line.strip()):
+        word = raw.strip(".")
+        if not word or fold(word) in _CONNECTORS or word in _MISSING:
+            continue
+        address_part = _is_number_like(word) or _is_place_word(word) or _not_phi_region(word)
+        if not (address_part or _UNIT.fullmatch(raw)):
+            return False
+    return True
+
+
 def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
     """The PHI pieces of the block after `end` (regions left out)."""
     pieces: list[tuple[int, int]] = []
@@ -101,6 +120,8 @@ def _extend_right(text: str, end: int) -> list[tuple[int, int]]:
         if m is not None and m.end() > pos:
             breaks += 1
             if breaks > _MAX_BREAKS or pending_connector:
+                break
+            if ("\n" in m.group() or "\\n" in m.group()) and not _line_is_address_part(text, m.end()):
                 break
         else:
             m = _SPACE.match(text, pos)

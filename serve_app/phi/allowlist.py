@@ -77,6 +77,7 @@ PO BID TID QID QD OD QHS HS PRN IV IM SC SQ SL PR NPO STAT DIE BIE TIE QIE AC PC
 Q2W Q3W Q4W NSCLC SCLC CRC HCC RCC GBM AML ALL CLL CML DLBCL MM NHL HL MDS TNM AJCC UICC ECOG KPS RECIST
 CR PR SD PD ORR PFS OS DFS EFS DCR CT IRM MRI TEP PET TDM US ECG ECHO FEVG LVEF HTA DB DB2 MPOC COPD IRC
 CKD AVC CVA IDM MI FA AFib TVP DVT EP PE BPCO SIDA VIH HIV VHC HCV VHB HBV CPNPC CPPC NSCLC ECOG IMC BMI
+MCL LLC LMC LAM LAL LNH SMD SLL MZL FL PTCL CHC CBNPC CBPC BCLC FIGO ISS R-ISS IPI FLIPI IPSS
 TA FC FR SpO2 RX CT-scan TEP-scan IRM EEG EMG ORL ATCD ATB RCP AEG MPOC HTAP IV IVD SOB
 Pfizer Merck Roche Novartis AstraZeneca Bristol-Myers Squibb BMS Genentech Amgen Lilly AbbVie Sanofi Bayer
 Janssen Takeda GSK GlaxoSmithKline Gilead Biogen Boehringer Ingelheim Servier Pierre-Fabre Ipsen Teva Apotex
@@ -89,6 +90,7 @@ negative wild-type wildtype mutant cycle cycles dose doses mg
 _EXTRA_CLINICAL_WORDS = """
 lymphoma lymphome disease maladie syndrome sarcoma sarcome tumor tumour tumeur sign signe score scale
 échelle classification procedure procédure operation opération test nodes nodules esophagus oesophage
+stage stade staging
 """
 
 # Roman stages case-insensitively; TNM with its own case ("pT3", "Tis", "M1a"), so "Mic" is no stage.
@@ -163,16 +165,22 @@ class ClinicalAllowList:
 
     @staticmethod
     def is_eponym(token: str) -> bool:
-        return fold(token.strip(".,;:'’")) in _EPONYM_KEYS
+        """One eponym, single word ("Hodgkin") or the whole of a multi-word one ("Ann Arbor")."""
+        return re.sub(r"\s+", "-", fold(token.strip(".,;:'’ \t"))) in _EPONYM_KEYS
 
     @staticmethod
     def eponym_in_clinical_use(text: str, start: int, end: int) -> bool:
-        """'Parkinson's disease', 'maladie de Crohn', 'lymphome de Hodgkin', 'non-Hodgkin'."""
+        """'Parkinson's disease', 'maladie de Crohn', 'lymphome de Hodgkin', 'non-Hodgkin', 'Rai IV'."""
         after = text[end : end + 24]
         before = text[max(0, start - 24) : start]
         if re.match(r"^(?:['’]s)?[ \t-]{0,2}(\w+)", after):
             nxt = re.match(r"^(?:['’]s)?[ \t-]{0,2}(\w+)", after)
-            if nxt and (fold(nxt.group(1)) in _CLINICAL_CONTEXT or after.startswith(("'s", "’s"))):
+            if nxt and (
+                fold(nxt.group(1)) in _CLINICAL_CONTEXT
+                or after.startswith(("'s", "’s"))
+                or _STAGE.match(nxt.group(1))  # "Rai IV", "Binet C" is staging, not a person
+                or re.fullmatch(r"[A-D0-4]", nxt.group(1))
+            ):
                 return True
         prev = re.search(r"(\w+)[ \t-]{1,2}(?:de |d'|of )?$", before)
         return bool(prev and fold(prev.group(1)) in _CLINICAL_CONTEXT | {"non"})

@@ -252,7 +252,7 @@ class PhiScrubber:
                 ):
                     continue
                 if (
-                    c.source == "ner"
+                    c.source in ("ner", "gazetteer")
                     and allow.is_eponym(value)
                     and allow.eponym_in_clinical_use(text, c.start, c.end)
                 ):

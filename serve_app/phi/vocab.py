@@ -42,6 +42,8 @@ jours week weeks semaine month months mois year years an ans phase arm bras coho
 etape session seance room chambre salle bed lit level niveau floor etage page section table figure
 tableau dose doses
 empreinte empreintes photo photos pompe serie plaque vehicule appel appels rappel call calls message messages
+case cas context contexte anomaly anomalie site sites marker markers marqueur marqueurs lesion lesions
+treated traite traitee traites traitees received recu recue known connu connue
 later earlier then now soon since overall finally currently previously recently initially subsequently
 ensuite puis depuis hier demain plus tard
 """

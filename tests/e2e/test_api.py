@@ -42,7 +42,8 @@ def test_extract_returns_all_seven_fields(client) -> None:
     body = response.json()
     assert set(body["result"]) == set(FIELD_NAMES)
     assert all(value is None or isinstance(value, str) for value in body["result"].values())
-    assert body["model"] == {"base": "smollm2-135m-instruct", "adapter": "medical-ie"}
+    assert body["model"]["base"] == "smollm2-135m-instruct" and body["model"]["adapter"] == "medical-ie"
+    assert body["model"]["adapter_version"].startswith("sha256:")  # the adapter's content digest
     assert body["usage"]["prompt_tokens"] > 0 and body["usage"]["completion_tokens"] > 0
     timings = body["timings_ms"]
     assert 0 < timings["llm"] <= timings["total"] and timings["scrub"] >= 0

@@ -162,6 +162,13 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{- $_ := set $changed "any" true -}}
 {{- end -}}
 {{- $_ := set $args "security" $sec -}}
+{{- /* feedback.enabled decides the app's feedback switch, so the Secret's env var and the config agree. */ -}}
+{{- $fb := deepCopy (default dict $args.feedback) -}}
+{{- if ne (toString (dig "enabled" true $fb)) (toString $.Values.feedback.enabled) -}}
+{{- $_ := set $fb "enabled" $.Values.feedback.enabled -}}
+{{- $_ := set $changed "any" true -}}
+{{- end -}}
+{{- $_ := set $args "feedback" $fb -}}
 {{- if $args -}}
 {{- $_ := set $app "args" $args -}}
 {{- end -}}
@@ -198,6 +205,14 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{/* Serve's HTTP proxy drops unsafe client X-Request-IDs (PHI must not become a log key). */}}
 - name: RAY_SERVE_HTTP_PROXY_CALLBACK_IMPORT_PATH
   value: "serve_app.proxy.middleware:proxy_middlewares"
+{{- if .Values.feedback.enabled }}
+{{/* The feedback database URL (it holds a password): from its Secret, read by the ingress. */}}
+- name: CLINSERVE_FEEDBACK_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.feedback.database.existingSecret }}
+      key: {{ .Values.feedback.database.secretKey }}
+{{- end }}
 {{- end -}}
 
 {{/* Env of the group that hosts the LLM: the Hugging Face token from its Secret. */}}

@@ -181,7 +181,7 @@ RULES: tuple[Rule, ...] = (
         "reporting_subject",
         E.PERSON,
         rf"(?:^|(?<=[.!?;:\n])[ \t]{{1,3}}|(?<=\n)|(?<=  ))(?P<v>{NAME_WORD}(?:{SP}{NAME_WORD})?)[ \t]{{1,2}}"
-        rf"(?i:{_REPORT_VERBS})(?![\w])",
+        rf"(?i:{_REPORT_VERBS})(?![\w])(?![ \t]{{0,3}}:)(?![ \t]{{1,2}}(?i:as|comme)(?![\w]))",
         0.7,
         source="pattern",
         refine=refine_exact,

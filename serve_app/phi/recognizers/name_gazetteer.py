@@ -63,7 +63,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
                 spans.append((s, nxt[1], 0.75))  # "Diane Smith"
             elif tok in last and joined_prev:
                 spans.append((prv[0], e, 0.7))  # "Kian Brennan"
-            elif tok in first:
+            elif tok in first and _plain_word(tok):
                 spans.append((s, e, 0.6))  # "Paulette"
         return [
             phi_result(self, E.PERSON.value, s, e, score, "gazetteer", "name_gazetteer")

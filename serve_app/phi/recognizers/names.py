@@ -239,7 +239,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "title",
         E.PERSON,
-        rf"(?<![\w])(?:{TITLE})[ \t]{{0,2}}(?P<v>{_NAME_SEQ})",
+        rf"(?<![\w])(?:{TITLE})(?:(?<=\.)|(?![\w]))[ \t]{{0,2}}(?P<v>{_NAME_SEQ})",
         0.93,
         source="title",
         refine=refine_titled,
