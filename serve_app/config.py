@@ -40,6 +40,14 @@ class AdapterSpec(StrictModel):
     """One LoRA adapter: where it is and, when it was trained with its own prompt, that prompt."""
 
     path: str = Field(description="A folder, a hub id, or 'embedded:<name>'.")
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9._-]{1,32}$",
+        description="The version this path holds (e.g. 'v3', as `make adapter FEEDBACK=` promotes them). "
+        "Answers and stored extractions name it; omitted = a digest of the adapter's files. Switching "
+        "or rolling back = naming another version's path and version in the config (a Serve config "
+        "update the RayService rolls out replica by replica).",
+    )
     prompt_template: str | None = Field(
         default=None,
         description="Extraction prompt this adapter was trained with ({instruction}, {text}); "

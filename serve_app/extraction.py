@@ -42,7 +42,8 @@ class ModelInfo(BaseModel):
 
     base: str
     adapter: str | None
-    adapter_version: str | None = None  # 'sha256:<12 hex>' of the adapter's files (local adapters)
+    # The configured version ('v3') or else 'sha256:<12 hex>' of the adapter's files (local folders).
+    adapter_version: str | None = None
 
 
 class Usage(BaseModel):

@@ -33,7 +33,6 @@ _PART_SEPARATORS = re.compile(r"\s*;\s*|\s*,\s+|\s+(?:\+|&|and|et)\s+", re.IGNOR
 _STAGE_PREFIX = re.compile(r"(?:stage|stade)\s+(?=\S)", re.IGNORECASE)
 
 
-
 class TextSpan(BaseModel):
     """Half-open character range [start, end) in the original note."""
 
@@ -68,7 +67,6 @@ class EntitySpan(Protocol):
 
     @property
     def end(self) -> int: ...
-
 
 
 # ------------------------------------------------------------------------------- scrubbed -> original map

@@ -159,8 +159,7 @@ class FeedbackRoutes:
         fields = None
         if body.fields is not None:
             fields = {
-                name: (next(scrubbed) if value else value)
-                for name, value in body.fields.model_dump().items()
+                name: (next(scrubbed) if value else value) for name, value in body.fields.model_dump().items()
             }
         comment = next(scrubbed) if body.comment else body.comment
         return fields, comment
@@ -173,4 +172,3 @@ class FeedbackRoutes:
             logger.error("feedback read failed (%s)", type(exc).__name__)
             raise _unavailable() from None
         return JSONResponse(stats.model_dump(mode="json"), headers=NO_STORE)
-

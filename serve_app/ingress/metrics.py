@@ -163,7 +163,6 @@ class IngressMetrics:
             if value is None:
                 self.null_fields.inc(1, tags={"field": field, "adapter": adapter})
 
-
     def observe_review(self, adapter: str, verdict: str, corrected_fields: Iterable[str]) -> None:
         self.feedback_reviews.inc(1, tags={"verdict": verdict, "adapter": adapter})
         for field in corrected_fields:

@@ -130,5 +130,3 @@ def _add_cors_headers(request: Request, response: Response) -> None:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST"
         response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, X-Request-ID"
         response.headers["Access-Control-Max-Age"] = "600"
-
-

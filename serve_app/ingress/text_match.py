@@ -25,6 +25,7 @@ _DECIMAL_MARKS = frozenset(".,")  # kept only between two digits: "5.0" is not "
 _LIGATURES = {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
 _ESCAPE_LETTERS = frozenset("nrt")  # literal "\n" in double-escaped exports reads as a break
 
+
 # ------------------------------------------------------------------------------------------ normalisation
 @dataclass(frozen=True)
 class Normalised:

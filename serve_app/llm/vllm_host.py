@@ -29,7 +29,10 @@ class VllmHost:
         self.settings = settings
         self.adapters = Adapters(settings)
         self.adapter_paths = {adapter.name: embedded.resolve(adapter.ref) for adapter in self.adapters}
-        self.adapter_versions = {name: content_version(path) for name, path in self.adapter_paths.items()}
+        self.adapter_versions = {
+            name: settings.adapters[name].version or content_version(path)
+            for name, path in self.adapter_paths.items()
+        }
         self.engine_args = AsyncEngineArgs(
             model=embedded.resolve(settings.base_model),
             served_model_name=settings.model_name,

@@ -144,28 +144,107 @@ class PhiScrubber:
     # ----------------------------------------------------------------------------------------- scrubbing
     def scrub(self, text: str, *, strategy: str | None = None, language: str | None = None) -> ScrubResult:
         """Scrub `text`. `strategy` overrides the configured one for this call; `language` skips detection."""
+        (outcome,) = self.scrub_many([(text, strategy)], language=language, raise_errors=True)
+        assert isinstance(outcome, ScrubResult)
+        return outcome
+
+    def scrub_many(
+        self,
+        items: list[tuple[str, str | None]],
+        *,
+        language: str | None = None,
+        raise_errors: bool = False,
+    ) -> list[ScrubResult | Exception]:
+        """Scrub several (text, strategy) pairs; the same result as `scrub` on each, but spaCy's NER runs
+        over all of their windows at once (`nlp.pipe`), which is where most of the time goes. A bad item
+        fails alone: its slot holds the exception (TypeError, ValueError or ScrubError)."""
+        state = self._state
+        outcomes: list[ScrubResult | Exception | None] = [None] * len(items)
+        prepared: list[tuple[int, str, str, str, list[tuple[int, str]]]] = []
+        for i, (text, strategy) in enumerate(items):
+            try:
+                prepared.append((i, text, *self._prepare(state, text, strategy, language)))
+            except (TypeError, ValueError) as exc:
+                if raise_errors:
+                    raise
+                outcomes[i] = exc
+        try:
+            artifacts = self._ner_batch(state, [(lang, windows) for _, _, _, lang, windows in prepared])
+        except Exception as exc:  # never let a library message (which may quote the text) escape
+            logger.error("PHI scrubbing failed (%s)", type(exc).__name__)
+            artifacts = None
+        for (i, text, strategy, lang, windows), ner in zip(
+            prepared, artifacts or [None] * len(prepared), strict=True
+        ):
+            try:
+                if artifacts is None:
+                    raise RuntimeError("NER batch failed")
+                outcomes[i] = self._scrub(state, text, strategy, lang, windows, ner)
+            except Exception as exc:  # never let a library message (which may quote the text) escape
+                logger.error("PHI scrubbing failed (%s)", type(exc).__name__)
+                error = ScrubError(f"PHI scrubbing failed ({type(exc).__name__})")
+                if raise_errors:
+                    raise error from None
+                outcomes[i] = error
+        return [o for o in outcomes if o is not None]
+
+    def _prepare(
+        self, state: _State, text: str, strategy: str | None, language: str | None
+    ) -> tuple[str, str, list[tuple[int, str]]]:
+        """Validate one item: (strategy, language, analysis windows)."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
-        state = self._state
         strategy = strategy or state.settings.strategy
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy; expected one of {', '.join(STRATEGIES)}")
         if language is not None and language not in state.settings.languages:
             raise ValueError(f"language not enabled; expected one of {', '.join(state.settings.languages)}")
-        try:
-            return self._scrub(state, text, strategy, language)
-        except Exception as exc:  # never let a library message (which may quote the text) escape
-            logger.error("PHI scrubbing failed (%s)", type(exc).__name__)
-            raise ScrubError(f"PHI scrubbing failed ({type(exc).__name__})") from None
-
-    def _scrub(self, state: _State, text: str, strategy: str, language: str | None) -> ScrubResult:
         lang = language or detect_language(text, state.settings.languages)
+        # Literal escape sequences from double-escaped exports ("Phone:\\n514...") read as spaces; the
+        # substitution keeps every offset, so spans still index the original text.
+        analysed = _INVISIBLE.sub(" ", _ESCAPED_BREAK.sub("  ", text))
+        windows = list(chunks(analysed, state.settings.max_chunk_chars)) if text.strip() else []
+        return strategy, lang, windows
+
+    def _ner_batch(
+        self, state: _State, items: list[tuple[str, list[tuple[int, str]]]]
+    ) -> list[list[NlpArtifacts]]:
+        """spaCy over every window of every item, one `nlp.pipe` per language."""
+        out: list[list[NlpArtifacts]] = [[] for _ in items]
+        engine = state.analyzer.nlp_engine
+        by_lang: dict[str, list[tuple[int, str]]] = {}
+        for index, (lang, windows) in enumerate(items):
+            for _, window in windows:
+                by_lang.setdefault(lang, []).append((index, window))
+        empty = {lang: NlpArtifacts([], [], [], [], engine, lang) for lang in by_lang}
+        for lang, entries in by_lang.items():
+            needed = [w for _, w in entries if state.settings.use_ner and _LETTER.search(w)]
+            with self._nlp_locks[lang]:
+                processed = iter(
+                    [a for _, a in engine.process_batch(needed, lang, batch_size=max(1, len(needed)))]
+                    if needed
+                    else []
+                )
+            for index, window in entries:
+                needs = state.settings.use_ner and _LETTER.search(window)
+                out[index].append(next(processed) if needs else empty[lang])
+        return out
+
+    def _scrub(
+        self,
+        state: _State,
+        text: str,
+        strategy: str,
+        lang: str,
+        windows: list[tuple[int, str]],
+        ner: list[NlpArtifacts],
+    ) -> ScrubResult:
         if not text.strip():
             return ScrubResult(
                 text=text, entities=[], counts={}, language=lang, profile=state.settings.profile
             )
         # Kept types are detected all the same (a date must not be read as a phone number), then left alone.
-        spans = [s for s in self._detect(state, text, lang) if s.type not in state.kept]
+        spans = [s for s in self._detect(state, text, lang, windows, ner) if s.type not in state.kept]
         seed = state.settings.seed
         rng = random.Random(seed) if seed is not None else random.SystemRandom()
         replacer = Replacer(
@@ -185,15 +264,19 @@ class PhiScrubber:
             profile=state.settings.profile,
         )
 
-    def _detect(self, state: _State, text: str, lang: str) -> list[Candidate]:
+    def _detect(
+        self,
+        state: _State,
+        text: str,
+        lang: str,
+        windows: list[tuple[int, str]],
+        ner: list[NlpArtifacts],
+    ) -> list[Candidate]:
         settings = state.settings
-        # Literal escape sequences from double-escaped exports ("Phone:\\n514...") read as spaces; the
-        # substitution keeps every offset, so spans still index the original text.
-        text = _ESCAPED_BREAK.sub("  ", text)
-        text = _INVISIBLE.sub(" ", text)  # "\ufeffHorák": a zero-width mark glued to a word hides it
+        text = _INVISIBLE.sub(" ", _ESCAPED_BREAK.sub("  ", text))  # as analysed (see `_prepare`)
         cands: list[Candidate] = []
-        for offset, window in chunks(text, settings.max_chunk_chars):
-            for r in self._analyze(state, window, lang):
+        for (offset, window), artifacts in zip(windows, ner, strict=True):
+            for r in self._analyze(state, window, lang, artifacts):
                 cands.append(_to_candidate(r, offset))
         cands = [c for c in cands if c.type in state.entities and c.score >= settings.score_threshold]
         cands = self._filter(state, text, cands)
@@ -218,15 +301,10 @@ class PhiScrubber:
                     spans = resolve(spans + grown_names, text)
         return spans
 
-    def _analyze(self, state: _State, window: str, lang: str) -> list[RecognizerResult]:
-        analyzer = state.analyzer
-        artifacts: NlpArtifacts | None = None
-        if state.settings.use_ner and _LETTER.search(window):
-            with self._nlp_locks[lang]:
-                artifacts = analyzer.nlp_engine.process_text(window, lang)
-        else:
-            artifacts = NlpArtifacts([], [], [], [], analyzer.nlp_engine, lang)
-        return analyzer.analyze(
+    def _analyze(
+        self, state: _State, window: str, lang: str, artifacts: NlpArtifacts
+    ) -> list[RecognizerResult]:
+        return state.analyzer.analyze(
             text=window,
             language=lang,
             entities=list(state.presidio_entities),

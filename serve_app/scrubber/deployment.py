@@ -9,7 +9,8 @@ requests at once on threads only makes them contend. The replica therefore accep
 requests at once (`max_ongoing_requests` in the serve configs: requests wait here, not in the
 callers' routers, which would otherwise keep probing a busy replica's queue), gathers whatever
 has arrived into one batch (`@serve.batch`, no added wait), and scrubs the batch on ONE worker
-thread, so the event loop stays free for health checks, cancellation and new arrivals.
+thread, so the event loop stays free for health checks, cancellation and new arrivals. spaCy's NER,
+most of the work, runs over the whole batch in one `nlp.pipe` (`PhiScrubber.scrub_many`).
 """
 
 from __future__ import annotations
@@ -47,21 +48,21 @@ class PHIScrubberDeployment:
         return await loop.run_in_executor(self._worker, self._scrub_all, requests)
 
     def _scrub_all(self, requests: list[tuple[str, str | None]]) -> list[ScrubResult | ApiError]:
-        """One failure fails only its own request."""
-        results: list[ScrubResult | ApiError] = []
-        for text, strategy in requests:
-            try:
-                results.append(self._scrubber.scrub(text, strategy=strategy))
-            except ApiError as exc:
-                results.append(exc)
-            except Exception as exc:
-                # Never chain the original exception: third-party messages may quote the text.
-                results.append(
-                    ApiError(
-                        500, ErrorCode.INTERNAL_ERROR, f"The PHI scrubber failed ({type(exc).__name__})."
-                    )
-                )
-        return results
+        """The batch in one `scrub_many` (spaCy's NER over every text at once); one failure fails only
+        its own request."""
+        try:
+            outcomes = self._scrubber.scrub_many(requests)
+        except Exception as exc:
+            outcomes = [exc] * len(requests)
+        return [
+            outcome
+            if isinstance(outcome, ScrubResult | ApiError)
+            # Never chain the original exception: third-party messages may quote the text.
+            else ApiError(
+                500, ErrorCode.INTERNAL_ERROR, f"The PHI scrubber failed ({type(outcome).__name__})."
+            )
+            for outcome in outcomes
+        ]
 
     def ready(self) -> bool:
         return True

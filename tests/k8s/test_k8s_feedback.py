@@ -44,7 +44,7 @@ def test_on_passes_the_url_from_the_secret_to_every_ray_pod() -> None:
 
 def test_on_without_a_secret_is_refused_by_model_schema_and_helm() -> None:
     values = chart_values({"feedback": {"enabled": True}})
-    with pytest.raises(ValidationError, match="feedback.database.existingSecret"):
+    with pytest.raises(ValidationError, match=r"feedback\.database\.existingSecret"):
         Values.model_validate(values)
     assert any(p.startswith("/feedback") for p in schema_errors(values))
     assert "existingSecret" in helm_error({"feedback": {"enabled": True}})

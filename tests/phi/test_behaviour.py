@@ -259,3 +259,16 @@ def test_result_serializes(scrub):
     r = scrub(NOTE)
     again = ScrubResult.model_validate_json(r.model_dump_json())
     assert again == r
+
+
+def test_scrub_many_matches_scrub_and_fails_item_by_item(scrubber):
+    """The scrubber deployment scrubs a batch with one spaCy pass (`scrub_many`): each result must be
+    what `scrub` gives for that text alone, and a bad item must not fail the others."""
+    texts = [NOTE, "", "Seen by Dr. Parkinson for Parkinson's disease.", "Patient: John Smith, 555-0199"]
+    alone = [scrubber.scrub(t, strategy="placeholder") for t in texts]
+    together = scrubber.scrub_many([(t, "placeholder") for t in texts])
+    assert [r.model_dump() for r in together] == [r.model_dump() for r in alone]
+    mixed = scrubber.scrub_many([(NOTE, None), (42, None), (NOTE, "no-such-strategy")])
+    assert isinstance(mixed[0], ScrubResult)
+    assert isinstance(mixed[1], TypeError) and isinstance(mixed[2], ValueError)
+    assert NOTE not in str(mixed[2])

@@ -1,0 +1,77 @@
+"""The feedback loop at toy scale: reviews posted over HTTP to the real app become training pairs, a
+candidate adapter is trained from them (a few steps) and the promotion gate measures it against the
+serving adapter on held-out notes, side by side, and promotes or refuses it, writing its report.
+Every step is the real command a hospital team runs (`make adapter FEEDBACK=...`)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.notes import CLINICAL_NOTES
+from tests.e2e.test_feedback import CORRECTED
+
+pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _training(*args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "training", *args], cwd=REPO, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode in ok, done.stdout[-2000:] + done.stderr[-4000:]
+    return done
+
+
+def test_reviews_train_a_candidate_that_the_gate_promotes_or_refuses(
+    client, feedback_database_url, tmp_path
+) -> None:
+    for i, note in enumerate(CLINICAL_NOTES * 2):
+        extracted = client.post("/v1/extract", json={"text": note}, headers={"X-Request-ID": f"flywheel-{i}"})
+        assert extracted.status_code == 200, extracted.text
+        review = {"request_id": f"flywheel-{i}", "verdict": "accept"}
+        if i == 0:
+            review = {**review, "verdict": "edit", "fields": CORRECTED}
+        assert client.post("/v1/feedback", json=review).status_code in (200, 201)
+
+    export_dir = tmp_path / "feedback"
+    _training("feedback-export", "--database-url", feedback_database_url, "--out-dir", str(export_dir))
+    pairs = [
+        json.loads(x)
+        for f in ("train.jsonl", "holdout.jsonl")
+        for x in (export_dir / f).read_text().splitlines()
+    ]
+    assert len(pairs) >= len(CLINICAL_NOTES) * 2
+    assert any(p["fields"]["gene_mutation"] == CORRECTED["gene_mutation"] for p in pairs)
+
+    candidate = tmp_path / "candidate"
+    _training(
+        "train",
+        "--train-notes", "16", "--dev-notes", "2", "--max-steps", "2", "--batch-size", "4",
+        "--feedback", str(export_dir / "train.jsonl"), "--feedback-weight", "2",
+        "--out", str(candidate), "--run-dir", str(tmp_path / "run"),
+    )  # fmt: skip
+    assert (candidate / "adapter_model.safetensors").exists()
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["data"]["feedback"]["weight"] == 2
+
+    versions = tmp_path / "versions"
+    gate = _training(
+        "gate", "--candidate", str(candidate), "--count", "8", "--feedback-holdout",
+        str(export_dir / "holdout.jsonl"), "--promote-to", str(versions),
+        ok=(0, 3),
+    )  # fmt: skip
+    report = json.loads((candidate / "gate_report.json").read_text())
+    assert set(report["results"]) == {"current", "candidate"}
+    assert (
+        report["results"]["current"]["test"]["notes"] == report["results"]["candidate"]["test"]["notes"] > 0
+    )
+    assert report["promoted"] == (gate.returncode == 0)
+    if report["promoted"]:
+        assert (versions / "v1" / "adapter_model.safetensors").exists()
+    else:
+        assert report["reasons"] and not versions.exists()
