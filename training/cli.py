@@ -33,7 +33,7 @@ from training.vocab_cancers import HELD_OUT_CANCERS
 
 DATA_SEED = 2024
 TRAIN_NOTES = 1600
-MAX_STEPS = 75  # about 12-15 min on 2 quiet cores (much longer on a shared machine)
+MAX_STEPS = 220  # the shipped adapter: about 30 min on 2 quiet cores (much longer on a shared machine)
 DEV_NOTES = 24
 RUN_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "run"
 FEEDBACK_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "feedback"

@@ -94,11 +94,17 @@ def jsonl_records(path: Path) -> list[tuple[str, str, str, str, dict[str, str | 
     return rows
 
 
+# The modules whose code decides an example's text and answer (not the trainer, CLI or gate).
+_DATA_MODULES = ("generator", "layouts", "phi_fakes", "vocab_cancers", "vocab_phrases", "dataset")
+
+
 def _code_fingerprint() -> str:
     """The scrubber's and the generator's code and word lists: a change to either changes the examples."""
     digest = hashlib.sha256()
-    roots = (serve_bridge.REPO_ROOT / "serve_app" / "phi", Path(__file__).parent)
-    for path in sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".py", ".txt")):
+    here = Path(__file__).parent
+    data_code = [here / f"{name}.py" for name in _DATA_MODULES]
+    phi = serve_bridge.REPO_ROOT / "serve_app" / "phi"
+    for path in sorted([*data_code, *(p for p in phi.rglob("*") if p.suffix in (".py", ".txt"))]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from serve_app.extraction import FIELD_NAMES
 from training import vocab_phrases as P
 from training.layouts import allowed, layout
-from training.phi_fakes import Identity, fake_identity, phi_footer, phi_header
+from training.phi_fakes import Identity, fake_identity, phi_footer, phi_header, phi_inline
 from training.vocab_cancers import CANCERS, HELD_OUT_CANCERS, RESPONSES, SITES, Biomarker, Cancer
 
 # The seven fields, in the order of the extraction contract (one source: serve_app.extraction).
@@ -28,6 +28,7 @@ STYLES: tuple[str, ...] = (
     "radiology",
     "signout",
     "bullets",
+    "summary",
 )
 HELD_OUT_STYLES: frozenset[str] = frozenset({"tumour_board"})
 SPLITS: tuple[str, ...] = ("train", "dev", "test")
@@ -240,12 +241,15 @@ def generate_note(seed: int, split: str, index: int, lang: str | None = None) ->
     ident = fake_identity(rng, lang)
     cancer = _choose_cancer(rng, split)
     body = _body(w, cancer, ident, style)
-    parts = [
-        rng.choice(P.TITLES[lang][style]),
-        phi_header(rng, ident, lang),
-        body,
-        phi_footer(rng, ident, lang),
-    ]
+    if style == "summary" and rng.random() < 0.6:  # "Patient: X, NAM Y. Stage IIIA NSCLC, ..."
+        parts = [rng.choice(P.TITLES[lang][style]), f"{phi_inline(rng, ident, lang)} {body}"]
+    else:
+        parts = [
+            rng.choice(P.TITLES[lang][style]),
+            phi_header(rng, ident, lang),
+            body,
+            phi_footer(rng, ident, lang),
+        ]
     text = "\n".join(p for p in parts if p)
     return Note(
         id=f"{split}-{seed}-{index:05d}",

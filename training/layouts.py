@@ -126,6 +126,8 @@ def layout(
         )
     if style == "signout":
         return _signout(rng, lang, s, ident)
+    if style == "summary":
+        return _summary(rng, lang, s)
     return _bullets(lang, s, L)
 
 
@@ -161,6 +163,40 @@ def _signout(rng: random.Random, lang: str, s: dict[str, str], ident: Identity) 
         bits.append(f"-> {s['planned_value']}.")
     bits.append(s.get("declined", ""))
     bits.append(s.get("family", ""))
+    return " ".join(b for b in bits if b)
+
+
+def _summary(rng: random.Random, lang: str, s: dict[str, str]) -> str:
+    """One terse paragraph of comma-chained facts: "Stage IIIA NSCLC, EGFR exon 19 deletion, PD-L1 50%.
+    Started osimertinib; partial response. Brain metastases." """
+    fr = lang == "fr"
+    bits: list[str] = []
+    if "dx" in s:
+        head = s["dx"][:1].upper() + s["dx"][1:]
+        inline = [s[k] for k in ("mut_list", "bm_list") if k in s and rng.random() < 0.8]
+        bits.append(", ".join([head, *inline]) + ".")
+        bits += [s[k] for k, v in (("mut", "mut_list"), ("bm", "bm_list")) if v in s and s[v] not in inline]
+    else:
+        bits += [s["intro"], *(s[k] for k in ("mut", "bm") if k in s)]
+    bits.append(s.get("negmut", ""))
+    if "tx_list" in s:
+        verb = rng.choice(
+            ("Débuté", "Sous", "Traité par", "A reçu")
+            if fr
+            else ("Started", "On", "Treated with", "Received")
+        )
+        resp = f"{' ;' if fr else ';'} {s['resp_value']}" if "resp_value" in s else ""
+        bits.append(f"{verb} {s['tx_list']}{resp}.")
+    bits.append(s.get("pending", ""))
+    if "mets_list" in s:
+        sites = s["mets_list"]
+        if fr:
+            bits.append(rng.choice((f"Métastases : {sites}.", f"Sites métastatiques : {sites}.")))
+        else:
+            bits.append(rng.choice((f"{sites[:1].upper()}{sites[1:]} metastases.", f"Mets to {sites}.")))
+    bits += [s.get(k, "") for k in ("nomets", "ruleoutmets", "planned", "declined", "prior", "family")]
+    if rng.random() < 0.5:
+        bits.append(s.get("filler", ""))
     return " ".join(b for b in bits if b)
 
 

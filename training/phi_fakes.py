@@ -203,6 +203,20 @@ def phi_header(rng: random.Random, ident: Identity, lang: str) -> str:
     return "\n".join(lines)
 
 
+def phi_inline(rng: random.Random, ident: Identity, lang: str) -> str:
+    """Identification written into the first sentence of a one-paragraph summary."""
+    label = rng.choice(("Patient", "Pt", "Nom")) if lang == "fr" else rng.choice(("Patient", "Pt", "Re"))
+    ids = rng.choice(
+        (
+            f", NAM {ident.nam}",
+            f", MRN {ident.mrn}",
+            f" ({'DDN' if lang == 'fr' else 'DOB'} {ident.birth_date})",
+            "",
+        )
+    )
+    return f"{label}: {ident.first} {ident.last}{ids}."
+
+
 def phi_footer(rng: random.Random, ident: Identity, lang: str) -> str:
     if rng.random() < 0.5:
         return ""

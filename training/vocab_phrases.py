@@ -239,6 +239,7 @@ TITLES = {
         "radiology": ("CT chest/abdomen/pelvis - impression", "PET-CT report - impression"),
         "signout": ("Sign-out", "Overnight handover"),
         "bullets": ("Problem list", "Oncology summary"),
+        "summary": ("", "", "Summary", "One-line summary"),
     },
     "fr": {
         "clinic": ("Note de suivi en oncologie", "Clinique d'oncologie - suivi"),
@@ -249,6 +250,7 @@ TITLES = {
         "radiology": ("TDM thoraco-abdomino-pelvienne - conclusion", "TEP-TDM - conclusion"),
         "signout": ("Transfert de garde", "Note de garde"),
         "bullets": ("Liste de problèmes", "Résumé oncologique"),
+        "summary": ("", "", "Résumé", "Sommaire"),
     },
 }
 

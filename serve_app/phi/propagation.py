@@ -27,7 +27,11 @@ def _title(token: str) -> str:
     return _NAME_PIECE.sub(lambda m: m.group(1) + m.group(2).upper() + m.group(3).lower(), token)
 
 
-def name_tokens(text: str, persons: Iterable[Candidate], allow: ClinicalAllowList) -> set[str]:
+def name_tokens(
+    text: str, persons: Iterable[Candidate], allow: ClinicalAllowList, common_out: set[str] | None = None
+) -> set[str]:
+    """Tokens of the names found. A name token that is also a common word ("Mon", the nickname of
+    Monique) goes to `common_out` instead: it is propagated in its exact form only, mid-sentence."""
     stop = not_name_words()
     tokens: set[str] = set()
     for c in persons:
@@ -36,6 +40,8 @@ def name_tokens(text: str, persons: Iterable[Candidate], allow: ClinicalAllowLis
             # A month ("Jul", "April": a month alone is PHI anyway) or a word that is a function word only
             # without its accents ("Thé") still names the person.
             common = fold(token) in stop and fold(token) not in _MONTH_KEYS and not accented_only(token)
+            if common and common_out is not None and len(token) >= 3 and token[:1].isupper():
+                common_out.add(token)
             if len(token) < 2 or not token[0].isupper() or common:
                 continue
             if allow.is_clinical_token(token) and not allow.is_eponym(token):
@@ -50,9 +56,11 @@ def name_tokens(text: str, persons: Iterable[Candidate], allow: ClinicalAllowLis
 def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> list[Candidate]:
     """New PERSON candidates for other occurrences of known name tokens (same, UPPER or Title case)."""
     persons = [c for c in spans if c.type == EntityType.PERSON]
-    tokens = name_tokens(text, persons, allow)
+    common: set[str] = set()
+    tokens = name_tokens(text, persons, allow, common)
+    found = _common_word_names(text, common, persons)
     if not tokens:
-        return []
+        return found
     variants: set[str] = set()
     for t in tokens:
         variants.update({t, t.upper(), _title(t)})
@@ -61,12 +69,30 @@ def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> li
         + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
         + r")(?![\w'’-])"
     )
-    found: list[Candidate] = []
     for m in pattern.finditer(text):
         if allow.is_eponym(m.group()) and allow.eponym_in_clinical_use(text, m.start(), m.end()):
             continue
         found.append(Candidate(EntityType.PERSON, m.start(), m.end(), 0.72, "propagated"))
     return found + _spelling_variants(text, tokens, allow)
+
+
+# A capitalized word after one of these starts a sentence (or a field): "Mon" there is the pronoun.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:»\"]|\n)[ \t]*$")
+
+
+def _common_word_names(text: str, words: set[str], persons: list[Candidate]) -> list[Candidate]:
+    """Other mentions of a name that is also a common word, exact case, never at a sentence start."""
+    if not words:
+        return []
+    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w'’-])")
+    out = []
+    for m in pattern.finditer(text):
+        if any(p.start <= m.start() < p.end for p in persons):
+            continue
+        if _SENTENCE_START.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        out.append(Candidate(EntityType.PERSON, m.start(), m.end(), 0.7, "propagated"))
+    return out
 
 
 def _spelling_variants(text: str, tokens: set[str], allow: ClinicalAllowList) -> list[Candidate]:

@@ -1,7 +1,8 @@
 """PHI leak scan. Named to run LAST in the e2e session: by then the app has served the API
 tests, the load and fault-injection runs, the fuzzing and the bad-input cases, all carrying
 planted PHI canaries. None may appear in any Ray session log file (replica, proxy, controller,
-worker stdout/stderr, vLLM engine, the audit log) or in a metrics scrape."""
+worker stdout/stderr, vLLM engine, the audit log), in a metrics scrape or in the feedback database
+(every extraction is stored there for review)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,19 @@ def test_no_canary_in_any_log_file_or_metric(service) -> None:
         metrics = response.read().decode()
     leaks.extend(f"metrics: {c!r}" for c in CANARIES if c in metrics)
     assert not leaks, leaks
+
+
+def test_no_canary_in_the_feedback_database(feedback_database_url) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(feedback_database_url)
+    with engine.connect() as conn:
+        rows = [
+            str(tuple(row))
+            for table in ("extractions", "reviews")
+            for row in conn.execute(text(f"SELECT * FROM {table}"))
+        ]
+    engine.dispose()
+    assert len(rows) > 5, "expected the session's extractions in the feedback database"
+    stored = "\n".join(rows)
+    assert not [c for c in CANARIES if c in stored]

@@ -272,3 +272,14 @@ def test_scrub_many_matches_scrub_and_fails_item_by_item(scrubber):
     assert isinstance(mixed[0], ScrubResult)
     assert isinstance(mixed[1], TypeError) and isinstance(mixed[2], ValueError)
     assert NOTE not in str(mixed[2])
+
+
+def test_a_nickname_that_is_a_common_word_is_scrubbed_where_it_recurs(scrub):
+    """A nickname found through its cue (« Mon », short for Monique) is also a French word: its other
+    mentions are scrubbed in the same case mid-sentence; the word at a sentence start stays."""
+    text = (
+        "Le patient ROY, dit « Mon », tolère bien le traitement.\n"
+        "Appel ce matin; Mon va mieux. Mon impression: stable."
+    )
+    r = scrub(text)
+    assert "Mon va mieux" not in r.text and "Mon impression" in r.text
