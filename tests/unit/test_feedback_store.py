@@ -104,3 +104,15 @@ def test_reused_request_id_replaces_the_extraction_and_its_reviews(store):
     store.review("r1", "alice", "accept", None, None)
     store.record_extraction(snapshot("r1", version="sha256:cccccccccccc"))
     assert store.stats().reviews == 0
+
+
+def test_migrations_match_the_table_models(store):
+    """`tables.py` and the Alembic revisions describe the same schema (a new column needs a revision)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from serve_app.feedback.tables import Base
+
+    with store._engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
