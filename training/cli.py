@@ -121,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument("--count", type=int, default=160, help="held-out test notes (before scrub filter)")
     gate.add_argument("--seed", type=int, default=DATA_SEED)
     gate.add_argument("--config", type=Path, default=serve_bridge.LOCAL_CONFIG)
+    gate.add_argument(
+        "--max-tokens", type=int, default=None, help="answer cap for both adapters (default: the config's)"
+    )
     gate.add_argument("--promote-to", type=Path, default=None, help="versions folder: DIR/vN on success")
 
     card = sub.add_parser("card", help="write ADAPTER_CARD.md")
@@ -300,7 +303,14 @@ def cmd_gate(args: argparse.Namespace) -> int:
     from extract_eval import held_out_notes
 
     notes, _ = held_out_notes(args.seed, args.count)
-    report = compare(args.candidate, args.current, notes, args.feedback_holdout, config=args.config)
+    report = compare(
+        args.candidate,
+        args.current,
+        notes,
+        args.feedback_holdout,
+        config=args.config,
+        max_tokens=args.max_tokens,
+    )
     if report["promoted"] and args.promote_to is not None:
         report["version"] = str(promote(args.candidate, args.promote_to))
     (args.candidate / REPORT_NAME).write_text(json.dumps(report, indent=2))

@@ -70,7 +70,7 @@ def _holdout_notes(path: Path | None) -> list[dict[str, Any]]:
 
 
 async def _evaluate(
-    engine: Any, adapter: str, notes: list[dict[str, Any]], concurrency: int
+    engine: Any, adapter: str, notes: list[dict[str, Any]], concurrency: int, max_tokens: int | None
 ) -> dict[str, Any]:
     gate = asyncio.Semaphore(concurrency)
     tally = Tally(FIELDS)
@@ -80,7 +80,9 @@ async def _evaluate(
             started = time.perf_counter()
             try:
                 pred = (
-                    await engine.extract(note["scrubbed"], adapter, f"gate-{adapter}-{i}")
+                    await engine.extract(
+                        note["scrubbed"], adapter, f"gate-{adapter}-{i}", max_tokens=max_tokens
+                    )
                 ).result.model_dump()
             except Exception:  # an invalid answer counts wrong on every field
                 pred = None
@@ -97,8 +99,10 @@ def compare(
     feedback_holdout: Path | None,
     config: Path = serve_bridge.LOCAL_CONFIG,
     concurrency: int = 32,
+    max_tokens: int | None = None,
 ) -> dict[str, Any]:
-    """Both adapters on the same notes in one engine; the decision and every figure."""
+    """Both adapters on the same notes in one engine; the decision and every figure. `max_tokens`
+    caps each answer (None: the serve config's budget); a cut answer is invalid, for both adapters."""
     from serve_app.config import load_app_args
 
     llm = load_app_args(config).llm
@@ -113,7 +117,7 @@ def compare(
     async def run_all() -> None:  # one event loop: the engine's output handler lives on it
         for name, notes in sets.items():
             for system, adapter in (("current", serve_bridge.ADAPTER_NAME), ("candidate", CANDIDATE)):
-                results[system][name] = await _evaluate(engine, adapter, notes, concurrency)
+                results[system][name] = await _evaluate(engine, adapter, notes, concurrency, max_tokens)
 
     try:
         asyncio.run(run_all())

@@ -51,7 +51,7 @@ def test_reviews_train_a_candidate_that_the_gate_promotes_or_refuses(
     candidate = tmp_path / "candidate"
     _training(
         "train",
-        "--train-notes", "16", "--dev-notes", "2", "--max-steps", "2", "--batch-size", "4",
+        "--train-notes", "8", "--dev-notes", "2", "--max-steps", "2", "--batch-size", "4",
         "--feedback", str(export_dir / "train.jsonl"), "--feedback-weight", "2",
         "--out", str(candidate), "--run-dir", str(tmp_path / "run"),
     )  # fmt: skip
@@ -61,8 +61,8 @@ def test_reviews_train_a_candidate_that_the_gate_promotes_or_refuses(
 
     versions = tmp_path / "versions"
     gate = _training(
-        "gate", "--candidate", str(candidate), "--count", "8", "--feedback-holdout",
-        str(export_dir / "holdout.jsonl"), "--promote-to", str(versions),
+        "gate", "--candidate", str(candidate), "--count", "6", "--max-tokens", "200",
+        "--feedback-holdout", str(export_dir / "holdout.jsonl"), "--promote-to", str(versions),
         ok=(0, 3),
     )  # fmt: skip
     report = json.loads((candidate / "gate_report.json").read_text())

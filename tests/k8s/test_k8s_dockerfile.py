@@ -72,7 +72,8 @@ def test_dependencies_are_installed_before_the_code_is_copied() -> None:
 
 def test_variants_install_the_right_vllm_and_keep_probe_tools() -> None:
     text = DOCKERFILE.read_text()
-    assert '"gpu": ["gpu"]' in text and '"cpu": ["cpu", "embedded"]' in text
+    # Both variants also install the PostgreSQL driver the chart's feedback database uses.
+    assert '"gpu": ["gpu", "postgres"]' in text and '"cpu": ["cpu", "embedded", "postgres"]' in text
     assert "command -v wget && command -v bash" in text
     assert "HF_HOME=/models" in text and "MODEL_CACHE_DIR=/models" in text
 

@@ -44,6 +44,8 @@ def test_cpu_serve_config_v2_is_the_local_config_with_cluster_networking() -> No
         "auth_enabled": True,
         "api_keys_file": "/etc/clinserve/api-keys/keys.yaml",
     }
+    # ... and its feedback.enabled (off by default: a cluster needs a shared database, from a Secret).
+    local["applications"][0]["args"]["feedback"] = {"enabled": False}
     assert embedded == local
 
 
