@@ -31,6 +31,7 @@ class RequestContext:
     deadline: float | None = None  # monotonic time the client stops waiting (X-Clinserve-Timeout-S)
     entity_counts: dict[str, int] | None = None  # PHI found, by type (counts only, never values)
     phi_profile: str | None = None  # the scrubber's de-identification profile (safe_harbor, ...)
+    adapter_version: str | None = None  # the adapter version that answered (/v1/extract)
     error_code: str | None = None  # the envelope's code when the answer is an error
 
     def read_deadline(self, request: Request) -> None:

@@ -78,6 +78,7 @@ class ExtractRoutes:
             if exc.code == ErrorCode.MODEL_OUTPUT_INVALID:
                 ingress_metrics.schema_failures.inc(1, tags={"adapter": adapter_label})
             raise
+        ctx.adapter_version = llm.model.adapter_version
         ingress_metrics.observe_stage(EXTRACT_PATH, "llm", time.perf_counter() - llm_start)
         ingress_metrics.observe_extraction(
             adapter_label, llm.result.model_dump(), llm.usage.prompt_tokens, llm.usage.completion_tokens

@@ -47,7 +47,8 @@ security = SecurityState()
 async def guard_and_observe(request: Request, call_next):
     """Authenticate, apply CORS and security headers, then record one metric sample and one
     structured audit event per request: key id, route template, status, error code, entity
-    counts, the de-identification profile, latency, request id. Never the body, the query
+    counts, the de-identification profile, the adapter version that answered, latency, request id.
+    Never the body, the query
     string or header values."""
     start = time.perf_counter()
     ctx = context_of(request)
@@ -70,6 +71,7 @@ async def guard_and_observe(request: Request, call_next):
             "latency_ms": round(elapsed * 1000, 2),
             "entity_counts": ctx.entity_counts,
             "phi_profile": ctx.phi_profile,
+            "adapter_version": ctx.adapter_version,
         },
     )
     return response

@@ -75,3 +75,48 @@ def test_reviews_train_a_candidate_that_the_gate_promotes_or_refuses(
         assert (versions / "v1" / "adapter_model.safetensors").exists()
     else:
         assert report["reasons"] and not versions.exists()
+
+
+def _answers_with(client, version: str) -> bool:
+    import httpx
+
+    try:  # during the rollout a request may also meet a replica that is stopping
+        response = client.post("/v1/extract", json={"text": CLINICAL_NOTES[0]})
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200 and response.json()["model"]["adapter_version"] == version
+
+
+def test_a_promoted_version_is_served_then_rolled_back_by_naming_it(service, client, tmp_path) -> None:
+    """Promotion writes `vN`; the serve config names the version to serve; the answers (and what is
+    stored for review) name the version that produced them; naming the previous one rolls back."""
+    import copy
+
+    from serve_app.local import embedded
+    from tests.e2e.waiting import wait_until
+    from training.gate import promote
+
+    shipped = copy.deepcopy(service.config)
+    shipped_version = client.post("/v1/extract", json={"text": CLINICAL_NOTES[0]}).json()["model"]
+    shipped_version = shipped_version["adapter_version"]
+    spec = shipped["applications"][0]["args"]["llm"]["adapters"]["medical-ie"]
+    promoted = promote(Path(embedded.resolve(spec["path"])), tmp_path / "versions")
+    assert promoted.name == "v1"
+    rollout = copy.deepcopy(shipped)
+    rollout["applications"][0]["args"]["llm"]["adapters"]["medical-ie"] = {
+        **spec,
+        "path": str(promoted),
+        "version": "v1",
+    }
+    try:
+        service.deploy(rollout)
+        assert wait_until(lambda: _answers_with(client, "v1"), timeout_s=600, poll_s=5)
+        rid = client.post("/v1/extract", json={"text": CLINICAL_NOTES[1]}).json()["request_id"]
+        reviewed = client.post("/v1/feedback", json={"request_id": rid, "verdict": "accept"}).json()
+        assert reviewed["adapter_version"] == "v1"
+        stats = client.get("/v1/feedback/stats").json()
+        assert any(a["adapter_version"] == "v1" for a in stats["adapters"])
+    finally:
+        service.deploy(shipped)  # roll back: the previous version, named by the shipped config
+        assert wait_until(lambda: _answers_with(client, shipped_version), timeout_s=600, poll_s=5)
+        service.wait_ready(timeout_s=600)

@@ -79,6 +79,9 @@ def test_one_access_line_per_request_with_request_id_deployment_and_replica(logs
         if exchange.path == "/v1/deidentify" and exchange.status == 200:
             # The de-identification profile applied is on record for the privacy officer.
             assert record.get("phi_profile") == "safe_harbor", record
+        if exchange.path == "/v1/extract" and exchange.status == 200:
+            # ... and which adapter version answered (the configured version, else its digest).
+            assert str(record.get("adapter_version", "")).startswith("sha256:"), record
 
 
 def test_request_ids_chosen_by_serve_are_echoed_to_the_client(observed) -> None:
