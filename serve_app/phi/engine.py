@@ -200,9 +200,7 @@ class PhiScrubber:
         if language is not None and language not in state.settings.languages:
             raise ValueError(f"language not enabled; expected one of {', '.join(state.settings.languages)}")
         lang = language or detect_language(text, state.settings.languages)
-        # Literal escape sequences from double-escaped exports ("Phone:\\n514...") read as spaces; the
-        # substitution keeps every offset, so spans still index the original text.
-        analysed = _INVISIBLE.sub(" ", _ESCAPED_BREAK.sub("  ", text))
+        analysed = _as_analysed(text)  # offsets kept: spans still index the original text
         windows = list(chunks(analysed, state.settings.max_chunk_chars)) if text.strip() else []
         return strategy, lang, windows
 
@@ -273,7 +271,7 @@ class PhiScrubber:
         ner: list[NlpArtifacts],
     ) -> list[Candidate]:
         settings = state.settings
-        text = _INVISIBLE.sub(" ", _ESCAPED_BREAK.sub("  ", text))  # as analysed (see `_prepare`)
+        text = _as_analysed(text)
         cands: list[Candidate] = []
         for (offset, window), artifacts in zip(windows, ner, strict=True):
             for r in self._analyze(state, window, lang, artifacts):
@@ -345,6 +343,12 @@ class PhiScrubber:
                 continue
             kept.append(c)
         return kept
+
+
+def _as_analysed(text: str) -> str:
+    """The text the recognizers see: literal escape sequences from double-escaped exports read as
+    spaces and a zero-width mark glued to a word becomes a space; offsets are kept."""
+    return _INVISIBLE.sub(" ", _ESCAPED_BREAK.sub("  ", text))
 
 
 def _to_candidate(r: RecognizerResult, offset: int) -> Candidate:
