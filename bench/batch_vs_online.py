@@ -9,7 +9,9 @@ Usage:
 1. Online: the N notes through `/v1/extract` at the given concurrency on a warm service (started
    here with the same serve config unless --url is given, then stopped before the batch run).
 2. Batch: the same N notes as a JSONL file through `python -m serve_app.batch` on a private local
-   Ray, timed end to end (Ray start and model load included), as a pipeline (the summary line) and
+   Ray (its default: the adapter merged into the base weights; with --runtime-lora-too a second run
+   with --no-merge-adapter, vLLM's runtime LoRA as the API uses it), timed end to end (Ray start
+   and model load included), as a pipeline (the summary line) and
    after the engine start-up (the summary's `startup_s`: until the first extract actor had its
    vLLM engine loaded). Peak RSS of the batch driver process is sampled every 0.5 s.
 3. Optional long run (--long M): M short notes through the batch job alone, with the driver's RSS and
@@ -94,7 +96,9 @@ def _tree_rss(pid: int) -> tuple[int, int]:
         return 0, 0
 
 
-def batch(notes: list[tuple[str, str]], config: str, work: Path, batch_size: int | None) -> dict:
+def batch(
+    notes: list[tuple[str, str]], config: str, work: Path, batch_size: int | None, extra: tuple[str, ...] = ()
+) -> dict:
     """The notes through `python -m serve_app.batch` on a private local Ray; RSS sampled."""
     input_path, output = work / "notes.jsonl", work / "out"
     input_path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in notes))
@@ -107,6 +111,7 @@ def batch(notes: list[tuple[str, str]], config: str, work: Path, batch_size: int
     ]  # fmt: skip
     if batch_size:
         command += ["--batch-size", str(batch_size)]
+    command += list(extra)
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     samples: list[tuple[float, int, int]] = []
     start = time.perf_counter()
@@ -147,7 +152,7 @@ def flatness(samples: list[tuple[float, int, int]]) -> dict:
     return out
 
 
-def markdown(on: dict | None, off: dict | None, concurrency: int) -> str:
+def markdown(on: dict | None, batches: dict[str, dict], concurrency: int) -> str:
     lines = [
         "| path | notes | ok | wall (s) | notes/s | vs online | peak driver RSS (MiB) |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -158,13 +163,17 @@ def markdown(on: dict | None, off: dict | None, concurrency: int) -> str:
             f"| online `/v1/extract`, concurrency {concurrency}, warm service | {on['notes']} | {on['ok']} "
             f"| {on['wall_s']:.0f} | {on['notes_per_s']:.3f} | 1.00x | - |"
         )
-    if off:
+    for name, off in batches.items():
         rows = [
-            ("batch, whole job (Ray start + model load)", off["process_wall_s"], off["process_notes_per_s"]),
-            ("batch, pipeline (summary line)", off["wall_s"], off["notes_per_s"]),
+            (
+                f"batch ({name}), whole job (Ray start + model load)",
+                off["process_wall_s"],
+                off["process_notes_per_s"],
+            ),
+            (f"batch ({name}), pipeline (summary line)", off["wall_s"], off["notes_per_s"]),
         ]
         if off.get("notes_per_s_after_startup"):
-            label = f"batch, after the {off['startup_s']:.0f} s engine start-up"
+            label = f"batch ({name}), after the {off['startup_s']:.0f} s start-up"
             rows.append((label, off["wall_s"] - off["startup_s"], off["notes_per_s_after_startup"]))
         for label, wall, rate in rows:
             ratio = f"{rate / base:.2f}x" if base else "-"
@@ -186,6 +195,11 @@ def main() -> int:
     parser.add_argument("--api-key", help="for a service with auth on")
     parser.add_argument("--config", default=str(REPO_ROOT / "serve_config.local.yaml"))
     parser.add_argument("--batch-size", type=int, help="clinserve-batch --batch-size (default: max_num_seqs)")
+    parser.add_argument(
+        "--runtime-lora-too",
+        action="store_true",
+        help="also run the batch job with --no-merge-adapter (vLLM's runtime LoRA, as the API serves it)",
+    )
     parser.add_argument("--out", default=str(REPO_ROOT / "bench" / "results" / "batch_vs_online.json"))
     args = parser.parse_args()
 
@@ -217,6 +231,11 @@ def main() -> int:
                 service.stop()  # the batch job gets the machine to itself, as the service had
         (work / "side").mkdir()
         results["batch"] = batch(notes, args.config, work / "side", args.batch_size)
+        if args.runtime_lora_too:
+            (work / "side-lora").mkdir()
+            results["batch_runtime_lora"] = batch(
+                notes, args.config, work / "side-lora", args.batch_size, ("--no-merge-adapter",)
+            )
     if args.long:
         (work / "long").mkdir()
         long_run = batch(make_notes(args.long), args.config, work / "long", args.batch_size)
@@ -225,7 +244,10 @@ def main() -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2))
     if notes:
-        print(markdown(results["online"], results["batch"], args.concurrency))
+        batches = {"merged adapter": results["batch"]}
+        if "batch_runtime_lora" in results:
+            batches["runtime LoRA"] = results["batch_runtime_lora"]
+        print(markdown(results["online"], batches, args.concurrency))
     if args.long:
         print(json.dumps({k: v for k, v in results["long"].items() if k != "rss_samples"}, indent=2))
     print(f"raw figures: {args.out}; work files: {work}")

@@ -86,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument(
         "--adapter", help="LoRA adapter (default: the config's default_adapter; 'none' = base)."
     )
+    model.add_argument(
+        "--merge-adapter",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Serve the job's adapter merged into the base weights (built once per machine; same "
+        "answers, no per-token LoRA cost) instead of vLLM's runtime LoRA (default: merge).",
+    )
+    model.add_argument(
+        "--merged-model-dir",
+        help="Where merged models are cached (default: $CLINSERVE_MERGED_MODEL_DIR, else "
+        "$HF_HOME/clinserve-merged, else ~/.cache/clinserve/merged).",
+    )
     tune = p.add_argument_group("scale (defaults fit the cluster Ray reports)")
     tune.add_argument("--scrub-concurrency", type=_positive, help="Scrub actors (CPU).")
     tune.add_argument("--extract-concurrency", type=_positive, help="Extract actors (one vLLM engine each).")
@@ -99,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--batches-in-flight", type=_positive, default=2, help="Extract batches one actor runs at once."
     )
     tune.add_argument("--scrub-batch-size", type=_positive, default=32)
+    tune.add_argument(
+        "--rows-per-part",
+        type=_positive,
+        default=1024,
+        help="Rows per output part (at most; the last parts may be smaller). A killed job redoes at "
+        "most the parts in flight.",
+    )
     ray_group = p.add_argument_group("ray")
     ray_group.add_argument(
         "--ray-address",

@@ -49,16 +49,30 @@ OUTPUT_SCHEMA = pa.schema(
         pa.field("error_code", pa.string()),  # serve_app.errors.ErrorCode values
         pa.field("model", pa.string()),
         pa.field("adapter", pa.string()),
+        pa.field("adapter_version", pa.string()),  # as /v1/extract's model.adapter_version
         pa.field("prompt_tokens", pa.int32()),
         pa.field("completion_tokens", pa.int32()),
     ]
 )
 
 
-def error_row(row_id: str, code: str, phi_counts: str | None, model: str, adapter: str) -> dict[str, Any]:
+def error_row(
+    row_id: str,
+    code: str,
+    phi_counts: str | None,
+    model: str,
+    adapter: str,
+    adapter_version: str | None = None,
+) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(OUTPUT_SCHEMA.names)
     row.update(
-        id=row_id, status=STATUS_ERROR, error_code=code, phi_counts=phi_counts, model=model, adapter=adapter
+        id=row_id,
+        status=STATUS_ERROR,
+        error_code=code,
+        phi_counts=phi_counts,
+        model=model,
+        adapter=adapter,
+        adapter_version=adapter_version,
     )
     return row
 

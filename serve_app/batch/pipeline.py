@@ -31,6 +31,7 @@ class Scale:
     batch_size: int
     batches_in_flight: int
     scrub_batch_size: int
+    rows_per_part: int
 
 
 def start_ray(opts: argparse.Namespace) -> bool:
@@ -71,6 +72,7 @@ def choose_scale(opts: argparse.Namespace, settings: JobSettings, local: bool) -
         batch_size=opts.batch_size or settings.app.llm.max_num_seqs,
         batches_in_flight=opts.batches_in_flight,
         scrub_batch_size=opts.scrub_batch_size,
+        rows_per_part=opts.rows_per_part,
     )
 
 
@@ -103,13 +105,19 @@ def build_dataset(opts: argparse.Namespace, settings: JobSettings, scale: Scale,
         concurrency=scale.scrub_actors,
         num_cpus=1,
     )
+    # Streaming re-blocking (no shuffle): a read block can hold thousands of notes, and a map task
+    # emits its output only when its whole block is done. Blocks of one extract batch let answers
+    # reach the writer batch by batch (progress, and little lost work when a job is killed).
+    ds = ds.repartition(target_num_rows_per_block=scale.batch_size)
     extract_args: dict[str, Any] = {"runtime_env": runtime_env} if runtime_env else {}
-    return ds.map_batches(
+    ds = ds.map_batches(
         ExtractStage,
         fn_constructor_kwargs={
             "llm_settings": settings.app.llm.model_dump(mode="json"),
             "adapter": opts.adapter,
             "registry": registry,
+            "merge_adapter": opts.merge_adapter,
+            "merged_model_dir": opts.merged_model_dir,
         },
         batch_size=scale.batch_size,
         batch_format="pyarrow",
@@ -120,6 +128,8 @@ def build_dataset(opts: argparse.Namespace, settings: JobSettings, scale: Scale,
         max_concurrency=scale.batches_in_flight,
         **extract_args,
     )
+    # Parts of a useful size: answers gathered (streaming) into parts of rows_per_part rows.
+    return ds.repartition(target_num_rows_per_block=scale.rows_per_part, strict=True)
 
 
 def run(opts: argparse.Namespace, settings: JobSettings) -> Summary:

@@ -1,7 +1,7 @@
 """The two actor stages of the batch pipeline, around the project's own engines:
 
 - `ScrubStage` (CPU actors): claims its ids (`resume.IdRegistry`), checks each note as the ingress
-  does (`check_text`: empty, too long) and scrubs it with `serve_app.phi.PhiScrubber`.
+  does (`check_text`: empty, too long) and scrubs the batch with `serve_app.phi.PhiScrubber.scrub_many`.
 - `ExtractStage` (GPU actors in production, CPU locally): `serve_app.llm.extraction.Extractor` on a
   `VllmHost`, the code path behind `/v1/extract`, then `ground_fields` + `apply_policy` for the
   evidence. `__call__` is a coroutine: Ray Data runs it on the actor's one event loop, several batches
@@ -75,24 +75,32 @@ class ScrubStage:
         verdicts = ray.get(self._registry.claim.remote(ids, batch.column("row_key").to_pylist()))
         texts = batch.column("text").to_pylist()
         input_errors = batch.column("input_error").to_pylist()
-        rows = [
-            {"id": row_id, **self._scrub(text, input_error)}
-            for row_id, text, input_error, verdict in zip(ids, texts, input_errors, verdicts, strict=True)
-            if verdict == NEW
-        ]
+        rows: list[dict[str, Any]] = []
+        to_scrub: list[tuple[int, str]] = []  # (row index, text) of the rows that pass the checks
+        for row_id, text, input_error, verdict in zip(ids, texts, input_errors, verdicts, strict=True):
+            if verdict != NEW:
+                continue
+            code = input_error or self._check(text)
+            rows.append({"id": row_id, "status": "error", "error_code": code})
+            if code is None:
+                to_scrub.append((len(rows) - 1, text))
+        # spaCy over every text of the batch at once (`scrub_many`); a text that fails, fails alone.
+        results = self._scrubber.scrub_many([(text, None) for _, text in to_scrub])
+        for (index, text), result in zip(to_scrub, results, strict=True):
+            rows[index].update(self._scrubbed(text, result))
         return pa.Table.from_pylist(rows, schema=SCRUBBED_SCHEMA)
 
-    def _scrub(self, text: str | None, input_error: str | None) -> dict[str, Any]:
-        if input_error:
-            return {"status": "error", "error_code": input_error}
+    def _check(self, text: str | None) -> str | None:
         try:
             check_text(text or "", self._max_text_chars)
         except ApiError as exc:
-            return {"status": "error", "error_code": str(exc.code)}
-        try:
-            result = self._scrubber.scrub(text)
-        except Exception as exc:  # a third-party message may quote the text: the type name only
-            logger.error("scrub failed for one row (%s)", _kind(exc))
+            return str(exc.code)
+        return None
+
+    @staticmethod
+    def _scrubbed(text: str, result: Any) -> dict[str, Any]:
+        if isinstance(result, Exception):  # a third-party message may quote the text: the type name only
+            logger.error("scrub failed for one row (%s)", _kind(result))
             return {"status": "error", "error_code": str(ErrorCode.INTERNAL_ERROR)}
         return {
             "text": text,
@@ -105,19 +113,40 @@ class ScrubStage:
 
 
 class ExtractStage:
-    def __init__(self, llm_settings: dict[str, Any], adapter: str | None, registry: Any = None) -> None:
+    def __init__(
+        self,
+        llm_settings: dict[str, Any],
+        adapter: str | None,
+        registry: Any = None,
+        merge_adapter: bool = True,
+        merged_model_dir: str | None = None,
+    ) -> None:
+        from pathlib import Path
+
         from serve_app.config import LLMSettings
         from serve_app.llm.adapters import Adapters
         from serve_app.llm.extraction import Extractor
         from serve_app.llm.vllm_host import VllmHost
 
         settings = LLMSettings.model_validate(llm_settings)
-        self._host = VllmHost(settings, ray_metrics=False)
-        self._extractor = Extractor(self._host)
-        self._policy = settings.ungrounded
-        self._adapter = adapter
+        adapters = Adapters(settings)
+        chosen = adapters.select(adapter)
+        self._adapter_label = adapters.label(adapter)
         self._model = settings.model_name
-        self._adapter_label = Adapters(settings).label(adapter)
+        self._policy = settings.ungrounded
+        if merge_adapter and chosen is not None:
+            # The job's one adapter folded into the weights (see merged_model): a plain model to serve.
+            from serve_app.batch.merged_model import merged_settings
+
+            root = Path(merged_model_dir) if merged_model_dir else None
+            self._host = VllmHost(merged_settings(settings, chosen, root), ray_metrics=False)
+            self._adapter = None
+            self._adapter_version = VllmHost.adapter_version(settings, chosen)
+        else:
+            self._host = VllmHost(settings, ray_metrics=False)
+            self._adapter = adapter
+            self._adapter_version = self._host.adapter_versions.get(chosen.name) if chosen else None
+        self._extractor = Extractor(self._host)
         if registry is not None:
             registry.extract_ready.remote(time.time())  # for the summary's start-up time
 
@@ -130,7 +159,9 @@ class ExtractStage:
         return pa.Table.from_pylist(rows, schema=OUTPUT_SCHEMA)
 
     def _error(self, row: dict[str, Any], code: str) -> dict[str, Any]:
-        return error_row(row["id"], code, row.get("phi_counts"), self._model, self._adapter_label)
+        return error_row(
+            row["id"], code, row.get("phi_counts"), self._model, self._adapter_label, self._adapter_version
+        )
 
     async def _extract(self, row: dict[str, Any]) -> dict[str, Any]:
         if row["status"] != PENDING:
@@ -156,7 +187,8 @@ class ExtractStage:
             "status": STATUS_OK,
             "error_code": None,
             "model": llm.model.base,
-            "adapter": llm.model.adapter or self._adapter_label,
+            "adapter": self._adapter_label,
+            "adapter_version": self._adapter_version,
             "prompt_tokens": llm.usage.prompt_tokens,
             "completion_tokens": llm.usage.completion_tokens,
         }

@@ -13,7 +13,7 @@ from typing import Any
 
 from serve_app.config import LLMSettings
 from serve_app.llm.adapter_version import content_version
-from serve_app.llm.adapters import Adapters
+from serve_app.llm.adapters import Adapter, Adapters
 from serve_app.local import embedded
 
 logger = logging.getLogger(__name__)
@@ -30,8 +30,7 @@ class VllmHost:
         self.adapters = Adapters(settings)
         self.adapter_paths = {adapter.name: embedded.resolve(adapter.ref) for adapter in self.adapters}
         self.adapter_versions = {
-            name: settings.adapters[name].version or content_version(path)
-            for name, path in self.adapter_paths.items()
+            adapter.name: self.adapter_version(settings, adapter) for adapter in self.adapters
         }
         self.engine_args = AsyncEngineArgs(
             model=embedded.resolve(settings.base_model),
@@ -57,6 +56,11 @@ class VllmHost:
         # Test support only (`LLMSettings.capture_prompts`, 0 in production): the last prompts the
         # engine received, so tests can prove that only scrubbed text reaches the model.
         self._prompts: collections.deque[str] = collections.deque(maxlen=settings.capture_prompts or 1)
+
+    @staticmethod
+    def adapter_version(settings: LLMSettings, adapter: Adapter) -> str | None:
+        """The configured version of an adapter, else a digest of its files (see adapter_version)."""
+        return settings.adapters[adapter.name].version or content_version(embedded.resolve(adapter.ref))
 
     def record_prompt(self, prompt: str) -> None:
         if self.settings.capture_prompts:

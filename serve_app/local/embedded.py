@@ -58,7 +58,14 @@ def resolve(ref: str) -> str:
 
 
 def _ensure(name: str, build: Callable[[Path], None]) -> Path:
-    target = cache_dir() / name
+    return build_once(cache_dir() / name, build)
+
+
+def build_once(target: Path, build: Callable[[Path], None]) -> Path:
+    """`target`, built by `build(staging_folder)` the first time: one builder per machine (a file
+    lock), the others wait and reuse it; a reader never sees a half-written folder (staged, marked
+    complete, then renamed into place)."""
+    name = target.name
     if (target / ".complete").exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +74,7 @@ def _ensure(name: str, build: Callable[[Path], None]) -> Path:
             return target
         staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
         try:
-            logger.info("building embedded asset %s", name)
+            logger.info("building %s", name)
             build(staging)
             (staging / ".complete").touch()
             if target.exists():

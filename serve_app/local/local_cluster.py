@@ -21,7 +21,7 @@ import yaml
 
 from serve_app.config import LLMSettings
 from serve_app.local import embedded
-from serve_app.proxy.middleware import PROXY_CALLBACK, PROXY_CALLBACK_ENV
+from serve_app.ray_env import RAY_PROCESS_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,9 @@ class LocalServe:
         # Ray 2.60 turns token auth on for a new local cluster and writes ~/.ray/auth_token when
         # RAY_AUTH_MODE is unset; setting RAY_AUTH_MODE=token here would skip making the token.
         os.environ.update(self.env)
-        # Inherited by every Ray process, the Serve proxy included (see serve_app.proxy.middleware).
-        os.environ.setdefault(PROXY_CALLBACK_ENV, PROXY_CALLBACK)
+        # Inherited by every Ray process, the Serve proxy included (see serve_app.ray_env).
+        for name, value in RAY_PROCESS_ENV.items():
+            os.environ.setdefault(name, value)
         prepare_embedded_assets(self.config)
         ray.init(
             namespace="clinserve",

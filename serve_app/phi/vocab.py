@@ -16,6 +16,7 @@ exam physical allergies allergie allergy medications medicaments medication meds
 therapy therapie oncology oncologie clinic clinique hospital hopital service unit unite department
 departement chief complaint raison motif subjective objective subjectif objectif signs signes vitals review
 name nom prenom surname given first last family famille contact phone telephone tel fax email courriel
+voicemail texto
 address adresse city ville province state country pays postal code zip date dob ddn age sex sexe gender
 birth naissance born ne nee mrn nam ramq sin nas ssn id no number numero dossier chart record yes no oui non
 none aucun aucune unknown inconnu inconnue nil na n/a normal negative positive negatif positif left right

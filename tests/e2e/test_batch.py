@@ -86,7 +86,8 @@ def _command(input_path: Path, output: Path, ray_dir: str, summary: Path) -> lis
         "--input", str(input_path), "--output", str(output), "--format", "both",
         "--config", str(LOCAL_CONFIG), "--adapter", ADAPTER,
         "--ray-address", "local", "--ray-temp-dir", ray_dir, "--num-cpus", "4",
-        "--batch-size", "4", "--scrub-batch-size", "4", "--summary-json", str(summary),
+        "--batch-size", "4", "--scrub-batch-size", "4", "--rows-per-part", "4",
+        "--summary-json", str(summary),
     ]  # fmt: skip
 
 
@@ -223,7 +224,9 @@ def test_every_id_appears_exactly_once_with_a_status(batch_run) -> None:
 
 def test_fields_and_evidence_match_the_online_api(batch_run, client) -> None:
     """Same code path, greedy decoding: the same fields, evidence and PHI counts as `/v1/extract`
-    for the same note and adapter (or the same error code when the model's answer was refused)."""
+    for the same note and adapter (or the same error code when the model's answer was refused).
+    The job serves the adapter merged into the base weights (the default), the API through vLLM's
+    runtime LoRA: this is also the check that merging changes no answer."""
     rows = {row["id"]: row for row in batch_run["table"] if row["id"] in GOOD}
 
     def online(row_id: str) -> tuple[int, dict]:
@@ -246,7 +249,12 @@ def test_fields_and_evidence_match_the_online_api(batch_run, client) -> None:
         assert json.loads(row["evidence"]) == body["evidence"], row_id
         assert sorted(row["ungrounded_fields"]) == sorted(body["ungrounded_fields"]), row_id
         assert json.loads(row["phi_counts"]) == body["phi"]["counts"], row_id
-        assert (row["model"], row["adapter"]) == (body["model"]["base"], body["model"]["adapter"])
+        model = body["model"]
+        assert (row["model"], row["adapter"], row["adapter_version"]) == (
+            model["base"],
+            model["adapter"],
+            model["adapter_version"],
+        )
     assert not mismatches, mismatches
 
 

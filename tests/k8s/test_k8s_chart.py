@@ -231,3 +231,27 @@ def test_auth_switch_drives_the_serve_config() -> None:
         the(rendered("gpu", {"auth": {"enabled": False}}), "RayService")["spec"]["serveConfigV2"]
     )
     assert config["applications"][0]["args"]["security"]["auth_enabled"] is False
+
+
+@pytest.mark.parametrize("profile", sorted(paths.PROFILES))
+def test_every_ray_container_gets_the_ray_process_env(profile: str) -> None:
+    """The chart sets serve_app.ray_env.RAY_PROCESS_ENV on every Ray container (head and workers, the
+    RayService and the batch RayJob), as the local runner does."""
+    from serve_app.ray_env import RAY_PROCESS_ENV
+
+    batch = {"enabled": True, "input": "s3://notes/in/", "output": "s3://notes/out/"}
+    objs = rendered(profile, deep_merge(EDGE_VALUES["everything-on"], {"batch": batch}))
+    specs = [
+        the(objs, "RayService")["spec"]["rayClusterConfig"],
+        the(objs, "RayJob")["spec"]["rayClusterSpec"],
+    ]
+    templates = [
+        group["template"]
+        for spec in specs
+        for group in [spec["headGroupSpec"], *spec.get("workerGroupSpecs", [])]
+    ]
+    assert len(templates) >= 4
+    for template in templates:
+        for container in template["spec"]["containers"]:
+            env = {e["name"]: e.get("value") for e in container.get("env", [])}
+            assert {name: env.get(name) for name in RAY_PROCESS_ENV} == RAY_PROCESS_ENV, container["name"]

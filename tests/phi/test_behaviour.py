@@ -138,6 +138,18 @@ def test_names_near_those_shapes_are_still_found(scrub):
     assert {"Okafor", "Lindqvist", "Rai"} <= {w for v in found(r, text, "PERSON") for w in v.split()}
 
 
+def test_the_sender_of_a_call_or_message_is_a_name(scrub):
+    """The cue is the call or message, not the name: a misspelt, 3-letter or unknown surname is found."""
+    text = (
+        "Appel de Côt ce matin; va mieux. Message de Ginette hier. A parlé avec Lavoie-Dubé.\n"
+        "Phone call from Okonkwo-Adeyemi at noon. Voicemail message from Brannagh."
+    )
+    r = scrub(text)
+    assert found(r, text, "PERSON") == ["Côt", "Ginette", "Lavoie-Dubé", "Okonkwo-Adeyemi", "Brannagh"]
+    kept = "Appel de la pharmacie. Message de suivi. Call from Oncology about the CT. Appel de Dr"
+    assert scrub(kept).text == kept
+
+
 def test_address_block_stops_at_the_next_line_of_the_note(scrub):
     text = (
         "Address: 7409 Pine Crescent, London\nFinal diagnosis: NSCLC\n"

@@ -202,9 +202,17 @@ auth_enabled and api_keys_file so they match the mounted Secret).
 {{- define "clinserve.commonEnv" -}}
 - name: HF_HOME
   value: {{ .Values.modelCache.mountPath | quote }}
-{{/* Serve's HTTP proxy drops unsafe client X-Request-IDs (PHI must not become a log key). */}}
+{{/* The Ray process environment of serve_app/ray_env.py (a test keeps the two equal). Serve's HTTP
+proxy drops unsafe client X-Request-IDs (PHI must not become a log key) and answers in the JSON
+envelope; user code and handle routers run on each replica's event loop; handles use gRPC. */}}
 - name: RAY_SERVE_HTTP_PROXY_CALLBACK_IMPORT_PATH
   value: "serve_app.proxy.middleware:proxy_middlewares"
+- name: RAY_SERVE_RUN_USER_CODE_IN_SEPARATE_THREAD
+  value: "0"
+- name: RAY_SERVE_RUN_ROUTER_IN_SEPARATE_LOOP
+  value: "0"
+- name: RAY_SERVE_USE_GRPC_BY_DEFAULT
+  value: "1"
 {{- if .Values.feedback.enabled }}
 {{/* The feedback database URL (it holds a password): from its Secret, read by the ingress. */}}
 - name: CLINSERVE_FEEDBACK_DATABASE_URL

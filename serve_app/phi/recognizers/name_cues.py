@@ -236,12 +236,16 @@ RULES: tuple[Rule, ...] = (
         refine=refine_exact,
         flags=re.MULTILINE,
     ),
-    # The object of a speech verb: "shouted at Maria", "told Dmitar", "speak to Asgeir".
+    # The object of a speech verb or the sender of a message: "shouted at Maria", "told Dmitar", "call
+    # from Bud", "appel de Côt", "message de Ginette", "a parlé avec Roy".
     rule(
         "addressee",
         E.PERSON,
         rf"(?<![\w])(?i:shouted[ \t]at|yelled[ \t]at|told|asked|thanked|introduced|spoke[ \t]to|speak[ \t]to"
-        rf"|talked[ \t]to|talk[ \t]to|spoke[ \t]with|met[ \t]with)[ \t]{{1,2}}"
+        rf"|talked[ \t]to|talk[ \t]to|spoke[ \t]with|met[ \t]with|(?:phone[ \t])?call[ \t]from"
+        rf"|(?:text[ \t]|voice[ \t]?mail[ \t]|e-?mail[ \t])?message[ \t]from|e-?mail[ \t]from"
+        rf"|appel(?:[ \t]t[ée]l[ée]phonique)?[ \t](?:de|d['’]|re[çc]u[ \t]de)|message[ \t](?:de|d['’])"
+        rf"|courriel[ \t](?:de|d['’])|parl[ée][ \t](?:[àa]|avec))[ \t]{{0,2}}"
         rf"(?:(?:my|his|her|our|their)[ \t](?:kid|son|daughter|wife|husband|partner|friend)[ \t])?"
         rf"(?P<v>{NAME_WORD}(?:{SP}{{1,2}}(?:{_INITIAL}{SP}{{1,2}})?{NAME_WORD}){{0,2}})(?![\w'’-])",
         0.72,
@@ -265,6 +269,9 @@ RULES = with_needs(
             "signale|accepte|habite|souhaite|appel"
         ),
         "attribution": "say|said|ask|repl|add|explain|writ|wrote|note|dit|ajoute|explique|répond|repond",
-        "addressee": "shouted|yelled|told|asked|thanked|introduced|spoke|speak|talk|met with",
+        "addressee": (
+            "shouted|yelled|told|asked|thanked|introduced|spoke|speak|talk|met with|call from|message|"
+            "mail from|appel|courriel|parlé|parle"
+        ),
     },
 )
