@@ -90,13 +90,19 @@ def _not_phi_region(word: str) -> bool:
 
 def _line_is_address_part(text: str, start: int) -> bool:
     """After a line break the block goes on only onto a line that is address parts and nothing else
-    ("Montemurro", "Italy 42415"): a note's next line ("Reason for consultation: ...", "82 ans H, ...")
-    is prose or a labelled field, not the rest of the address."""
+    ("Montemurro", "Italy 42415"), or that opens with a named region or a unit: a note's next line
+    ("Reason for consultation: ...", "82 ans H, ...") is prose or a labelled field, not the rest of the
+    address."""
     line_end = text.find("\n", start)
     line = text[start : line_end if line_end >= 0 else len(text)]
     line = line.split("\\n", 1)[0]
     if ":" in line:
         return False
+    # A line that opens with a named province/state/country or a unit ("Slovenia 51858 is where...",
+    # "Apt. 775, ..."): the address goes on, and its own token rules end it where the prose starts.
+    first = re.split(r"[ \t,]+", line.strip(), maxsplit=1)[0].strip(".()")
+    if (first and fold(first) in not_phi_place_keys()) or _UNIT.match(line.strip()):
+        return True
     for raw in re.split(r"[ \t,]+", line.strip()):
         word = raw.strip(".")
         if not word or fold(word) in _CONNECTORS or word in _MISSING:

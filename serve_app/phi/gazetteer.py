@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from serve_app.phi.data import countries
 from serve_app.phi.lexicon import fold, words
 
 # Municipalities; ambiguous words (Québec = also the province, Laval = also a university, common
@@ -164,4 +165,4 @@ def not_phi_place_keys() -> frozenset[str]:
         "Amérique du Nord",
         "Territoires du Nord-Ouest",
     ]
-    return frozenset(fold(p) for p in NOT_PHI_PLACES + multi)
+    return frozenset(fold(p) for p in [*NOT_PHI_PLACES, *multi, *countries()])

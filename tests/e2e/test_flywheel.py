@@ -5,9 +5,13 @@ Every step is the real command a hospital team runs (`make adapter FEEDBACK=...`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,9 +91,44 @@ def _answers_with(client, version: str) -> bool:
     return response.status_code == 200 and response.json()["model"]["adapter_version"] == version
 
 
+@contextlib.contextmanager
+def _traffic(service, headers) -> Iterator[Counter]:
+    """Extraction requests sent one after another, two at a time, for as long as the block runs;
+    yields the count of each outcome ('200:<adapter version>', '<status>:<code>', or the transport
+    error's type)."""
+    import httpx
+
+    outcomes: Counter = Counter()
+    stop = threading.Event()
+
+    def loop() -> None:
+        with httpx.Client(base_url=service.base_url, timeout=300, headers=headers) as http:
+            while not stop.is_set():
+                try:
+                    response = http.post("/v1/extract", json={"text": CLINICAL_NOTES[2]})
+                    body = response.json()
+                    if response.status_code == 200:
+                        outcomes[f"200:{body['model']['adapter_version']}"] += 1
+                    else:
+                        outcomes[f"{response.status_code}:{body.get('error', {}).get('code')}"] += 1
+                except httpx.HTTPError as exc:
+                    outcomes[type(exc).__name__] += 1
+
+    workers = [threading.Thread(target=loop, daemon=True) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    try:
+        yield outcomes
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=320)
+
+
 def test_a_promoted_version_is_served_then_rolled_back_by_naming_it(service, client, tmp_path) -> None:
     """Promotion writes `vN`; the serve config names the version to serve; the answers (and what is
-    stored for review) name the version that produced them; naming the previous one rolls back."""
+    stored for review) name the version that produced them; naming the previous one rolls back; and
+    the switch answers every request sent while it happens."""
     import copy
 
     from serve_app.local import embedded
@@ -109,8 +148,14 @@ def test_a_promoted_version_is_served_then_rolled_back_by_naming_it(service, cli
         "version": "v1",
     }
     try:
-        service.deploy(rollout)
-        assert wait_until(lambda: _answers_with(client, "v1"), timeout_s=600, poll_s=5)
+        with _traffic(service, client.headers) as during_rollout:
+            service.deploy(rollout)
+            assert wait_until(lambda: _answers_with(client, "v1"), timeout_s=600, poll_s=5)
+            assert wait_until(lambda: "200:v1" in during_rollout, timeout_s=120, poll_s=1)
+        # No downtime (max_surge_percent: the new replica starts before the old one stops): every
+        # request sent during the switch was answered, by the old version or the new one.
+        assert during_rollout and all(key.startswith("200:") for key in during_rollout), dict(during_rollout)
+        assert {f"200:{shipped_version}", "200:v1"} <= set(during_rollout), dict(during_rollout)
         rid = client.post("/v1/extract", json={"text": CLINICAL_NOTES[1]}).json()["request_id"]
         reviewed = client.post("/v1/feedback", json={"request_id": rid, "verdict": "accept"}).json()
         assert reviewed["adapter_version"] == "v1"

@@ -160,6 +160,14 @@ def test_address_block_stops_at_the_next_line_of_the_note(scrub):
     assert "7409" not in r.text and "Principale" not in r.text
 
 
+def test_address_block_goes_on_onto_a_line_that_opens_with_a_country(scrub):
+    """A foreign address's last line ("Slovenia 51858") may run on into prose: the postal code is
+    still part of the block, the country (not PHI) and the prose are kept."""
+    text = "Mailing address: 688 Turjaška 115\n Apt. 436\n Rečica\n Slovenia 85505 since 2019."
+    r = scrub(text)
+    assert r.text == "Mailing address: [ADDRESS_1]\n [ADDRESS_2]\n Slovenia [ADDRESS_3] since 2019."
+
+
 def test_eponym_with_title_is_still_a_name(scrub):
     text = "Seen by Dr. Parkinson for Parkinson's disease."
     r = scrub(text)

@@ -1,7 +1,9 @@
-"""Word lists shipped as package data: given names and surnames for the name gazetteer.
+"""Word lists shipped as package data: given names and surnames for the name gazetteer, and the world's
+country names (never PHI).
 
-`given_names.txt` and `surnames.txt` hold one entry per line (UTF-8; lines starting with `#` are
-comments). scripts/build_name_lists.py regenerates them; each is read once, on first use.
+`given_names.txt`, `surnames.txt` and `countries.txt` hold one entry per line (UTF-8; lines starting
+with `#` are comments). scripts/build_name_lists.py regenerates the name lists; `countries.txt` comes
+from ISO 3166-1 (its header says how); each is read once, on first use.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ def given_names() -> frozenset[str]:
 @cache
 def surnames() -> frozenset[str]:
     return _read_list("surnames.txt")
+
+
+@cache
+def countries() -> frozenset[str]:
+    return _read_list("countries.txt")
 
 
 def is_known_name(word: str) -> bool:
