@@ -59,14 +59,17 @@ def write_key_file(directory: str) -> str:
 
 def e2e_config(key_file: str) -> dict:
     """serve_config.local.yaml as shipped, plus: a test port, prompt capture on the LLM, a feedback
-    database of its own (beside the key file), and API-key auth and CORS switched on as in production."""
+    database of its own (beside the key file, or $CLINSERVE_TEST_POSTGRES_URL), and API-key auth and
+    CORS switched on as in production."""
     from serve_app.local.local_cluster import load_config
 
     config = copy.deepcopy(load_config(LOCAL_CONFIG))
     config["http_options"]["port"] = TEST_HTTP_PORT
     args = config["applications"][0]["args"]
     args["llm"]["capture_prompts"] = 256
-    args["feedback"] = {"database_url": f"sqlite:///{Path(key_file).parent / 'feedback.sqlite3'}"}
+    # A PostgreSQL test database when one is named (tests/unit/test_feedback_store.py), else SQLite.
+    sqlite_url = f"sqlite:///{Path(key_file).parent / 'feedback.sqlite3'}"
+    args["feedback"] = {"database_url": os.environ.get("CLINSERVE_TEST_POSTGRES_URL") or sqlite_url}
     args["security"] = {
         "auth_enabled": True,
         "api_keys_file": key_file,

@@ -1,12 +1,15 @@
-"""FeedbackStore on a real SQLite file, schema by the Alembic migrations (no server needed)."""
+"""FeedbackStore on a real SQLite file, schema by the Alembic migrations (no server needed), and on
+a real PostgreSQL server too when `CLINSERVE_TEST_POSTGRES_URL` names one (a database the tests may
+wipe, e.g. postgresql+psycopg://clinserve:pw@127.0.0.1/clinserve_test): every test runs on each."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
 
 from serve_app.feedback.models import ExtractionSnapshot
 from serve_app.feedback.store import FeedbackStore, UnknownRequestError, alembic_config
@@ -36,16 +39,34 @@ def snapshot(request_id: str, adapter: str = "medical-ie", version: str = "sha25
     )
 
 
+POSTGRES_URL = os.environ.get("CLINSERVE_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """An empty database: a new SQLite file, or the PostgreSQL test database with its schema wiped."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fb.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL server: set CLINSERVE_TEST_POSTGRES_URL to run these on one")
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return POSTGRES_URL
+
+
 @pytest.fixture
-def store(tmp_path):
-    s = FeedbackStore(f"sqlite:///{tmp_path / 'fb.sqlite3'}", retention_days=30)
+def store(db_url):
+    s = FeedbackStore(db_url, retention_days=30)
     s.migrate()
     yield s
     s.dispose()
 
 
-def test_migrations_create_the_tables_and_are_idempotent(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fb.sqlite3'}"
+def test_migrations_create_the_tables_and_are_idempotent(db_url):
+    url = db_url
     first = FeedbackStore(url, retention_days=1)
     first.migrate()
     first.migrate()  # a second replica starting: nothing to do
