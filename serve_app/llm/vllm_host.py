@@ -30,7 +30,8 @@ class VllmHost:
         self.adapters = Adapters(settings)
         self.adapter_paths = {adapter.name: embedded.resolve(adapter.ref) for adapter in self.adapters}
         self.adapter_versions = {
-            adapter.name: self.adapter_version(settings, adapter) for adapter in self.adapters
+            adapter.name: self.adapter_version(settings, adapter, self.adapter_paths[adapter.name])
+            for adapter in self.adapters
         }
         self.engine_args = AsyncEngineArgs(
             model=embedded.resolve(settings.base_model),
@@ -58,9 +59,12 @@ class VllmHost:
         self._prompts: collections.deque[str] = collections.deque(maxlen=settings.capture_prompts or 1)
 
     @staticmethod
-    def adapter_version(settings: LLMSettings, adapter: Adapter) -> str | None:
-        """The configured version of an adapter, else a digest of its files (see adapter_version)."""
-        return settings.adapters[adapter.name].version or content_version(embedded.resolve(adapter.ref))
+    def adapter_version(settings: LLMSettings, adapter: Adapter, path: str | None = None) -> str | None:
+        """The configured version of an adapter, else a digest of its files at `path` (default: its
+        resolved reference; see adapter_version)."""
+        return settings.adapters[adapter.name].version or content_version(
+            path or embedded.resolve(adapter.ref)
+        )
 
     def record_prompt(self, prompt: str) -> None:
         if self.settings.capture_prompts:
