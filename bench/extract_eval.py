@@ -37,6 +37,9 @@ from training.vocab_cancers import HELD_OUT_CANCERS
 
 DATA_SEED = 2024
 SYSTEMS = ("adapter", "base", "all-null")
+# Also available: "adapter-any" = the adapter with free-string values (`llm.value_vocabulary: any`),
+# to compare against the default copy-constrained decoding (values made of the note's words).
+OPTIONAL_SYSTEMS = ("adapter-any",)
 
 
 def held_out_notes(seed: int, count: int) -> tuple[list[dict[str, Any]], int]:
@@ -64,7 +67,12 @@ def held_out_notes(seed: int, count: int) -> tuple[list[dict[str, Any]], int]:
 
 
 async def run_system(
-    engine: Any, notes: list[dict[str, Any]], adapter: str, concurrency: int, max_tokens: int | None
+    engine: Any,
+    notes: list[dict[str, Any]],
+    adapter: str,
+    concurrency: int,
+    max_tokens: int | None,
+    value_vocabulary: str | None = None,
 ) -> list[tuple[dict[str, str | None] | None, float]]:
     gate = asyncio.Semaphore(concurrency)
 
@@ -73,7 +81,11 @@ async def run_system(
             started = time.perf_counter()
             try:
                 result = await engine.extract(
-                    note["scrubbed"], adapter, f"eval-{adapter}-{i}", max_tokens=max_tokens
+                    note["scrubbed"],
+                    adapter,
+                    f"eval-{adapter}-{i}",
+                    max_tokens=max_tokens,
+                    value_vocabulary=value_vocabulary,
                 )
                 pred = result.result.model_dump()
             except Exception:  # schema-invalid / cut answer (ApiError 502): counted invalid
@@ -147,9 +159,10 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             started = time.perf_counter()
             if system == "all-null":
                 outputs[system] = [(dict.fromkeys(FIELDS), 0.0) for _ in notes]
-            elif system == "adapter":
+            elif system in ("adapter", "adapter-any"):
+                vocabulary = "any" if system == "adapter-any" else None
                 outputs[system] = await run_system(
-                    engine, notes, serve_bridge.ADAPTER_NAME, args.concurrency, None
+                    engine, notes, serve_bridge.ADAPTER_NAME, args.concurrency, None, vocabulary
                 )
             else:
                 outputs[system] = await run_system(

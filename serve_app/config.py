@@ -59,6 +59,7 @@ class AdapterSpec(StrictModel):
 
 
 UngroundedPolicy = Literal["keep", "flag", "drop"]
+ValueVocabulary = Literal["note", "any"]
 
 
 class LLMSettings(StrictModel):
@@ -97,6 +98,15 @@ class LLMSettings(StrictModel):
             "/v1/extract: what happens to a field value that appears nowhere in the note. "
             "keep = returned, evidence says grounded=false; flag = the same, and the field is listed "
             "in `ungrounded_fields`; drop = the field is set to null."
+        ),
+    )
+    value_vocabulary: ValueVocabulary = Field(
+        default="note",
+        description=(
+            "/v1/extract decoding: note = a field value may only be made of words that occur in the "
+            "scrubbed note (a per-request JSON schema; a small model cannot misspell a drug or invent "
+            "a word, see serve_app/llm/note_vocabulary.py); any = any string (for an adapter trained "
+            "to normalise values into words the note does not use)."
         ),
     )
     capture_prompts: int = Field(

@@ -90,19 +90,32 @@ class EvalEngine:
         self.settings = llm.model_copy(update=overrides)
         self.host = VllmHost(self.settings, ray_metrics=False)
         self._extractor_cls = Extractor
-        self._extractors: dict[int | None, Any] = {None: Extractor(self.host)}
+        self._extractors: dict[tuple[int | None, str | None], Any] = {(None, None): Extractor(self.host)}
 
-    def _extractor(self, max_tokens: int | None) -> Any:
-        if max_tokens not in self._extractors:
-            self._extractors[max_tokens] = self._extractor_cls(
-                _CappedHost(self.host, self.settings.model_copy(update={"max_tokens": max_tokens}))
+    def _extractor(self, max_tokens: int | None, value_vocabulary: str | None) -> Any:
+        key = (max_tokens, value_vocabulary)
+        if key not in self._extractors:
+            update: dict[str, Any] = {}
+            if max_tokens is not None:
+                update["max_tokens"] = max_tokens
+            if value_vocabulary is not None:
+                update["value_vocabulary"] = value_vocabulary
+            self._extractors[key] = self._extractor_cls(
+                _CappedHost(self.host, self.settings.model_copy(update=update))
             )
-        return self._extractors[max_tokens]
+        return self._extractors[key]
 
     async def extract(
-        self, scrubbed_text: str, adapter_name: str | None, request_id: str, max_tokens: int | None = None
+        self,
+        scrubbed_text: str,
+        adapter_name: str | None,
+        request_id: str,
+        max_tokens: int | None = None,
+        value_vocabulary: str | None = None,
     ) -> Any:
-        return await self._extractor(max_tokens).extract(scrubbed_text, adapter_name, request_id)
+        """`max_tokens` / `value_vocabulary` override the config's for this request."""
+        extractor = self._extractor(max_tokens, value_vocabulary)
+        return await extractor.extract(scrubbed_text, adapter_name, request_id)
 
     def shutdown(self) -> None:
         self.host.shutdown()

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from serve_app.errors import ApiError, ErrorCode
 from serve_app.extraction import (
+    FIELD_MAX_CHARS,
     CancerFields,
     LLMResult,
     ModelInfo,
@@ -15,6 +16,7 @@ from serve_app.extraction import (
     extraction_json_schema,
     render_prompt,
 )
+from serve_app.llm.note_vocabulary import note_vocabulary_schema
 from serve_app.llm.vllm_host import VllmHost
 
 # Smallest completion budget worth running: below it the JSON object cannot be completed.
@@ -41,11 +43,16 @@ class Extractor:
                 413, ErrorCode.CONTEXT_LENGTH_EXCEEDED, "The note is too long for the model's context window."
             )
         self._host.record_prompt(prompt)
+        schema = (
+            note_vocabulary_schema(scrubbed_text, FIELD_MAX_CHARS)
+            if self._settings.value_vocabulary == "note"
+            else self._schema
+        )
         params = SamplingParams(
             temperature=0.0,
             max_tokens=min(self._settings.max_tokens, room),
             # No free whitespace between JSON tokens: a small model cannot pad its way to the budget.
-            structured_outputs=StructuredOutputsParams(json=self._schema, disable_any_whitespace=True),
+            structured_outputs=StructuredOutputsParams(json=schema, disable_any_whitespace=True),
         )
         lora = self._host.lora_request(adapter_name)
         final = None
