@@ -11,8 +11,9 @@ import logging
 from typing import Any
 
 import spacy
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from serve_app.phi.recognizers.ner import NER_LABEL_MAPPING, NER_LABELS_TO_IGNORE
 
@@ -92,3 +93,28 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
                 logger.info("loading spaCy model %s (NER only)", name)
                 self._cache[name] = load_ner_pipeline(name)
             self.nlp[model["lang_code"]] = self._cache[name]
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """The entities only. Presidio's default also lists every token's lemma and derives context
+        keywords from them (a stop-word lookup per token, ~6% of a scrub): the pipeline has no
+        lemmatizer and the scrubber no context enhancer, so both would be empty work."""
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
+        return _NerArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
+
+
+class _NerArtifacts(NlpArtifacts):
+    """NlpArtifacts without context keywords (see `_doc_to_nlp_artifact`)."""
+
+    @staticmethod
+    def set_keywords(nlp_engine: Any, lemmas: list[str], language: str) -> list[str]:
+        return []

@@ -150,6 +150,24 @@ def test_the_sender_of_a_call_or_message_is_a_name(scrub):
     assert scrub(kept).text == kept
 
 
+def test_a_known_surname_alone_is_a_name_when_it_is_the_subject_of_a_verb(scrub):
+    """A surname from the gazetteer needs a neighbouring capitalized word or a verb it is the subject of;
+    clinical eponyms and scores in the same position are kept."""
+    text = "Seen again today. Pedersen is worried about the scan. Later Rubio said the pain was better."
+    r = scrub(text)
+    assert found(r, text, "PERSON") == ["Pedersen", "Rubio"]
+    kept = "Gleason is 4+3=7. Hodgkin was excluded on biopsy. Karnofsky is 80%."
+    assert scrub(kept).text == kept
+
+
+def test_slavic_family_names_are_found_by_their_ending(scrub):
+    text = "Interpreter present. Ivanova reports less pain; her brother Aslakhanov drove her in."
+    r = scrub(text)
+    assert {"Ivanova", "Aslakhanov"} <= set(found(r, text, "PERSON"))
+    kept = "Nova Scotia referral. Seen in Kiev in 2019. Cisplatin and pemetrexed."
+    assert "Nova Scotia" in scrub(kept).text and "Cisplatin" in scrub(kept).text
+
+
 def test_address_block_stops_at_the_next_line_of_the_note(scrub):
     text = (
         "Address: 7409 Pine Crescent, London\nFinal diagnosis: NSCLC\n"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from presidio_analyzer import EntityRecognizer
 
 from serve_app.phi.recognizers.base import SOURCE_KEY, Rule, RuleRecognizer
@@ -20,9 +18,6 @@ from serve_app.phi.recognizers.streets import RULES as STREET_RULES
 from serve_app.phi.recognizers.surname_shape import RULES as SURNAME_RULES
 from serve_app.phi.recognizers.unique_ids import RULES as UNIQUE_ID_RULES
 from serve_app.phi.recognizers.word_dates import RULES as WORD_DATE_RULES
-from serve_app.phi.types import EntityType
-
-logger = logging.getLogger(__name__)
 
 RULE_SETS: dict[str, tuple[Rule, ...]] = {
     "names": NAME_RULES,
@@ -38,20 +33,6 @@ RULE_SETS: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def _presidio_canada(language: str) -> list[EntityRecognizer]:
-    """Presidio's own Canadian recognizers (off by default in Presidio), mapped onto our entity names."""
-    out: list[EntityRecognizer] = []
-    try:
-        from presidio_analyzer.predefined_recognizers import CaPostalCodeRecognizer, CaSinRecognizer
-    except ImportError:  # older Presidio: our own SIN/postal rules cover these
-        return out
-    out.append(CaSinRecognizer(supported_language=language, supported_entity=EntityType.SIN.value))
-    out.append(
-        CaPostalCodeRecognizer(supported_language=language, supported_entity=EntityType.POSTAL_CODE.value)
-    )
-    return out
-
-
 def build_recognizers(
     language: str, *, use_ner: bool = True, name_gazetteer: bool = True
 ) -> list[EntityRecognizer]:
@@ -60,7 +41,6 @@ def build_recognizers(
     if name_gazetteer:  # list-free, but gazetteer-grade evidence: it follows the same switch
         rules.extend(SURNAME_RULES)
     recognizers: list[EntityRecognizer] = [RuleRecognizer(f"rules_{language}", rules, language)]
-    recognizers.extend(_presidio_canada(language))
     if use_ner:
         recognizers.append(SpacyNerRecognizer(language))
     if name_gazetteer:

@@ -1,8 +1,9 @@
 """Name gazetteer: given names and surnames (Faker's census-derived lists, common words removed).
 
 NER misses single names without context ("Paulette called", "User: Mie Skov"). A known given name is a
-name candidate on its own; a surname only next to another capitalized word. Scores stay below the
-header/title rules, and clinical vocabulary never matches (see scripts/build_name_lists.py).
+name candidate on its own; a surname only next to another capitalized word or as the subject of a
+verb. Scores stay below the header/title rules, and clinical vocabulary never matches (see
+scripts/build_name_lists.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from serve_app.phi.types import EntityType as E
 from serve_app.phi.vocab import not_name_words
 
 _CAP = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]|['’-](?=[A-Za-zÀ-ÖØ-Þß-öø-ÿ])){1,30}(?![\w'’-])")
+
+
+# A finite verb right after a word makes that word the subject of a clause: "Pedersen is", "Reese began",
+# "Gagnon a appelé". A known surname standing alone is a name there (elsewhere it needs a neighbour).
+_SUBJECT_VERB = re.compile(
+    r"[ \t\u00a0]{1,2}(?:is|was|has|had|began|begins|said|says|told|called|calls|reports|reported|denies"
+    r"|denied|lives|lived|went|came|wrote|writes|agreed|asked|wants|wanted|returned|presented|will|would|can|could"
+    r"|does|did|est|était|a|avait|dit|rapporte|nie|vit|habite|sera|souhaite|demande)\b"
+)
 
 
 def _plain_word(token: str) -> bool:
@@ -65,6 +75,8 @@ class NameGazetteerRecognizer(EntityRecognizer):
                 spans.append((prv[0], e, 0.7))  # "Kian Brennan"
             elif tok in first and _plain_word(tok):
                 spans.append((s, e, 0.6))  # "Paulette"
+            elif tok in last and _plain_word(tok) and _SUBJECT_VERB.match(text, e):
+                spans.append((s, e, 0.6))  # "Pedersen is"
         return [
             phi_result(self, E.PERSON.value, s, e, score, "gazetteer", "name_gazetteer")
             for s, e, score in spans
