@@ -129,7 +129,22 @@ def test_lora_adapter_changes_the_output(client) -> None:
         assert with_adapter.json()["model"]["adapter"] == "medical-ie"
         assert base.json()["model"]["adapter"] is None
         differences += with_adapter.json()["result"] != base.json()["result"]
+        # Copy-constrained decoding (llm.value_vocabulary: note): even the untrained base model,
+        # which left to itself writes words of its own, answers only with the note's words.
+        for response in (with_adapter, base):
+            _assert_values_are_made_of_note_words(response.json()["result"], note)
     assert differences >= 1
+
+
+def _assert_values_are_made_of_note_words(result: dict, note: str) -> None:
+    import re
+
+    from serve_app.llm.note_vocabulary import VALUE_SEPARATOR, note_words
+
+    words = set(note_words(note))
+    for value in result.values():
+        if value is not None:
+            assert set(re.split(VALUE_SEPARATOR, value)) <= words
 
 
 def test_concurrent_extractions_all_succeed(client) -> None:
