@@ -19,6 +19,9 @@ _MONTH_KEYS = frozenset(fold(w) for w in (*MONTHS_EN, *MONTHS_FR))
 _CAP_WORD = re.compile(r"(?<![\w'’-])[^\W\d_a-zß-ÿ][^\W\d_]{3,30}(?![\w'’-])")
 
 
+# A maximal run of word characters, apostrophes and hyphens: a name token matches only a whole run, so
+# "Marie" is not found inside "Marie-Ève" or "Maries" (one scan of the note, no per-note regex to compile).
+_WORD_RUN = re.compile(r"[\w'’-]+")
 _NAME_PIECE = re.compile(r"(^|[-'’])([^\W\d_])([^\W\d_]*)")
 
 
@@ -64,12 +67,9 @@ def propagate(text: str, spans: list[Candidate], allow: ClinicalAllowList) -> li
     variants: set[str] = set()
     for t in tokens:
         variants.update({t, t.upper(), _title(t)})
-    pattern = re.compile(
-        r"(?<![\w'’-])(?:"
-        + "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-        + r")(?![\w'’-])"
-    )
-    for m in pattern.finditer(text):
+    for m in _WORD_RUN.finditer(text):
+        if m.group() not in variants:
+            continue
         if allow.is_eponym(m.group()) and allow.eponym_in_clinical_use(text, m.start(), m.end()):
             continue
         found.append(Candidate(EntityType.PERSON, m.start(), m.end(), 0.72, "propagated"))
@@ -84,9 +84,10 @@ def _common_word_names(text: str, words: set[str], persons: list[Candidate]) -> 
     """Other mentions of a name that is also a common word, exact case, never at a sentence start."""
     if not words:
         return []
-    pattern = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w'’-])")
     out = []
-    for m in pattern.finditer(text):
+    for m in _WORD_RUN.finditer(text):
+        if m.group() not in words:
+            continue
         if any(p.start <= m.start() < p.end for p in persons):
             continue
         if _SENTENCE_START.search(text, max(0, m.start() - 40), m.start()):
