@@ -35,6 +35,9 @@ DATA_SEED = 2024
 TRAIN_NOTES = 1600
 MAX_STEPS = 220  # the shipped adapter: about 30 min on 2 quiet cores (much longer on a shared machine)
 DEV_NOTES = 24
+# LoRA init / batch order of the shipped adapter. Seed 1234 with the same data and steps gave 0.915 field
+# accuracy / 0.955 absent-field precision on the test split, 4321 gave 0.922 / 0.953: that is the noise.
+TRAIN_SEED = 4321
 RUN_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "run"
 FEEDBACK_DIR = serve_bridge.REPO_ROOT / "build" / "training" / "feedback"
 EVAL_JSON = serve_bridge.REPO_ROOT / "build" / "training" / "eval.json"
@@ -75,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=DATA_SEED, help="data generator seed")
         p.add_argument("--train-notes", type=int, default=TRAIN_NOTES)
         p.add_argument("--dev-notes", type=int, default=DEV_NOTES)
-        p.add_argument("--train-seed", type=int, default=1234, help="LoRA init / batch order seed")
+        p.add_argument(
+            "--train-seed",
+            type=int,
+            default=TRAIN_SEED,
+            help="LoRA init / batch order seed (the shipped adapter's)",
+        )
         p.add_argument(
             "--base-model",
             default=serve_bridge.BASE_MODEL_REF,

@@ -68,11 +68,26 @@ BIOMARKERS: Bank = {
 
 TREATMENT: Bank = {
     "en": (
-        ("Treated with {tx}.", "Started on {tx}.", "Received {tx}.", "Currently on {tx}.", "s/p {tx}."),
+        (
+            "Treated with {tx}.",
+            "Started on {tx}.",
+            "Received {tx}.",
+            "Currently on {tx}.",
+            "s/p {tx}.",
+            "Treatment so far: {tx}.",
+            "Receiving {tx}.",
+        ),
         ("Therapy to date: {tx}.", "Has been getting {tx}."),
     ),
     "fr": (
-        ("Traité{pp} par {tx}.", "A reçu {tx}.", "Actuellement sous {tx}.", "Traitement : {tx}."),
+        (
+            "Traité{pp} par {tx}.",
+            "A reçu {tx}.",
+            "Actuellement sous {tx}.",
+            "Traitement : {tx}.",
+            "Traitements reçus : {tx}.",
+            "Sous {tx} depuis le diagnostic.",
+        ),
         ("Thérapie reçue à ce jour : {tx}.",),
     ),
 }
@@ -92,11 +107,21 @@ PLANNED: Bank = {
 }
 DECLINED: Bank = {
     "en": (
-        ("Patient declined {tx}.", "{tx} was offered but the patient declined."),
+        (
+            "Patient declined {tx}.",
+            "{tx} was offered but the patient declined.",
+            "{tx} discussed; the patient does not wish to proceed.",
+            "Patient opted against {tx}.",
+        ),
         ("Refused {tx} after discussion.",),
     ),
     "fr": (
-        ("Le patient refuse {tx}.", "Refus de {tx} après discussion."),
+        (
+            "Le patient refuse {tx}.",
+            "Refus de {tx} après discussion.",
+            "{tx} discuté ; le patient ne souhaite pas le recevoir.",
+            "Le patient décline {tx}.",
+        ),
         ("{tx} proposé, refusé par le patient.",),
     ),
 }
@@ -123,11 +148,21 @@ RESPONSE: Bank = {
 }
 RESPONSE_PENDING: Bank = {
     "en": (
-        ("Response assessment pending.", "Restaging scan to be booked."),
+        (
+            "Response assessment pending.",
+            "Restaging scan to be booked.",
+            "Response not yet evaluable.",
+            "First restaging due after cycle 3.",
+        ),
         ("Too early to assess response.",),
     ),
     "fr": (
-        ("Évaluation de la réponse à venir.", "TDM de réévaluation à prévoir."),
+        (
+            "Évaluation de la réponse à venir.",
+            "TDM de réévaluation à prévoir.",
+            "Réponse non encore évaluable.",
+            "Première réévaluation après le cycle 3.",
+        ),
         ("Trop tôt pour évaluer la réponse.",),
     ),
 }
@@ -171,22 +206,34 @@ NO_METS: Bank = {
 }
 RULE_OUT_METS: Bank = {
     "en": (
-        ("MRI brain ordered to rule out metastases.", "Liver lesion, rule out metastasis."),
+        (
+            "MRI brain ordered to rule out metastases.",
+            "Liver lesion, rule out metastasis.",
+            "Indeterminate lung nodule, metastasis not excluded.",
+        ),
         ("PET requested to exclude metastatic disease.",),
     ),
     "fr": (
-        ("IRM cérébrale demandée pour éliminer des métastases.", "Lésion hépatique, métastase à éliminer."),
+        (
+            "IRM cérébrale demandée pour éliminer des métastases.",
+            "Lésion hépatique, métastase à éliminer.",
+            "Nodule pulmonaire indéterminé, métastase non exclue.",
+        ),
         ("TEP demandée pour exclure une maladie métastatique.",),
     ),
 }
 
 FAMILY: Bank = {
     "en": (
-        ("Family history: {rel} with {other}.", "FHx: {other} in {rel}."),
+        ("Family history: {rel} with {other}.", "FHx: {other} in {rel}.", "Family: {rel} ({other})."),
         ("Relevant family history of {other} ({rel}).",),
     ),
     "fr": (
-        ("Antécédents familiaux : {other} chez {rel}.", "ATCD familiaux : {rel}, {other}."),
+        (
+            "Antécédents familiaux : {other} chez {rel}.",
+            "ATCD familiaux : {rel}, {other}.",
+            "Famille : {rel} ({other}).",
+        ),
         ("Histoire familiale de {other} ({rel}).",),
     ),
 }
@@ -195,6 +242,7 @@ PRIOR: Bank = {
         (
             "Past history of {other} in {year}, treated with {tx}, in remission.",
             "Remote {other} ({year}) managed with {tx}, no recurrence.",
+            "History of {other} diagnosed in {year}; received {tx}; disease-free since.",
         ),
         ("Prior {other} in {year}, {tx} at the time, cured.",),
     ),
@@ -202,6 +250,7 @@ PRIOR: Bank = {
         (
             "Antécédent de {other} en {year}, traité par {tx}, en rémission.",
             "{other} ancien ({year}) traité par {tx}, sans récidive.",
+            "ATCD de {other} diagnostiqué en {year} ; {tx} reçu, sans maladie depuis.",
         ),
         ("Ancien {other} en {year}, {tx} à l'époque, guéri.",),
     ),
@@ -211,6 +260,7 @@ RULE_OUT: Bank = {
         (
             "Referred for a {organ} mass; rule out {other}. Biopsy pending.",
             "New {organ} lesion, r/o {other}. Awaiting pathology.",
+            "Suspicious {organ} finding; differential includes {other}. Work-up ongoing.",
         ),
         ("{organ} abnormality under investigation; {other} to be excluded.",),
     ),
@@ -218,6 +268,7 @@ RULE_OUT: Bank = {
         (
             "Référé{pp} pour une masse {organ}, {other} à éliminer. Biopsie à venir.",
             "Nouvelle lésion {organ}, r/o {other}. Pathologie en attente.",
+            "Image {organ} suspecte ; diagnostic différentiel : {other}. Bilan en cours.",
         ),
         ("Anomalie {organ} en investigation ; {other} à exclure.",),
     ),
