@@ -164,9 +164,8 @@ def main() -> None:
             and not BUILTIN_ALLOW_LIST.is_clinical_token(name)
         )
 
-    first = sorted(
-        {n for n in _collect(("first_names", "first_names_male", "first_names_female", *ROMANIZED)) if keep(n)}
-    )
+    given_attrs = ("first_names", "first_names_male", "first_names_female", *ROMANIZED)
+    first = sorted({n for n in _collect(given_attrs) if keep(n)})
     last = sorted({n for n in _collect(("last_names", "last_romanized_names")) if keep(n)})
     for filename, kind, names in (
         ("given_names.txt", "Given names", first),

@@ -20,6 +20,7 @@ _ENDINGS = (
 # Russian/Bulgarian family names (Aslakhanov, Ivanova, Medvedev, Lebedeva): the ending alone is too short
 # to tell, so the stem must have at least three letters ("Nova", "Kiev" are not names).
 _SLAVIC_ENDINGS = r"(?:ov|ova|ev|eva)"
+_LO_CONSONANT = _LO.replace("a-z", "b-df-hj-np-tv-z")
 
 RULES: tuple[Rule, ...] = (
     rule(
@@ -32,7 +33,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         "surname_shape_slavic",
         E.PERSON,
-        rf"(?<![\w'’-])(?P<v>[{_UP}][{_LO}]{{2,25}}[{_LO.replace('a-z', 'b-df-hj-np-tv-z')}]{_SLAVIC_ENDINGS})(?![\w'’-])",
+        rf"(?<![\w'’-])(?P<v>[{_UP}][{_LO}]{{2,25}}[{_LO_CONSONANT}]{_SLAVIC_ENDINGS})(?![\w'’-])",
         0.62,
         source="gazetteer",
     ),
