@@ -210,6 +210,14 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _systems(value: str) -> list[str]:
+    names = value.split(",")
+    unknown = [n for n in names if n not in SYSTEMS + OPTIONAL_SYSTEMS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown system(s): {', '.join(unknown)}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -230,7 +238,12 @@ def main(argv: list[str] | None = None) -> int:
         default=200,
         help="completion cap for the bare base model (a cut answer is invalid)",
     )
-    parser.add_argument("--systems", type=lambda s: s.split(","), default=list(SYSTEMS))
+    parser.add_argument(
+        "--systems",
+        type=_systems,
+        default=list(SYSTEMS),
+        help=f"comma-separated, from {', '.join(SYSTEMS + OPTIONAL_SYSTEMS)} (default: {','.join(SYSTEMS)})",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write all figures (and adapter errors) here")
     parser.add_argument("--errors", type=int, default=0, help="print this many adapter errors")
     args = parser.parse_args(argv)

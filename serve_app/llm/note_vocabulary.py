@@ -26,7 +26,8 @@ from serve_app.extraction import FIELD_NAMES
 _LEADING = "([{\"'«“‘"
 _TRAILING = ".,;:)]}\"'»”’!?"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
-# Scrubber placeholders: "[PERSON_1]", "[DATE_2]" (never part of a value).
+# Scrubber placeholders: "[PERSON_1]", "[DATE_2]" (never part of a value; the format is made by
+# serve_app/phi/replacement.py, not imported here so the LLM replica does not load the scrubber).
 _PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
 # Separators allowed between two words of a value: a list (", " / "; ") or a phrase (" ").
 VALUE_SEPARATOR = r"(?:, |; | )"

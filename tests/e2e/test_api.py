@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import concurrent.futures
+import re
 
 import pytest
 from ray.serve.schema import ServeDeploySchema  # noqa: F401  (Ray import first: sets up logging)
 
 from serve_app.extraction import FIELD_NAMES
+from serve_app.llm.note_vocabulary import VALUE_SEPARATOR, note_words
 from tests.e2e.notes import CLINICAL_NOTES, NOTE_WITH_PHI, PLANTED
 
 pytestmark = pytest.mark.e2e
@@ -137,10 +139,6 @@ def test_lora_adapter_changes_the_output(client) -> None:
 
 
 def _assert_values_are_made_of_note_words(result: dict, note: str) -> None:
-    import re
-
-    from serve_app.llm.note_vocabulary import VALUE_SEPARATOR, note_words
-
     words = set(note_words(note))
     for value in result.values():
         if value is not None:
