@@ -7,6 +7,8 @@ import pytest
 
 from serve_app.phi import EntityType, PhiScrubber, ScrubberSettings, ScrubResult
 from serve_app.phi.dateparse import parse_date
+from serve_app.phi.recognizers.base import RuleRecognizer
+from serve_app.phi.recognizers.surname_shape import RULES as SURNAME_RULES
 from tests.phi.conftest import found
 
 NOTE = (
@@ -161,9 +163,15 @@ def test_a_known_surname_alone_is_a_name_when_it_is_the_subject_of_a_verb(scrub)
 
 
 def test_slavic_family_names_are_found_by_their_ending(scrub):
-    text = "Interpreter present. Ivanova reports less pain; her brother Aslakhanov drove her in."
-    r = scrub(text)
-    assert {"Ivanova", "Aslakhanov"} <= set(found(r, text, "PERSON"))
+    """The rule on its own (spaCy's NER finds some of these names in running text anyway)."""
+    rule = [r for r in SURNAME_RULES if r.name == "surname_shape_slavic"]
+    recognizer = RuleRecognizer("slavic", rule, "en")
+    text = "Ivanova reports less pain; her brother Aslakhanov and Dr Medvedev. Nova Scotia, Kiev, Geneva."
+    assert sorted(text[r.start : r.end] for r in recognizer.analyze(text, [])) == [
+        "Aslakhanov",
+        "Ivanova",
+        "Medvedev",
+    ]
     kept = "Nova Scotia referral. Seen in Kiev in 2019. Cisplatin and pemetrexed."
     assert "Nova Scotia" in scrub(kept).text and "Cisplatin" in scrub(kept).text
 

@@ -226,6 +226,7 @@ _NEW_RULE_NAMES = {
     "greeting",
     "title_lower",
     "surname_shape",
+    "surname_shape_slavic",
 }
 _NEW_RULES = tuple(
     r for r in (*CONTACT_RULES, *LOCATION_RULES, *NAME_RULES, *SURNAME_RULES) if r.name in _NEW_RULE_NAMES
