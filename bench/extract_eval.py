@@ -37,9 +37,11 @@ from training.vocab_cancers import HELD_OUT_CANCERS
 
 DATA_SEED = 2024
 SYSTEMS = ("adapter", "base", "all-null")
-# Also available: "adapter-any" = the adapter with free-string values (`llm.value_vocabulary: any`),
-# to compare against the default copy-constrained decoding (values made of the note's words).
-OPTIONAL_SYSTEMS = ("adapter-any",)
+# Also available, the same adapter under the other `llm.value_vocabulary` settings, to compare with
+# the default (values made of spans of the note): "adapter-words" (any of the note's words, in any
+# order) and "adapter-any" (free strings).
+VOCABULARY_SYSTEMS = {"adapter": None, "adapter-words": "words", "adapter-any": "any"}
+OPTIONAL_SYSTEMS = ("adapter-words", "adapter-any")
 
 
 def held_out_notes(seed: int, count: int) -> tuple[list[dict[str, Any]], int]:
@@ -164,10 +166,14 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             started = time.perf_counter()
             if system == "all-null":
                 outputs[system] = [(dict.fromkeys(FIELDS), 0.0) for _ in notes]
-            elif system in ("adapter", "adapter-any"):
-                vocabulary = "any" if system == "adapter-any" else None
+            elif system in VOCABULARY_SYSTEMS:
                 outputs[system] = await run_system(
-                    engine, notes, serve_bridge.ADAPTER_NAME, args.concurrency, None, vocabulary
+                    engine,
+                    notes,
+                    serve_bridge.ADAPTER_NAME,
+                    args.concurrency,
+                    None,
+                    VOCABULARY_SYSTEMS[system],
                 )
             else:
                 outputs[system] = await run_system(

@@ -59,7 +59,7 @@ class AdapterSpec(StrictModel):
 
 
 UngroundedPolicy = Literal["keep", "flag", "drop"]
-ValueVocabulary = Literal["note", "any"]
+ValueVocabulary = Literal["spans", "words", "any"]
 
 
 class LLMSettings(StrictModel):
@@ -101,12 +101,14 @@ class LLMSettings(StrictModel):
         ),
     )
     value_vocabulary: ValueVocabulary = Field(
-        default="note",
+        default="spans",
         description=(
-            "/v1/extract decoding: note = a field value may only be made of words that occur in the "
-            "scrubbed note (a per-request JSON schema; a small model cannot misspell a drug or invent "
-            "a word, see serve_app/llm/note_vocabulary.py); any = any string (for an adapter trained "
-            "to normalise values into words the note does not use)."
+            "/v1/extract decoding: spans = every field value is made of contiguous spans of the "
+            "scrubbed note joined by ', ' or '; ' (a per-request grammar, see "
+            "serve_app/llm/note_spans.py); words = every word of a value is a word of the note, in "
+            "any order (see serve_app/llm/note_vocabulary.py); any = any string (for an adapter "
+            "trained to normalise values into words the note does not use). Either way a small "
+            "model cannot misspell a drug or invent a word."
         ),
     )
     capture_prompts: int = Field(

@@ -67,7 +67,7 @@ def write_card(
         *([f"- Note: {run['note']}"] if run.get("note") else []),
         f"- Weights stored as {cfg['save_dtype']}; the engine loads them in its own dtype (float32 on CPU).",
         "",
-        "## Evaluation (held-out test split, vLLM with the production JSON-schema decoding)",
+        "## Evaluation (held-out test split, vLLM, span-constrained decoding unless the system says so)",
     ]
     if evaluation:
         lines += ["", f"Command: `{evaluation.get('command', '')}`", "", _table(evaluation)]

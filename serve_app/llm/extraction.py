@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -16,8 +17,12 @@ from serve_app.extraction import (
     extraction_json_schema,
     render_prompt,
 )
+from serve_app.llm.note_spans import note_span_grammar
 from serve_app.llm.note_vocabulary import note_vocabulary_schema
 from serve_app.llm.vllm_host import VllmHost
+
+if TYPE_CHECKING:
+    from vllm.sampling_params import StructuredOutputsParams
 
 # Smallest completion budget worth running: below it the JSON object cannot be completed.
 MIN_COMPLETION_TOKENS = 64
@@ -29,9 +34,23 @@ class Extractor:
         self._settings = host.settings
         self._schema = extraction_json_schema()
 
+    def _constraint(self, scrubbed_text: str) -> StructuredOutputsParams:
+        """What decoding may write for this note (`llm.value_vocabulary`). No free whitespace
+        between JSON tokens either way: a small model cannot pad its way to the budget."""
+        from vllm.sampling_params import StructuredOutputsParams
+
+        mode = self._settings.value_vocabulary
+        if mode == "spans":
+            # A Lark grammar with llguidance extensions: vLLM's "auto" backend hands it to
+            # llguidance. None only for a note too long for one grammar: the contract's schema then.
+            grammar = note_span_grammar(scrubbed_text, FIELD_MAX_CHARS)
+            if grammar is not None:
+                return StructuredOutputsParams(grammar=grammar)
+        schema = note_vocabulary_schema(scrubbed_text, FIELD_MAX_CHARS) if mode == "words" else self._schema
+        return StructuredOutputsParams(json=schema, disable_any_whitespace=True)
+
     async def extract(self, scrubbed_text: str, adapter_name: str | None, request_id: str) -> LLMResult:
         from vllm import SamplingParams
-        from vllm.sampling_params import StructuredOutputsParams
 
         adapter = self._host.adapters.select(adapter_name)
         spec = self._host.adapters.prompt(adapter_name)
@@ -43,16 +62,10 @@ class Extractor:
                 413, ErrorCode.CONTEXT_LENGTH_EXCEEDED, "The note is too long for the model's context window."
             )
         self._host.record_prompt(prompt)
-        schema = (
-            note_vocabulary_schema(scrubbed_text, FIELD_MAX_CHARS)
-            if self._settings.value_vocabulary == "note"
-            else self._schema
-        )
         params = SamplingParams(
             temperature=0.0,
             max_tokens=min(self._settings.max_tokens, room),
-            # No free whitespace between JSON tokens: a small model cannot pad its way to the budget.
-            structured_outputs=StructuredOutputsParams(json=schema, disable_any_whitespace=True),
+            structured_outputs=self._constraint(scrubbed_text),
         )
         lora = self._host.lora_request(adapter_name)
         final = None

@@ -1,5 +1,6 @@
-"""Copy-constrained decoding: a per-note JSON schema whose field values may only be made of words
-that occur in the (scrubbed) note.
+"""Word-constrained decoding (`llm.value_vocabulary: words`): a per-note JSON schema whose field
+values may only be made of words that occur in the (scrubbed) note. The default, `spans`, is
+stricter (note_spans.py: every part of a value is a contiguous span of the note).
 
 The extraction contract says values keep the note's own wording. A small model copying a word
 token by token can still slip ("pemiginib" for "pemigatinib", "IIIIC" for "IIIC", "MSL" for

@@ -162,6 +162,18 @@ def test_a_known_surname_alone_is_a_name_when_it_is_the_subject_of_a_verb(scrub)
     assert scrub(kept).text == kept
 
 
+def test_a_list_of_names_is_names_when_two_of_them_are_known(scrub):
+    """"X, Y and Z" with two known names: the third is a name too, even outside the lists; a
+    capitalized word that opens the sentence, clinical words and lists of one known name are not."""
+    text = "The founders were Hernádez, Braun and Quillfeather. Later Leiva and Castillo were seen."
+    scrubbed = scrub(text).text
+    assert not any(n in scrubbed for n in ("Hernádez", "Braun", "Quillfeather", "Leiva", "Castillo"))
+    kept = "Yesterday, Gleason and Hodgkin were ruled out. Nausea, Vomiting and Braun."
+    assert "Yesterday" in scrub(kept).text and "Nausea" in scrub(kept).text and "Gleason" in scrub(kept).text
+    one_known = "Reviewed with Tumour, Braun and Board today."
+    assert "Tumour" in scrub(one_known).text
+
+
 def test_slavic_family_names_are_found_by_their_ending(scrub):
     """The rule on its own (spaCy's NER finds some of these names in running text anyway)."""
     rule = [r for r in SURNAME_RULES if r.name == "surname_shape_slavic"]

@@ -32,6 +32,14 @@ _SUBJECT_VERB = re.compile(
 )
 
 
+# Words joined as a list: "Hertzog, Barnes and Wright", "Leiva and Castillo", "Marie, Paul et Luc".
+_COORDINATION = re.compile(r"(?:,[ \t\u00a0](?:(?:and|et)[ \t\u00a0])?|[ \t\u00a0](?:and|et|&)[ \t\u00a0])")
+# Where a sentence starts: a capitalized word there may be any word ("Yesterday, Paul and Marie").
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"')\]]?[ \t\u00a0]+|\n[ \t\u00a0]*)$")
+# A list is a list of names when at least this many of its words are known names.
+MIN_KNOWN_NAMES_IN_A_LIST = 2
+
+
 def _plain_word(token: str) -> bool:
     """A capitalized word that may be part of a name: not a function word, label or clinical term."""
     return (
@@ -77,7 +85,32 @@ class NameGazetteerRecognizer(EntityRecognizer):
                 spans.append((s, e, 0.6))  # "Paulette"
             elif tok in last and _plain_word(tok) and _SUBJECT_VERB.match(text, e):
                 spans.append((s, e, 0.6))  # "Pedersen is"
+        spans += _listed_names(text, tokens, first, last)
         return [
             phi_result(self, E.PERSON.value, s, e, score, "gazetteer", "name_gazetteer")
             for s, e, score in spans
         ]
+
+
+def _listed_names(
+    text: str, tokens: list[tuple[int, int, str]], first: frozenset[str], last: frozenset[str]
+) -> list[tuple[int, int, float]]:
+    """Single capitalized words joined as a list ("X, Y and Z") of which at least
+    MIN_KNOWN_NAMES_IN_A_LIST are known names: the others are names too (a surname outside the lists,
+    one that is also a common word). Not when any is a label or clinical word, and not a word that
+    opens a sentence unless it is itself a known name."""
+    spans: list[tuple[int, int, float]] = []
+    group: list[tuple[int, int, str]] = []
+    for i, token in enumerate(tokens):
+        group.append(token)
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and _COORDINATION.fullmatch(text, token[1], nxt[0]):
+            continue
+        if len(group) >= 2 and all(_plain_word(tok) for _, _, tok in group):
+            known = [tok in first or tok in last for _, _, tok in group]
+            if sum(known) >= MIN_KNOWN_NAMES_IN_A_LIST:
+                for (s, e, _), is_known in zip(group, known, strict=True):
+                    if is_known or not _SENTENCE_START.search(text, max(0, s - 12), s):
+                        spans.append((s, e, 0.6))
+        group = []
+    return spans
