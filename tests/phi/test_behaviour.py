@@ -163,7 +163,7 @@ def test_a_known_surname_alone_is_a_name_when_it_is_the_subject_of_a_verb(scrub)
 
 
 def test_a_list_of_names_is_names_when_two_of_them_are_known(scrub):
-    """"X, Y and Z" with two known names: the third is a name too, even outside the lists; a
+    """ "X, Y and Z" with two known names: the third is a name too, even outside the lists; a
     capitalized word that opens the sentence, clinical words and lists of one known name are not."""
     text = "The founders were Hernádez, Braun and Quillfeather. Later Leiva and Castillo were seen."
     scrubbed = scrub(text).text
