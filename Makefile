@@ -23,7 +23,7 @@ bench: setup-test
 	$(PY) bench/extract_throughput.py
 
 .PHONY: adapter
-# Train the embedded medical-ie LoRA adapter from scratch (about 30 min on 2 quiet CPU cores), evaluate
+# Train the embedded medical-ie LoRA adapter from scratch (about 40 min on 2 CPU cores), evaluate
 # it on the held-out test split and write serve_app/local/assets/smollm2-medical-ie-lora/ + its card.
 # `make adapter FEEDBACK=<database URL>`: reviewers' corrections are merged into the training data, a
 # candidate is trained, and it is promoted (copied in as build/adapters/medical-ie/vN) only if the gate
