@@ -30,13 +30,11 @@ import json
 import re
 
 from serve_app.extraction import FIELD_MAX_CHARS, FIELD_NAMES
+from serve_app.llm.note_vocabulary import PLACEHOLDER
 
 # Never part of a value: stands where the note has a placeholder or a character a JSON string
 # would have to escape.
 BARRIER = "\x01"
-# Scrubber placeholders ("[PERSON_1]"); the format is made by serve_app/phi/replacement.py, matched
-# here without importing the scrubber into the LLM replica.
-_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2028\u2029]+")
 # Two or more punctuation characters in a row ("%.", "),", "+/").
@@ -52,7 +50,7 @@ SPAN_SEPARATORS = (", ", "; ")
 
 
 def _copyable(scrubbed_text: str) -> str:
-    text = _PLACEHOLDER.sub(BARRIER, scrubbed_text)
+    text = PLACEHOLDER.sub(BARRIER, scrubbed_text)
     text = _NEEDS_ESCAPE.sub(BARRIER, text)
     return _WHITESPACE.sub(" ", text).strip(" ")
 
@@ -65,21 +63,29 @@ def _spaced_clause_ends(text: str) -> str:
     return _CLOSING_AFTER_PUNCTUATION.sub(" ", text)
 
 
+def _has_text(copyable: str) -> bool:
+    return bool(copyable.replace(BARRIER, "").strip())
+
+
+def _sources_within_budget(copyable: str) -> list[str]:
+    clause = _spaced_clause_ends(copyable)
+    spaced = _spaced_punctuation(copyable)
+    sources: list[str] = []
+    total = 0
+    for source in dict.fromkeys((copyable, clause, copyable.lower(), clause.lower(), spaced, spaced.lower())):
+        total += len(source)
+        if total > SOURCE_CHARS_BUDGET:
+            break
+        sources.append(source)
+    return sources
+
+
 def copy_sources(scrubbed_text: str) -> list[str]:
     """The texts a value's spans may be copied from, most useful first, within
     SOURCE_CHARS_BUDGET (see the module docstring); empty when the note has nothing to copy or is
     too long for one."""
-    text = _copyable(scrubbed_text)
-    if not text.replace(BARRIER, "").strip():
-        return []
-    clause = _spaced_clause_ends(text)
-    spaced = _spaced_punctuation(text)
-    sources: list[str] = []
-    for source in dict.fromkeys((text, clause, text.lower(), clause.lower(), spaced, spaced.lower())):
-        if sum(map(len, sources)) + len(source) > SOURCE_CHARS_BUDGET:
-            break
-        sources.append(source)
-    return sources
+    copyable = _copyable(scrubbed_text)
+    return _sources_within_budget(copyable) if _has_text(copyable) else []
 
 
 def _literal(text: str) -> str:
@@ -90,12 +96,13 @@ def note_span_grammar(scrubbed_text: str, max_chars: int = FIELD_MAX_CHARS) -> s
     """The extraction grammar for one note: compact JSON with the seven fields in contract order,
     each null or spans of the note (at most `max_chars` characters, no leading/trailing space).
     None for a note too long to build one (the caller decodes with the contract's JSON schema)."""
-    sources = copy_sources(scrubbed_text)
+    copyable = _copyable(scrubbed_text)
+    sources = _sources_within_budget(copyable) if _has_text(copyable) else []
     lines = ["%llguidance {}", ""]
     members = ' "," '.join(f"{_literal(json.dumps(name) + ':')} value" for name in FIELD_NAMES)
     lines.append(f'start: "{{" {members} "}}"')
     if not sources:
-        if _copyable(scrubbed_text).replace(BARRIER, "").strip():
+        if _has_text(copyable):
             return None  # text to copy, but more than one grammar can hold
         lines.append('value: "null"')  # nothing in the note to copy
         return "\n".join(lines) + "\n"

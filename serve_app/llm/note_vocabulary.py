@@ -29,7 +29,7 @@ _TRAILING = ".,;:)]}\"'»”’!?"
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 # Scrubber placeholders: "[PERSON_1]", "[DATE_2]" (never part of a value; the format is made by
 # serve_app/phi/replacement.py, not imported here so the LLM replica does not load the scrubber).
-_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*_\d+\]")
 # Separators allowed between two words of a value: a list (", " / "; ") or a phrase (" ").
 VALUE_SEPARATOR = r"(?:, |; | )"
 # A field value holds at most this many words (the longest gold value in the training data has 12).
@@ -54,7 +54,7 @@ def _strip_edges(chunk: str) -> str:
 def note_words(text: str) -> list[str]:
     """The distinct words of a note, in first-seen order, with their case variants."""
     seen: dict[str, None] = {}
-    for chunk in _PLACEHOLDER.sub(" ", text).split():
+    for chunk in PLACEHOLDER.sub(" ", text).split():
         word = _strip_edges(chunk)
         # "ER+/PR-" also offers "ER+" and "PR-".
         for part in (word, *(_strip_edges(p) for p in word.split("/") if "/" in word)):
