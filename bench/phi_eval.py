@@ -9,7 +9,8 @@ Corpora (all generated here, exact gold spans):
 Metrics: per gold type, recall = share of spans whose every alphanumeric char is scrubbed (a partial hit
 is a leak); per predicted type, precision = share of predicted spans overlapping a gold PHI span; F2; clinical
 term survival; throughput in chars per CPU-second (single thread, after warm-up, best of --rounds
-alternating rounds; OUR = full scrub incl. replacement, VANILLA = AnalyzerEngine.analyze only).
+alternating rounds; OUR = full scrub incl. replacement, VANILLA = AnalyzerEngine.analyze only), one
+document per call and --batch documents per call (OUR `scrub_many`, VANILLA `BatchAnalyzerEngine`).
 Per corpus, a second table groups the types into HIPAA Safe Harbor categories and adds the leak view:
 planted identifiers of which something survived in the output text (verbatim, digit run, or a distinctive
 token; see bench/phi_corpus/leaks.py).
@@ -104,35 +105,52 @@ TARGETS = {
 
 # A detector returns its predicted spans and the output text a reader would see.
 Detector = Callable[[Doc], tuple[list[Pred], str]]
+# A batch detector does the same for several documents in one call (one spaCy `nlp.pipe`), the way the
+# scrubber deployment serves concurrent requests (`@serve.batch` + `PhiScrubber.scrub_many`).
+BatchDetector = Callable[[list[Doc]], list[tuple[list[Pred], str]]]
 
 
-def ours(settings: dict[str, object] | None = None) -> tuple[Detector, Callable[[Doc], object]]:
-    from serve_app.phi import PhiScrubber, ScrubberSettings
+def ours(settings: dict[str, object] | None = None) -> tuple[Detector, BatchDetector]:
+    from serve_app.phi import PhiScrubber, ScrubberSettings, ScrubResult
 
     scrubber = PhiScrubber(ScrubberSettings.model_validate(settings or {}))
 
-    def detect(doc: Doc) -> tuple[list[Pred], str]:
-        result = scrubber.scrub(doc.text)
+    def figures(result: ScrubResult) -> tuple[list[Pred], str]:
         return [Pred(s.type.value, s.start, s.end) for s in result.entities], result.text
 
-    return detect, detect
+    def detect(doc: Doc) -> tuple[list[Pred], str]:
+        return figures(scrubber.scrub(doc.text))
+
+    def detect_batch(docs: list[Doc]) -> list[tuple[list[Pred], str]]:
+        results = scrubber.scrub_many([(d.text, None) for d in docs], raise_errors=True)
+        return [figures(r) for r in results if isinstance(r, ScrubResult)]
+
+    return detect, detect_batch
 
 
-def vanilla() -> tuple[Detector, Callable[[Doc], object]]:
-    from presidio_analyzer import AnalyzerEngine
+def vanilla() -> tuple[Detector, BatchDetector]:
+    from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerResult
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     from serve_app.phi.nlp import resolve_model
 
     config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": resolve_model("en")}]}
     engine = AnalyzerEngine(nlp_engine=NlpEngineProvider(nlp_configuration=config).create_engine())
+    batch_engine = BatchAnalyzerEngine(analyzer_engine=engine)
 
-    def detect(doc: Doc) -> tuple[list[Pred], str]:
-        results = engine.analyze(text=doc.text, language="en")
+    def figures(doc: Doc, results: list[RecognizerResult]) -> tuple[list[Pred], str]:
         preds = [Pred(VANILLA_MAP.get(r.entity_type, r.entity_type), r.start, r.end) for r in results]
         return preds, masked_output(doc.text, [(p.start, p.end, p.type) for p in preds])
 
-    return detect, detect
+    def detect(doc: Doc) -> tuple[list[Pred], str]:
+        return figures(doc, engine.analyze(text=doc.text, language="en"))
+
+    def detect_batch(docs: list[Doc]) -> list[tuple[list[Pred], str]]:
+        texts = [d.text for d in docs]
+        results = batch_engine.analyze_iterator(texts, language="en", batch_size=len(texts))
+        return [figures(d, r) for d, r in zip(docs, results, strict=True)]
+
+    return detect, detect_batch
 
 
 def run(
@@ -154,6 +172,25 @@ def run(
             elapsed = time.process_time() - start
             best[name] = min(best.get(name, float("inf")), elapsed)
     return {name: (preds[name], n_chars / best[name]) for name in detectors}
+
+
+def run_batched(
+    batchers: dict[str, BatchDetector], docs: list[Doc], size: int, rounds: int
+) -> dict[str, float]:
+    """Throughput (chars per CPU-second) when the documents arrive `size` at a time, as concurrent
+    requests do at the scrubber deployment; alternating rounds, best one counts (as `run`)."""
+    batches = [docs[i : i + size] for i in range(0, len(docs), size)]
+    for batch in batchers.values():
+        batch(docs[:size])  # warm-up
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, batch in batchers.items():
+            start = time.process_time()
+            for chunk in batches:
+                batch(chunk)
+            best[name] = min(best.get(name, float("inf")), time.process_time() - start)
+    n_chars = sum(len(d.text) for d in docs)
+    return {name: n_chars / best[name] for name in batchers}
 
 
 def table(name: str, tallies: dict[str, Tally], speed: dict[str, float]) -> list[str]:
@@ -204,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-vanilla", action="store_true", help="skip the vanilla Presidio baseline")
     ap.add_argument("--rounds", type=int, default=2, help="timing rounds per system (best one counts)")
     ap.add_argument(
+        "--batch",
+        type=int,
+        default=32,
+        help="also time documents arriving N at a time (the scrubber deployment's batch size; 0 = skip)",
+    )
+    ap.add_argument(
         "--ours-settings", type=json.loads, default=None, help="ScrubberSettings for OUR scrubber, as JSON"
     )
     ap.add_argument("--markdown", type=Path, help="write the report section to this file")
@@ -227,16 +270,17 @@ def main(argv: list[str] | None = None) -> int:
         ext = external_corpus(args.external, seed=ext_seed)
         if ext:
             corpora["external: presidio-evaluator generator (EN, generic text)"] = ext
-    systems: dict[str, Callable[[], tuple[Detector, Callable[[Doc], object]]]] = {
+    systems: dict[str, Callable[[], tuple[Detector, BatchDetector]]] = {
         "ours": lambda: ours(args.ours_settings)
     }
     if not args.no_vanilla:
         systems["vanilla"] = vanilla
     load_s: dict[str, float] = {}
     detectors: dict[str, Detector] = {}
+    batchers: dict[str, BatchDetector] = {}
     for name, factory in systems.items():
         t0 = time.perf_counter()
-        detectors[name] = factory()[0]
+        detectors[name], batchers[name] = factory()
         load_s[name] = time.perf_counter() - t0
 
     report: list[str] = []
@@ -251,6 +295,13 @@ def main(argv: list[str] | None = None) -> int:
             speed[sname] = cps
         n_chars = sum(len(d.text) for d in docs)
         report += table(f"{cname} — {len(docs)} docs, {n_chars:,} chars", tallies, speed)
+        batched = run_batched(batchers, docs, args.batch, args.rounds) if args.batch else {}
+        if batched:
+            figures = ", ".join(f"{s} {v:,.0f} chars/s" for s, v in batched.items())
+            report.insert(
+                len(report) - 1,
+                f"- {args.batch} documents per call (the scrubber deployment's batches): {figures}",
+            )
         report += category_table(cname, tallies, leaks)
         raw[cname] = {
             s: {
@@ -259,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                 "f2": t.f2(),
                 "survival": t.survival(),
                 "chars_per_s": speed[s],
+                "chars_per_s_batched": batched.get(s),
                 "per_type": {
                     k: {"gold": t.gold.get(k, 0), "recall": t.recall(k), "precision": t.precision(k)}
                     for k in TYPES

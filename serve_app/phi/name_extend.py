@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
-from serve_app.phi.data import given_names
+from serve_app.phi.data import ambiguous_names, given_names
 from serve_app.phi.lexicon import MONTHS_EN, MONTHS_FR, NAME_WORD, TITLE, fold
 from serve_app.phi.spans import Candidate
 from serve_app.phi.types import EntityType
@@ -33,6 +33,8 @@ _TITLE_WORD = re.compile(rf"^{TITLE}$")
 # "Later Tremblai called", "Called Gagnon": a sentence adverb or a verb form is not a given name.
 _VERB_OR_ADVERB = re.compile(r"(?:ly|ed|ing|ward|wards)$")
 _MONTH_KEYS = frozenset(fold(w) for w in (*MONTHS_EN, *MONTHS_FR))
+# A capitalized surname particle written before the surname: "De Luca", "Van Dyke", "Di Maio".
+_CAP_PARTICLE = re.compile(r"(?<![\w'’.-])(?:De|Del|Della|Di|Da|Dos|Das|Du|Van|Von|Ten|Ter|Le|La)[ \u00a0]$")
 _HYPHEN_PART = re.compile(rf"-(?P<w>{NAME_WORD})(?![\w'’-])")
 
 
@@ -64,12 +66,15 @@ def extend_names(text: str, spans: list[Candidate]) -> list[Candidate]:
             w = word.group("w") if word is not None else ""
             # A month before a surname is a given name ("April Walker"); a date would have a number.
             month_name = fold(w) in _MONTH_KEYS
+            listed = w in given_names() or w in ambiguous_names()  # "Signe Mortensen", "Mille Berg"
             if (
                 w
-                and ((_name_like(w) and not _VERB_OR_ADVERB.search(w)) or w in given_names() or month_name)
+                and ((_name_like(w) and not _VERB_OR_ADVERB.search(w)) or listed or month_name)
                 and (not _TITLE_WORD.match(w))
             ):
                 start = word.start()
+            elif _CAP_PARTICLE.search(text, max(0, start - 8), start):
+                start = _CAP_PARTICLE.search(text, max(0, start - 8), start).start()  # "De Luca", "Van Dyke"
         if end == c.end and text[c.start : c.end] in given_names():
             word = _RIGHT_WORD.match(text, end)
             if word is not None and _name_like(word.group("w")):

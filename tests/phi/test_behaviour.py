@@ -174,6 +174,81 @@ def test_a_list_of_names_is_names_when_two_of_them_are_known(scrub):
     assert "Tumour" in scrub(one_known).text
 
 
+def test_a_list_with_one_known_name_and_names_that_are_common_words(scrub):
+    """One known name (Braun) and one listed name that is also a common word (Potter): a list of names,
+    so the unknown third word is a name too. Without a known name, common words stay."""
+    text = "Three partners signed: Quillfeather, Potter and Braun. Then they left."
+    scrubbed = scrub(text).text
+    assert not any(n in scrubbed for n in ("Quillfeather", "Potter", "Braun"))
+    kept = "Gardens: Potter, Hall and Tumour."
+    assert "Tumour" in scrub(kept).text
+
+
+def test_a_name_that_is_a_common_word_before_a_known_surname(scrub):
+    text = "Called back by Mille Vasquez about the results."
+    assert "Mille" not in scrub(text).text and "Vasquez" not in scrub(text).text
+
+
+def test_a_naming_cue_outranks_a_clinical_suffix_guess(scrub):
+    """ "-ase" ends enzyme names, but after "my name is" or a name label the word is the name."""
+    for text in ("Hello, my name is Hanase Okubo.", "Patient: Hanase Okubo"):
+        scrubbed = scrub(text).text
+        assert "Hanase" not in scrubbed and "Okubo" not in scrubbed, scrubbed
+    assert "Lipase" in scrub("Lipase was normal and amylase too.").text
+
+
+def test_a_sentence_subject_referred_to_as_he_or_she_is_a_person(scrub):
+    text = "Quorvath is very reliable. You can always depend on him."
+    assert "Quorvath" not in scrub(text).text
+    kept = [
+        "Quorvath is very reliable and cheap.",  # no pronoun: could be a product
+        "Montreal is far away; she drives there.",  # a known place
+        "Tamoxifen was started. She tolerated it well.",  # clinical vocabulary
+        "Yesterday was hard for him.",  # a function word
+        "Trodelvy was started; she tolerated it.",  # a brand name not in the lists: not a person's verb
+        "Jemperli is very well tolerated and he is back at work.",
+        "Padcev has to be held, he said.",
+    ]
+    for text in kept:
+        assert found(scrub(text), text, "PERSON") == [], text
+
+
+def test_clause_subjects_speakers_and_listed_subjects_are_persons(scrub):
+    for text, names in (
+        ("He's tired, but Quorvath just has to keep going.", ["Quorvath"]),  # a clause subject, "He's"
+        ('"I am fine," said Quorvath to the nurse.', ["Quorvath"]),  # the speaker after "said"
+        ("Veldrane and Braun were partners.", ["Veldrane", "Braun"]),  # one known name, list as a subject
+        ("De Luca began writing as a teenager, publishing her first story.", ["De Luca"]),  # particle
+    ):
+        assert found(scrub(text), text, "PERSON") == names, text
+    for text in (
+        "Pain improved, but Tylenol was stopped. He is fine.",
+        "Nausea and Vomiting were absent.",
+        "The patient said Thanks to the team.",
+    ):
+        assert found(scrub(text), text, "PERSON") == [], text
+
+
+def test_a_name_heading_a_contact_block(scrub):
+    """A name alone on the first line, then a company line or lines closed by a country. The rule on its
+    own (NER finds some of these anyway), then through the scrubber with escaped line breaks."""
+    from serve_app.phi.recognizers.names import RULES as NAME_RULES
+
+    recognizer = RuleRecognizer("contact", [r for r in NAME_RULES if r.name == "contact_block"], "en")
+    for text in (
+        "Orsolya Kettleborn\nNorthwind Traders Ltd.\n12 Sample Road",
+        "}} Orsolya Kettleborn\n}} \n}} Brnoville\n}} Iceland",
+        "Orsolya Kettleborn\n\nBrnoville\nPortugal 4000-123",
+    ):
+        assert [text[r.start : r.end] for r in recognizer.analyze(text, [])] == ["Orsolya Kettleborn"], text
+    for text in ("Breast Cancer\nStage II, ER positive\nCanada", "Orsolya Kettleborn\nwas seen.\nCanada is"):
+        assert recognizer.analyze(text, []) == [], text
+    escaped = "}} Orsolya Kettleborn\\n}} \\n}} Brnoville\\n}} Iceland"
+    scrubbed = scrub(escaped).text
+    assert "Orsolya" not in scrubbed and "Kettleborn" not in scrubbed and "Iceland" in scrubbed
+    assert "Breast Cancer" in scrub("Breast Cancer\nStage II, ER positive\nCanada").text
+
+
 def test_slavic_family_names_are_found_by_their_ending(scrub):
     """The rule on its own (spaCy's NER finds some of these names in running text anyway)."""
     rule = [r for r in SURNAME_RULES if r.name == "surname_shape_slavic"]
@@ -311,6 +386,27 @@ def test_offline_nlp_configuration():
     assert config["nlp_engine_name"] == "spacy"
     for model in config["models"]:
         assert spacy.util.is_package(model["model_name"])
+
+
+def test_ner_is_skipped_only_where_it_cannot_find_anything_we_use():
+    pytest.importorskip("faker")
+    from bench.phi_corpus import generate_corpus
+    from serve_app.phi.nlp import may_hold_a_proper_noun
+
+    for text in ("My brother just turned 31", "Date: 2021-03-04", "Né le 3 mai 2020.", "the patient is fine"):
+        assert not may_hold_a_proper_noun(text)
+    for text in ("Will went home", "seen by Dr. Roy", "Patient: Jean Roy", "at the Mayo Clinic", "MONTREAL"):
+        assert may_hold_a_proper_noun(text)
+    # Every gold person, place and facility written with a capital letter keeps NER on.
+    kinds = {"PERSON", "CITY", "HEALTHCARE_FACILITY", "ADDRESS"}
+    values = [
+        doc.text[g.start : g.end]
+        for doc in generate_corpus(80, seed=4711)
+        for g in doc.spans
+        if g.type in kinds and any(c.isupper() for c in doc.text[g.start : g.end])
+    ]
+    assert len(values) > 100
+    assert [v for v in values if not may_hold_a_proper_noun(v)] == []
 
 
 def test_result_serializes(scrub):

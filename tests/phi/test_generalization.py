@@ -12,6 +12,7 @@ from serve_app.phi.name_extend import extend_names
 from serve_app.phi.recognizers.base import RuleRecognizer
 from serve_app.phi.recognizers.contact import RULES as CONTACT_RULES
 from serve_app.phi.recognizers.locations import RULES as LOCATION_RULES
+from serve_app.phi.recognizers.name_gazetteer import NameGazetteerRecognizer
 from serve_app.phi.recognizers.names import RULES as NAME_RULES
 from serve_app.phi.recognizers.surname_shape import RULES as SURNAME_RULES
 from serve_app.phi.spans import Candidate
@@ -125,6 +126,77 @@ def test_extend_addresses_grows_over_the_block_but_not_the_region():
     assert all(c.score < anchor.score for c in extend_addresses(text, [anchor]))
 
 
+@pytest.mark.parametrize(
+    "text, kept, value",
+    [
+        # a country written in two words, or with a qualifier, before the postal code
+        (
+            "Mailing address: 41 Hradní 212\n Suite 9\n Kostelec\n Czech Republic 60412 since 2019.",
+            "Czech Republic",
+            "60412",
+        ),
+        (
+            "Write to 8 Odos Lemesou 14\n Apt. 2\n Pachna\n Cyprus (Greek) 30417 soon.",
+            "Cyprus (Greek)",
+            "30417",
+        ),
+        # the postal code alone on the line after a ", XX" region line, prose after it
+        ("The shop is at 77 Marnixkade 15 Suite 4\nHoorn\n, NH\n 61234. It opens at nine.", "NH", "61234"),
+        # town, region code and postal code on one line with prose after them
+        ("Please bill 52 Lindenweg 9\nOssendrecht, ZE 40817 for this order", "ZE", "40817"),
+        ("Please bill 52 Lindenweg 9\nOssendrecht, ZE 40817 for this order", "ZE", "Ossendrecht"),
+        # an upper-case state code that is also a link word ("la", "de")
+        ("Sent to 14 Ridge Lane\nMarville\n, LA\n Chile 30441", "LA", "30441"),
+        ("Sent to 14 Ridge Lane\nMarville\n, DE\n 30441 today", "DE", "30441"),
+    ],
+)
+def test_address_block_goes_past_the_region_to_the_postal_code(scrub, text, kept, value):
+    r = scrub(text)
+    assert covered(r, text, value)
+    assert kept in r.text
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        (
+            "The shop is at 77 Marnixkade 15 Suite 4\nHoorn\n, NH\n 61234. It opens at nine.",
+            ". It opens at nine.",
+        ),
+        ("Please bill 52 Lindenweg 9\nOssendrecht, ZE 40817 for this order", " for this order"),
+        ("I once lived in Unit 4123 Box 6258\nDPO AE 63283. I now live here.", ". I now live here."),
+        ("Moved to 55 Rue des Écoles 119, Vlekkem en route to the clinic", " en route to the clinic"),
+        ("Address: 7 Elm Road, Springfield, IL\n500 mg daily", "500 mg daily"),
+        ("Lives at 12 Oak Street and Tylenol helps.", "and Tylenol helps."),
+        ("Lives at 45 Maple Road and Dr. Smith visits.", "and Dr."),
+    ],
+)
+def test_address_block_past_the_region_stops_at_prose(scrub, text, kept):
+    assert kept in scrub(text).text
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Meet at the corner of Kossuth tér 12. and Willow Rapids.", "Kossuth tér 12. and Willow Rapids"),
+        (
+            "Meet me at the corner of Mäkikatu 14 and Corbel Commons. It is close.",
+            "Mäkikatu 14 and Corbel Commons",
+        ),
+        ("He lives on the north side of Kis mester u. 18.", "Kis mester u. 18"),
+    ],
+)
+def test_intersections_and_lower_case_street_types(scrub, text, value):
+    assert covered(scrub(text), text, value)
+
+
+def test_extend_addresses_skips_a_two_word_country():
+    text = "88 Na Vyhlidce 12, Hostivice, Czech Republic 25301 for the card"
+    anchor = Candidate(EntityType.ADDRESS, 0, text.index(","), 0.9)
+    pieces = sorted(text[c.start : c.end] for c in extend_addresses(text, [anchor]))
+    assert pieces == ["25301", "Hostivice"]
+
+
 def test_province_in_an_address_block_survives(scrub):
     text = "Adresse : 1234, rue Sherbrooke Est, app. 5, Montréal (Québec) H2X 1Y4, Canada"
     r = scrub(text)
@@ -227,6 +299,8 @@ _NEW_RULE_NAMES = {
     "title_lower",
     "surname_shape",
     "surname_shape_slavic",
+    "contact_block",
+    "speech_verb",
 }
 _NEW_RULES = tuple(
     r for r in (*CONTACT_RULES, *LOCATION_RULES, *NAME_RULES, *SURNAME_RULES) if r.name in _NEW_RULE_NAMES
@@ -243,6 +317,11 @@ _ADVERSARIAL = [
     "Ab Cd " * 100_000,
     "🩺\u200f\u202eRue Saint-Denis 12\u202c😀 " * 20_000,
     "van " * 100_000 + "Heuvel",
+    "Ab Cd\n" * 100_000,
+    "}} Ab Cd\n}} Ab Inc\n" * 40_000,
+    "Ab Cd\n\nEf\n" * 50_000 + "Canada",
+    "Ab is here, but Cd just has it. He " * 20_000,
+    "said Ab Cd " * 60_000,
 ]
 
 
@@ -258,6 +337,7 @@ def test_new_patterns_stay_linear(text):
     ]
     extend_addresses(text, spans)
     extend_names(text, spans)
+    NameGazetteerRecognizer("en").analyze(text, [])  # lists, clause subjects and pronouns
     # generous: a catastrophic backtrack on 1 MB takes minutes, linear scans take well under a second
     assert time.process_time() - t0 < 20
 

@@ -204,3 +204,52 @@ def test_generic_clinic_words_are_not_facilities(scrub):
 )
 def test_person_rules(scrub, text, names):
     assert found(scrub(text), text, "PERSON") == names
+
+
+def test_rule_gates_read_off_the_pattern():
+    import re
+
+    from serve_app.phi.recognizers.rule_gates import required_words, requires_digit
+
+    assert requires_digit(re.compile(r"(?i:mrn)[: ]{0,2}\d{5,9}"))
+    assert requires_digit(re.compile(r"(?P<v>\d{2}[A-Z]|x[0-9])"))
+    assert not requires_digit(re.compile(r"a\d?|(?:\d|x){2}|(?=\d)\w"))
+    assert required_words(re.compile(r"(?i:MRN|dossier|chart)[ :#]{0,3}\w{4,12}")) == (
+        "chart",
+        "dossier",
+        "mrn",
+    )
+    assert required_words(re.compile(r"(?:hello|hi)?there")) == ("there",)
+    assert required_words(re.compile(r"[A-Z]\w+|ab?c")) == ()
+
+
+def test_a_gated_rule_never_matches_the_text_it_skips():
+    """Over every corpus text, and the same texts with their digits and label words changed, a rule the
+    gates skip has no match: the gates only save time, they never change what is found."""
+    pytest.importorskip("faker")
+    import re
+
+    from bench.phi_corpus import generate_corpus, hard_cases
+    from bench.phi_corpus.adversarial import adversarial_corpus
+    from serve_app.phi.recognizers import build_recognizers
+    from serve_app.phi.recognizers.base import RuleRecognizer
+    from serve_app.phi.recognizers.rule_gates import has_digit
+
+    texts = [d.text for d in [*generate_corpus(60, seed=99), *hard_cases(), *adversarial_corpus(2, seed=5)]]
+    texts += [re.sub(r"\d", "x", t) for t in texts]  # every digit rule is skipped on these
+    texts += [re.sub(r"(?i)mrn|dossier|licen|nam|sin|account|compte", "zz", t) for t in texts]
+    checked = 0
+    for language in ("en", "fr"):
+        for recognizer in build_recognizers(language, use_ner=False, name_gazetteer=False):
+            if not isinstance(recognizer, RuleRecognizer):
+                continue
+            for rule, _, needs_digit, needs in recognizer._plan:
+                for text in texts:
+                    lower = text.lower()
+                    skipped = (needs_digit and not has_digit(text)) or (
+                        needs and not any(w in lower for w in needs)
+                    )
+                    if skipped:
+                        checked += 1
+                        assert rule.pattern.search(text) is None, (rule.name, text[:80])
+    assert checked > 10_000

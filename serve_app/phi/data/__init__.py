@@ -1,9 +1,10 @@
-"""Word lists shipped as package data: given names and surnames for the name gazetteer, and the world's
-country names (never PHI).
+"""Word lists shipped as package data: given names and surnames for the name gazetteer, names that are also
+common words (names only next to a known name or after a naming cue), and the world's country names
+(never PHI).
 
-`given_names.txt`, `surnames.txt` and `countries.txt` hold one entry per line (UTF-8; lines starting
-with `#` are comments). scripts/build_name_lists.py regenerates the name lists; `countries.txt` comes
-from ISO 3166-1 (its header says how); each is read once, on first use.
+`given_names.txt`, `surnames.txt`, `ambiguous_names.txt` and `countries.txt` hold one entry per line
+(UTF-8; lines starting with `#` are comments). scripts/build_name_lists.py regenerates the name lists;
+`countries.txt` comes from ISO 3166-1 (its header says how); each is read once, on first use.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def given_names() -> frozenset[str]:
 @cache
 def surnames() -> frozenset[str]:
     return _read_list("surnames.txt")
+
+
+@cache
+def ambiguous_names() -> frozenset[str]:
+    """Given names and surnames that are also common words ("Hall", "Wright", "Mille", "Potter")."""
+    return _read_list("ambiguous_names.txt")
 
 
 @cache

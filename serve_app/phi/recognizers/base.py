@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from serve_app.phi.recognizers.rule_gates import has_digit, required_words, requires_digit
 from serve_app.phi.types import EntityType
 
 Validator = Callable[[str], bool]
@@ -107,6 +108,12 @@ class RuleRecognizer(EntityRecognizer):
 
     def __init__(self, name: str, rules: Sequence[Rule], language: str) -> None:
         self.rules: tuple[Rule, ...] = tuple(rules)
+        # Per rule, worked out once from its pattern: its entity's name, whether it can only match text
+        # with a digit, and strings of which every match holds one (its own `needs` when it has them).
+        self._plan = tuple(
+            (r, r.entity.value, requires_digit(r.pattern), r.needs or required_words(r.pattern))
+            for r in self.rules
+        )
         entities = sorted({r.entity.value for r in self.rules})
         super().__init__(supported_entities=entities, name=name, supported_language=language)
 
@@ -119,10 +126,13 @@ class RuleRecognizer(EntityRecognizer):
         wanted = set(entities) if entities else None
         results: list[RecognizerResult] = []
         lower = text.lower()
-        for r in self.rules:
-            if wanted is not None and r.entity.value not in wanted:
+        digits = has_digit(text)
+        for r, entity, needs_digit, needs in self._plan:
+            if wanted is not None and entity not in wanted:
                 continue
-            if r.needs and not any(word in lower for word in r.needs):
+            if needs_digit and not digits:
+                continue
+            if needs and not any(word in lower for word in needs):
                 continue
             results.extend(self._apply(r, text))
         return results

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical
+from serve_app.phi.allowlist import BUILTIN_ALLOW_LIST, looks_medical, medical_vocabulary
+from serve_app.phi.data import countries
 from serve_app.phi.lexicon import INITIAL, NAME_WORD, PARTICLE, SP, TITLE, UPPER_WORD, fold
 from serve_app.phi.recognizers.base import Rule, rule, trim_tokens, with_needs
 from serve_app.phi.types import EntityType as E
@@ -57,8 +59,12 @@ _RELATIVES = (
 )
 
 
-def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim label/function/calendar words off both ends of a name candidate.
+def refine_name(
+    text: str, start: int, end: int, *, clinical: Callable[[str], bool] = looks_medical
+) -> tuple[int, int] | None:
+    """Trim label/function/calendar words off both ends of a name candidate. `clinical` tells a clinical
+    word: by default listed vocabulary or a clinical suffix (-ase, -itis, -oma); right after an explicit
+    cue the suffix guess is too weak to overrule it ("My name is Nanase").
 
     Returns None when nothing name-like stays.
     """
@@ -71,7 +77,7 @@ def refine_name(text: str, start: int, end: int) -> tuple[int, int] | None:
             or fold(token) in stop
             or bool(_TITLE_RE.match(token))
             or not token[:1].isalpha()
-            or looks_medical(token)
+            or clinical(token)
         )
 
     trimmed = trim_tokens(text, start, end, _WORD, bad)
@@ -115,6 +121,15 @@ _FIELD_START = r"(?:^|(?<=[\t|;,.(])|(?<=[|;,.(] )|(?<=  )|(?<=\u00a0))[ \t]{0,3
 _UPPER3 = r"[A-ZÀ-ÖØ-ÞŒ]{3,30}(?:[-'’][A-ZÀ-ÖØ-ÞŒ]{2,30}){0,2}"
 
 
+_LINE_BREAK = r"[ \t]{0,2}\r?\n"
+_LINE_PREFIX = r"(?:[^\w\s\\]{1,4})?[ \t]{0,4}"
+_COMPANY = (
+    r"(?<![\w-])(?:Inc|Ltd|LLC|plc|PLC|AG|GmbH|Corp|Corporation|Company|Co|S\.A|SA|N\.V|NV|B\.V|BV|SE|Group|"
+    r"Holdings|Limited)\.?(?![\w-])"
+)
+_COUNTRY = "(?:" + "|".join(re.escape(c) for c in sorted(countries(), key=len, reverse=True)) + ")"
+
+
 def _upper_surname_ok(value: str) -> bool:
     head = re.split(r"[\s,]+", value, maxsplit=1)[0]
     return (
@@ -141,9 +156,14 @@ def _short_surname_end(
     return (refined[0] if refined is not None else start, end) if head_ok else refined
 
 
+def refine_labelled(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """refine_name after a name label ("Patient:", "seen by"): only listed clinical words are trimmed."""
+    return refine_name(text, start, end, clinical=medical_vocabulary)
+
+
 def refine_titled(text: str, start: int, end: int) -> tuple[int, int] | None:
     """After a title the name starts right away: "Dr. Tremblay", not "Me Back To Austria"."""
-    refined = _short_surname_end(text, start, end, refine_name(text, start, end))
+    refined = _short_surname_end(text, start, end, refine_name(text, start, end, clinical=medical_vocabulary))
     if refined is not None and refined[0] != start and _CAP_PARTICLE.fullmatch(text[start : refined[0]]):
         refined = (start, refined[1])  # "Dre Le Blanc", "Dr. Van Dyke": the particle is the surname's
     if refined is None or refined[0] != start:
@@ -225,7 +245,7 @@ RULES: tuple[Rule, ...] = (
         rf"{_FIELD_START}(?i:{_HEADER_LABELS})[ \t]{{0,3}}:[ \t]{{0,8}}(?P<v>{_TITLED})",
         0.96,
         source="header",
-        refine=refine_name,
+        refine=refine_labelled,
         flags=re.MULTILINE,
     ),
     rule(
@@ -234,7 +254,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?<![\w])(?i:{_BY_VERBS})[ \t]{{0,3}}:?[ \t]{{0,8}}(?P<v>{_TITLED})",
         0.9,
         source="header",
-        refine=refine_name,
+        refine=refine_labelled,
     ),
     rule(
         "title",
@@ -284,6 +304,31 @@ RULES: tuple[Rule, ...] = (
         source="context",
         refine=refine_name,
     ),
+    # Reported speech with the speaker after the verb: '"I'm fine," said Marie', "asked Quorvath to".
+    rule(
+        "speech_verb",
+        E.PERSON,
+        rf"(?<![\w])(?:said|asked|replied|answered|added|explained|whispered|shouted|wrote|told)"
+        rf"[ \t]{{1,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD})?)(?![\w'’-])",
+        0.8,
+        source="context",
+        refine=refine_titled,
+    ),
+    # A name alone on the first line of a contact block: the next line names a company, or a country
+    # line closes the block within a few lines ("Marie Gagnon\nAcme Inc.\n...", "Jan Novak\n\nBrno\n
+    # Czechia"). Lines may carry a quoting prefix ("}} "); escaped breaks ("\\n") read as breaks here.
+    rule(
+        "contact_block",
+        E.PERSON,
+        rf"^{_LINE_PREFIX}(?P<v>{NAME_WORD}(?:{SP}{{1,2}}(?:{INITIAL}{SP}{{1,2}})?"
+        rf"{NAME_WORD}){{1,2}}){SP}{{0,2}}(?={_LINE_BREAK}(?:{_LINE_PREFIX}[^\n]{{0,60}}?{_COMPANY}"
+        rf"|(?:[^\n]{{0,80}}{_LINE_BREAK}){{0,4}}{_LINE_PREFIX}[^\n]{{0,40}}?(?<![\w-])"
+        rf"{_COUNTRY}{SP}{{0,2}}(?:[A-Z0-9][A-Z0-9 -]{{1,9}})?{SP}{{0,2}}$))",
+        0.8,
+        source="context",
+        refine=refine_name,
+        flags=re.MULTILINE,
+    ),
     # "GAGNON, Marie" / "TREMBLAY Jean-Guy": an upper-case surname followed by a capitalized given name.
     rule(
         "upper_surname",
@@ -307,5 +352,6 @@ RULES = with_needs(
         "by": "by|par",
         "name_cue": "name|call me|known as|goes by|appelle|nomm|nom est",
         "nickname": "dit|surnomm|alias|aka|a.k.a|nicknamed|known as|goes by",
+        "speech_verb": "said|asked|replied|answered|added|explained|whispered|shouted|wrote|told",
     },
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from serve_app.phi.lexicon import LO as _LO
 from serve_app.phi.lexicon import SP, STREET_TYPES_EN, STREET_TYPES_FR, fold
 from serve_app.phi.lexicon import UP as _UP
 from serve_app.phi.recognizers.base import Rule, rule, with_needs
@@ -22,7 +23,15 @@ _LINK = (
     r"(?:de|del|della|dos|das|da|do|di|du|des|de la|la|le|van|von|der|den|am|an|y|u|pri|nad|na"
     r"|út|utca|útja|ulica|fasor|põik|vei|vej|gade|gata|gatan|straat|laan|krt\.|rkp\.|u\.)"
 )
-_WORDS = rf"{_CAP_WORD}(?:{SP}{{1,2}}(?:{_LINK}{SP}{{1,2}})?{_CAP_WORD}){{0,4}}"
+_WORDS_CAP = rf"{_CAP_WORD}(?:{SP}{{1,2}}(?:{_LINK}{SP}{{1,2}})?{_CAP_WORD}){{0,4}}"
+# Street types written in lower case after the name, which may then hold lower-case words too:
+# "Tas vezér u.", "Árpád fejedelem útja", "Bécsi utca", "Hans Nielsen Hauges gate".
+_LOWER_TYPE = r"(?:utca|u\.|út|útja|körút|krt\.|tér|rakpart|rkp\.|fasor|gate|gata|gatan|vei|veien|vej|gade)"
+_WORDS_TYPED = (
+    rf"{_CAP_WORD}(?:{SP}{{1,2}}{_CAP_WORD}){{0,3}}(?:{SP}{{1,2}}[{_LO}][{_LO}]{{1,20}})?"
+    rf"{SP}{{1,2}}{_LOWER_TYPE}"
+)
+_WORDS = rf"(?:{_WORDS_TYPED}(?=[ \t\u00a0\u202f]{{1,2}}\d)|{_WORDS_CAP})"
 _EN_TYPE_AFTER = r"(?:St\.|Street|street|Rd\.|Road|road|Ave\.|Avenue|avenue|Blvd\.|Dr\.|Ln\.|Way)"
 _HOUSE = r"\d{1,5}[A-Za-z]?"
 # One street of an intersection: "94 Watson Street", "Aðalstræti 49", "Wall Locks St.", "Rue du Koweit".
@@ -42,10 +51,21 @@ _TYPE_WORDS = frozenset(fold(w) for w in (*STREET_TYPES_EN, *STREET_TYPES_FR, "s
 _TYPE_RE = re.compile(r"[^\W\d_]+\.?")
 
 
+_LOWER_TYPE_RE = re.compile(rf"(?<![\w]){_LOWER_TYPE}(?![\w])")
+
+
 def _street_part_ok(part: str) -> bool:
     """One street of an intersection: its name words (street-type words aside) are street-like."""
     name = " ".join(w for w in _TYPE_RE.findall(part) if fold(w.rstrip(".")) not in _TYPE_WORDS)
-    return not name.strip() or _street_words_ok(name)
+    return not name.strip() or _typed_street_ok(name, part)
+
+
+def _typed_street_ok(name: str, value: str | None = None) -> bool:
+    """Street words, checked like every typeless street; before a lower-case street type ("Tas vezér u.")
+    a lower-case word belongs to the name and only the capitalized words are checked."""
+    if _LOWER_TYPE_RE.search(value or name):
+        name = " ".join(w for w in name.split() if not w[:1].islower())
+    return _street_words_ok(name)
 
 
 def _both_streets_ok(value: str) -> bool:
@@ -79,7 +99,7 @@ RULES: tuple[Rule, ...] = (
         r"(?=[ \t]{0,2}(?:[.,;!?)]|$|\n|\\n)|[ \t]{1,2}(?i:street|st\.?)(?![\w]))",
         0.8,
         strip=_STRIP,
-        validate=_street_words_ok,
+        validate=_typed_street_ok,
     ),
 )
 RULES = with_needs(
