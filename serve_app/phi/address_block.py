@@ -162,12 +162,12 @@ def _line_is_address_part(text: str, start: int, after_region: bool = False) -> 
     # `_extend_right` end the block where the prose starts.
     if (after_region and _opens_with_postal(parts)) or _opens_with_town_region_postal(parts):
         return True
-    if ":" in line:
-        return False
-    # A line that opens with a named province/state/country or a unit ("Slovenia 51858 is where...",
+    # A line that opens with a named province/state/country or a unit ("Slovenia 51858 for this card: ...",
     # "Czech Republic 34097", "Apt. 775, ..."): the address goes on, and its token rules end it.
     if (parts and not _is_region_code(parts[0]) and _region_end(line, 0) is not None) or _UNIT.match(line):
         return True
+    if ":" in line:
+        return False
     for raw in parts:
         word = raw.strip(".")
         if not word or _is_connector(word) or word in _MISSING:

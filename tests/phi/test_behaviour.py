@@ -217,6 +217,8 @@ def test_clause_subjects_speakers_and_listed_subjects_are_persons(scrub):
     for text, names in (
         ("He's tired, but Quorvath just has to keep going.", ["Quorvath"]),  # a clause subject, "He's"
         ('"I am fine," said Quorvath to the nurse.', ["Quorvath"]),  # the speaker after "said"
+        ('"It is moving," says Quorvath.', ["Quorvath"]),
+        ("Hřebíček began writing, publishing her first story.", ["Hřebíček"]),  # any Latin letters
         ("Veldrane and Braun were partners.", ["Veldrane", "Braun"]),  # one known name, list as a subject
         ("De Luca began writing as a teenager, publishing her first story.", ["De Luca"]),  # particle
     ):

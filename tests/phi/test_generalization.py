@@ -148,6 +148,12 @@ def test_extend_addresses_grows_over_the_block_but_not_the_region():
         # an upper-case state code that is also a link word ("la", "de")
         ("Sent to 14 Ridge Lane\nMarville\n, LA\n Chile 30441", "LA", "30441"),
         ("Sent to 14 Ridge Lane\nMarville\n, DE\n 30441 today", "DE", "30441"),
+        # a country line with a labelled field after the postal code
+        (
+            "Bill 9 Kolodvorska 35\n Suite 2\n Vrhnika\n Slovenia 50123 for this card: 4111",
+            "Slovenia",
+            "50123",
+        ),
     ],
 )
 def test_address_block_goes_past_the_region_to_the_postal_code(scrub, text, kept, value):

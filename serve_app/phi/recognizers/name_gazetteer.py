@@ -21,7 +21,15 @@ from serve_app.phi.recognizers.base import phi_result
 from serve_app.phi.types import EntityType as E
 from serve_app.phi.vocab import not_name_words
 
-_CAP = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ]|['’-](?=[A-Za-zÀ-ÖØ-Þß-öø-ÿ])){1,30}(?![\w'’-])")
+# A word of letters (any Latin script: "Lončar", "Růžena"); `_capitalized` keeps those written with one
+# capital then lower case.
+_WORD = re.compile(r"(?<![\w'’-])[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])){1,30}(?![\w'’-])")
+_SEPARATORS = str.maketrans("", "", "'’-")
+
+
+def _capitalized(word: str) -> bool:
+    rest = word[1:].translate(_SEPARATORS)
+    return word[0].isupper() and rest.islower()
 
 
 # A finite verb right after a word makes that word the subject of a clause: "Pedersen is", "Reese began",
@@ -96,7 +104,7 @@ class NameGazetteerRecognizer(EntityRecognizer):
         if entities and E.PERSON.value not in entities:
             return []
         first, last = given_names(), surnames()
-        tokens = [(m.start(), m.end(), m.group()) for m in _CAP.finditer(text)]
+        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text) if _capitalized(m.group())]
         spans: list[tuple[int, int, float]] = []
         for i, (s, e, tok) in enumerate(tokens):
             if tok not in first and tok not in last:

@@ -308,7 +308,8 @@ RULES: tuple[Rule, ...] = (
     rule(
         "speech_verb",
         E.PERSON,
-        rf"(?<![\w])(?:said|asked|replied|answered|added|explained|whispered|shouted|wrote|told)"
+        rf"(?<![\w])(?:said|says|asked|asks|replied|replies|answered|added|adds|explained|explains|whispered"
+        rf"|shouted|wrote|writes|told|tells)"
         rf"[ \t]{{1,2}}(?P<v>{NAME_WORD}(?:[ \t]{{1,2}}{NAME_WORD})?)(?![\w'’-])",
         0.8,
         source="context",
@@ -352,6 +353,6 @@ RULES = with_needs(
         "by": "by|par",
         "name_cue": "name|call me|known as|goes by|appelle|nomm|nom est",
         "nickname": "dit|surnomm|alias|aka|a.k.a|nicknamed|known as|goes by",
-        "speech_verb": "said|asked|replied|answered|added|explained|whispered|shouted|wrote|told",
+        "speech_verb": "said|says|ask|repl|answered|add|explain|whispered|shouted|wrote|writes|told|tells",
     },
 )
