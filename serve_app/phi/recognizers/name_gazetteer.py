@@ -76,7 +76,8 @@ _PRONOUN_REACH = 160
 _COORDINATION = re.compile(r"(?:,[ \t\u00a0](?:(?:and|et)[ \t\u00a0])?|[ \t\u00a0](?:and|et|&)[ \t\u00a0])")
 # Where a sentence starts: a capitalized word there may be any word ("Yesterday, Paul and Marie").
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"')\]]?[ \t\u00a0]+|\n[ \t\u00a0]*)$")
-# A list is a list of names when at least this many of its words are known names.
+# A list is a list of names when at least this many of its words are listed names (one of them a known
+# name, the others possibly names that are also common words); one when the list is a verb's subject.
 MIN_KNOWN_NAMES_IN_A_LIST = 2
 
 
@@ -143,8 +144,8 @@ def _listed_names(
     """Single capitalized words joined as a list ("X, Y and Z") of which at least
     MIN_KNOWN_NAMES_IN_A_LIST are names, one of them a known name and the others possibly names that are
     also common words ("Rosing, Hall and Wolfe"): the others are names too (a surname outside the lists).
-    Not when any is a label or clinical word, and not a word that
-    opens a sentence unless it is itself a known name."""
+    Not when any is a label or clinical word, and not a word that opens a sentence unless it is itself a
+    known name."""
     spans: list[tuple[int, int, float]] = []
     group: list[tuple[int, int, str]] = []
     for i, token in enumerate(tokens):
