@@ -215,12 +215,12 @@ class PhiScrubber:
                 by_lang.setdefault(lang, []).append((index, window))
         empty = {lang: NlpArtifacts([], [], [], [], engine, lang) for lang in by_lang}
         for lang, entries in by_lang.items():
-            needed = [w for _, w in entries if state.settings.use_ner and may_hold_a_proper_noun(w)]
+            needs = [state.settings.use_ner and may_hold_a_proper_noun(w) for _, w in entries]
+            needed = [w for (_, w), need in zip(entries, needs, strict=True) if need]
             with self._nlp_locks[lang]:
                 processed = iter(self._ner(engine, needed, lang))
-            for index, window in entries:
-                needs = state.settings.use_ner and may_hold_a_proper_noun(window)
-                out[index].append(next(processed) if needs else empty[lang])
+            for (index, _), need in zip(entries, needs, strict=True):
+                out[index].append(next(processed) if need else empty[lang])
         return out
 
     @staticmethod

@@ -66,15 +66,16 @@ def extend_names(text: str, spans: list[Candidate]) -> list[Candidate]:
             w = word.group("w") if word is not None else ""
             # A month before a surname is a given name ("April Walker"); a date would have a number.
             month_name = fold(w) in _MONTH_KEYS
-            listed = w in given_names() or w in ambiguous_names()  # "Signe Mortensen", "Mille Berg"
+            listed = w in given_names() or w in ambiguous_names()  # "Mille Berg"
+            particle = _CAP_PARTICLE.search(text, max(0, start - 8), start)  # "De Luca", "Van Dyke"
             if (
                 w
                 and ((_name_like(w) and not _VERB_OR_ADVERB.search(w)) or listed or month_name)
                 and (not _TITLE_WORD.match(w))
             ):
                 start = word.start()
-            elif _CAP_PARTICLE.search(text, max(0, start - 8), start):
-                start = _CAP_PARTICLE.search(text, max(0, start - 8), start).start()  # "De Luca", "Van Dyke"
+            elif particle is not None:
+                start = particle.start()
         if end == c.end and text[c.start : c.end] in given_names():
             word = _RIGHT_WORD.match(text, end)
             if word is not None and _name_like(word.group("w")):

@@ -179,9 +179,8 @@ def _pronoun_subjects(text: str, tokens: list[tuple[int, int, str]]) -> list[tup
             text, max(0, s - 12), s
         ):
             continue
-        if not _plain_word(tok) or fold(tok) in city_keys() or fold(tok) in not_phi_place_keys():
-            continue
-        if tok in countries():
+        key = fold(tok)
+        if not _plain_word(tok) or key in city_keys() or key in not_phi_place_keys() or tok in countries():
             continue
         if _PERSONAL_PRONOUN.search(text, max(0, s - _PRONOUN_REACH), s) or _PERSONAL_PRONOUN.search(
             text, e, min(len(text), e + _PRONOUN_REACH)
