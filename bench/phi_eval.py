@@ -110,10 +110,20 @@ Detector = Callable[[Doc], tuple[list[Pred], str]]
 BatchDetector = Callable[[list[Doc]], list[tuple[list[Pred], str]]]
 
 
-def ours(settings: dict[str, object] | None = None) -> tuple[Detector, BatchDetector]:
+def ours(
+    settings: dict[str, object] | None = None, *, thinc_ops: bool = False
+) -> tuple[Detector, BatchDetector]:
+    """OUR scrubber; `thinc_ops` gives its NER thinc's default ops (BLIS) instead of numpy's BLAS, to
+    show what `serve_app.phi.ner_ops` adds on this CPU."""
+    from thinc.api import NumpyOps
+
     from serve_app.phi import PhiScrubber, ScrubberSettings, ScrubResult
+    from serve_app.phi.ner_ops import set_ops
 
     scrubber = PhiScrubber(ScrubberSettings.model_validate(settings or {}))
+    if thinc_ops:
+        for nlp in scrubber._models.values():  # the loaded spaCy pipelines (bench-only access)
+            set_ops(nlp, NumpyOps())
 
     def figures(result: ScrubResult) -> tuple[list[Pred], str]:
         return [Pred(s.type.value, s.start, s.end) for s in result.entities], result.text
@@ -249,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--ours-settings", type=json.loads, default=None, help="ScrubberSettings for OUR scrubber, as JSON"
     )
+    ap.add_argument(
+        "--blis-ablation",
+        action="store_true",
+        help="also time OUR scrubber with thinc's default ops (BLIS) for the NER, as 'ours-blis'",
+    )
     ap.add_argument("--markdown", type=Path, help="write the report section to this file")
     ap.add_argument("--json", type=Path, help="write raw figures as JSON")
     ap.add_argument(
@@ -273,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     systems: dict[str, Callable[[], tuple[Detector, BatchDetector]]] = {
         "ours": lambda: ours(args.ours_settings)
     }
+    if args.blis_ablation:
+        systems["ours-blis"] = lambda: ours(args.ours_settings, thinc_ops=True)
     if not args.no_vanilla:
         systems["vanilla"] = vanilla
     load_s: dict[str, float] = {}

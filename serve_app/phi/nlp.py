@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from serve_app.phi.lexicon import UP, fold
+from serve_app.phi.ner_ops import use_numpy_blas
 from serve_app.phi.recognizers.ner import NER_LABEL_MAPPING, NER_LABELS_TO_IGNORE
 from serve_app.phi.vocab import not_name_words
 
@@ -84,6 +85,7 @@ def load_ner_pipeline(model_name: str) -> Language:
     if "ner" not in nlp.pipe_names:  # a model whose ner listens to a shared tok2vec: load it whole
         nlp = spacy.load(model_name)
     nlp.max_length = 2_000_000
+    use_numpy_blas(nlp)
     return nlp
 
 

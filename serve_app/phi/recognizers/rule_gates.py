@@ -69,8 +69,9 @@ def _class_is_digits(members: list[tuple[Any, Any]]) -> bool:
     return True
 
 
-# A literal gate is worth it only with strings at least this long and at most this many of them.
-_MIN_WORD = 2
+# A literal gate: strings at least this long (one character: a colon, "@", "/" are rare enough in prose
+# to be worth a check) and at most this many of them.
+_MIN_WORD = 1
 _MAX_WORDS = 24
 
 
