@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from serve_app.phi.data import is_known_name
+from serve_app.phi.data import drug_words, is_known_name
 from serve_app.phi.lexicon import fold
 
 EPONYMS = """
@@ -154,6 +154,17 @@ class ClinicalAllowList:
     def is_user_phrase(self, text: str) -> bool:
         """One of the operator's extra terms, exactly (case- and accent-insensitive)."""
         return fold(text.strip()) in self._phrases
+
+    def is_drug_name(self, text: str) -> bool:
+        """Every word of the span is a word of a drug name in the drug dictionary (data/drug_words.txt: brand
+        names such as "Enhertu" that spaCy reads as persons or places) or clinical vocabulary. Used only to
+        overrule NER's guesses: the dictionary is too large (38,000 words, some of them rare given names
+        such as "Calan") to stop a name rule or to cut a name short."""
+        tokens = _TOKEN.findall(text)
+        words = drug_words()
+        return bool(tokens) and all(
+            fold(t.strip(".,;:!?'’\"()[]")) in words or self.is_clinical_token(t) for t in tokens
+        )
 
     def is_allowed(self, text: str) -> bool:
         """The whole span is an allow-listed phrase or made only of clinical tokens."""

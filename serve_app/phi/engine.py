@@ -332,6 +332,12 @@ class PhiScrubber:
                     continue
                 if (
                     c.source in ("ner", "gazetteer")
+                    and c.type in (EntityType.PERSON, EntityType.CITY, EntityType.HEALTHCARE_FACILITY)
+                    and allow.is_drug_name(value)
+                ):
+                    continue
+                if (
+                    c.source in ("ner", "gazetteer")
                     and allow.is_eponym(value)
                     and allow.eponym_in_clinical_use(text, c.start, c.end)
                 ):

@@ -1,10 +1,11 @@
 """Word lists shipped as package data: given names and surnames for the name gazetteer, names that are also
-common words (names only next to a known name or after a naming cue), and the world's country names
-(never PHI).
+common words (names only next to a known name or after a naming cue), the world's country names and the
+words of drug names (never PHI).
 
-`given_names.txt`, `surnames.txt`, `ambiguous_names.txt` and `countries.txt` hold one entry per line
-(UTF-8; lines starting with `#` are comments). scripts/build_name_lists.py regenerates the name lists;
-`countries.txt` comes from ISO 3166-1 (its header says how); each is read once, on first use.
+`given_names.txt`, `surnames.txt`, `ambiguous_names.txt`, `countries.txt` and `drug_words.txt` hold one
+entry per line (UTF-8; lines starting with `#` are comments). scripts/build_name_lists.py regenerates the
+name lists, scripts/build_drug_list.py the drug words; `countries.txt` comes from ISO 3166-1 (its header
+says how); each is read once, on first use.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def ambiguous_names() -> frozenset[str]:
 @cache
 def countries() -> frozenset[str]:
     return _read_list("countries.txt")
+
+
+@cache
+def drug_words() -> frozenset[str]:
+    """Folded words of generic and brand drug names ("pembrolizumab", "enhertu"), none a known name."""
+    return _read_list("drug_words.txt")
 
 
 def is_known_name(word: str) -> bool:
