@@ -115,6 +115,7 @@ _DRUG_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\s,;:()\[\]]+")
+_EDGE_PUNCTUATION = ".,;:!?'’\"()[]"  # stripped off a token's ends before a lookup
 
 
 def _keys(blob: str) -> set[str]:
@@ -137,7 +138,7 @@ class ClinicalAllowList:
             self._words.update(term.split())
 
     def is_clinical_token(self, token: str) -> bool:
-        bare = token.strip(".,;:!?'’\"()[]")
+        bare = token.strip(_EDGE_PUNCTUATION)
         if _NUMERIC.match(bare):
             return True
         if len(bare) < 2:
@@ -163,7 +164,7 @@ class ClinicalAllowList:
         tokens = _TOKEN.findall(text)
         words = drug_words()
         return bool(tokens) and all(
-            fold(t.strip(".,;:!?'’\"()[]")) in words or self.is_clinical_token(t) for t in tokens
+            fold(t.strip(_EDGE_PUNCTUATION)) in words or self.is_clinical_token(t) for t in tokens
         )
 
     def is_allowed(self, text: str) -> bool:
